@@ -1,0 +1,102 @@
+#include "cli/run_command.h"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "harness/http_connection.h"
+#include "harness/open_loop_runner.h"
+#include "harness/scenario.h"
+#include "reports/console_summary.h"
+#include "reports/json_result.h"
+#include "testbed/testbed_state.h"
+#include "workloads/workload_factory.h"
+
+namespace loadgate::cli {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void request_stop(int) { stop_requested.store(true); }
+
+struct ResolvedTarget {
+  std::vector<Endpoint> endpoints;
+  WorkloadContext context;
+};
+
+ResolvedTarget resolve_target(const TargetSpec& target) {
+  ResolvedTarget resolved;
+  std::vector<std::string> urls = target.urls;
+  if (target.testbed) {
+    const auto dir = testbed::resolve_dir(*target.testbed);
+    auto state = testbed::read_state(dir);
+    if (!state)
+      throw std::runtime_error(fmt::format(
+          "no testbed in {}: start one with `loadgate testbed up --dir {}`", dir.string(), dir.string()));
+    urls = state->service_urls();
+    resolved.context.jwt_secret_file = state->jwt_secret_file;
+  }
+  for (const auto& url : urls) resolved.endpoints.push_back(parse_endpoint(url));
+  return resolved;
+}
+
+std::filesystem::path default_out(const Scenario& scenario) {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return std::filesystem::path("out") / fmt::format("{}-{:%Y%m%dT%H%M%S}", scenario.name, now);
+}
+
+}  // namespace
+
+int run(const RunArgs& args) {
+  Scenario scenario;
+  ResolvedTarget target;
+  std::vector<std::unique_ptr<Workload>> workloads;
+  std::vector<WorkloadRun> runs;
+  try {
+    scenario = load_scenario(args.scenario, args.overrides);
+    if (args.testbed) scenario.target = {*args.testbed, {}};
+    target = resolve_target(scenario.target);
+    for (const auto& endpoint : target.endpoints)
+      if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout))
+        throw std::runtime_error(*problem);
+    for (const auto& spec : scenario.workloads) {
+      workloads.push_back(make_workload(spec, target.context));
+      workloads.back()->prepare();
+      runs.push_back({spec.name, spec.kind, workloads.back().get(), spec.executor.rate_per_second});
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    return 2;
+  }
+
+  const auto out = args.out.value_or(default_out(scenario));
+  std::cerr << fmt::format("loadgate: running {} for {} against {} target(s)\n", scenario.name,
+                           format_duration(scenario.duration), target.endpoints.size());
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  RunOptions options;
+  options.duration = scenario.duration;
+  options.client = scenario.client;
+  options.endpoints = target.endpoints;
+  options.stop_requested = &stop_requested;
+  RunResult result = run_open_loop(runs, options);
+  result.scenario = scenario.name;
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+
+  print_summary(result, std::cout);
+  try {
+    write_json_result(result, out / "result.json");
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    return 2;
+  }
+  std::cout << fmt::format("results: {}\n", (out / "result.json").string());
+  return result.interrupted ? 130 : 0;
+}
+
+}  // namespace loadgate::cli

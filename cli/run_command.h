@@ -1,0 +1,23 @@
+// `loadgate run SCENARIO`: load and check the scenario, resolve its target, drive the load,
+// print the summary and write result.json.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loadgate::cli {
+
+struct RunArgs {
+  std::filesystem::path scenario;
+  std::optional<std::filesystem::path> out;  // default: out/<name>-<UTC timestamp>
+  std::optional<std::string> testbed;        // overrides the scenario's target
+  std::vector<std::string> overrides;        // --set path=value
+};
+
+// Exit codes: 0 the run completed, 2 it could not run (bad input, unreachable target),
+// 130 interrupted by SIGINT/SIGTERM (results so far are still written).
+int run(const RunArgs& args);
+
+}  // namespace loadgate::cli

@@ -1,0 +1,5 @@
+// Compiles Asio and Beast once for the whole project (see asio.h).
+#include <utility>
+
+#include <boost/asio/impl/src.hpp>
+#include <boost/beast/src.hpp>

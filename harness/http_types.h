@@ -1,0 +1,35 @@
+// What a workload hands the HTTP client and gets back: plain data, no Beast types, so workloads
+// and reports never parse Beast's headers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace loadgate {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string target;  // path and query, e.g. "/validate"
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+
+// A base URL of a target instance, e.g. http://127.0.0.1:8080
+struct Endpoint {
+  std::string scheme;  // "http" (https arrives with the TLS client)
+  std::string host;
+  uint16_t port = 0;
+  std::string to_string() const;
+};
+
+// Parses "http://host:port[/]"; throws std::invalid_argument naming the URL otherwise.
+Endpoint parse_endpoint(const std::string& url);
+
+}  // namespace loadgate

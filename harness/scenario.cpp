@@ -1,0 +1,149 @@
+#include "harness/scenario.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace loadgate {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::stringstream in(path);
+  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+  return parts;
+}
+
+// yaml-cpp's operator= on a Node writes through to what it refers to, which is exactly what an
+// override wants: walk down by key, creating mappings where the path does not exist yet.
+void set_at(YAML::Node node, const std::vector<std::string>& parts, size_t i,
+            const YAML::Node& value, const std::string& flag) {
+  if (node.IsSequence()) {
+    size_t index = 0;
+    auto [end, ec] = std::from_chars(parts[i].data(), parts[i].data() + parts[i].size(), index);
+    if (ec != std::errc{} || end != parts[i].data() + parts[i].size() || index > node.size())
+      throw ConfigError(fmt::format("--set {}: '{}' is not an index of that list", flag, parts[i]));
+    if (i + 1 == parts.size()) {
+      if (index == node.size()) node.push_back(value);
+      else node[index] = value;
+      return;
+    }
+    set_at(node[index], parts, i + 1, value, flag);
+    return;
+  }
+  if (!node.IsMap() && !node.IsNull())
+    throw ConfigError(fmt::format("--set {}: '{}' holds a single value, not keys", flag,
+                                  fmt::join(parts.begin(), parts.begin() + static_cast<long>(i), ".")));
+  if (i + 1 == parts.size()) {
+    node[parts[i]] = value;
+    return;
+  }
+  set_at(node[parts[i]], parts, i + 1, value, flag);
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& file) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (root.IsNull()) throw ConfigError(fmt::format("{}: the scenario is empty", file));
+    return root;
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}", file, e.mark.line + 1,
+                                  e.mark.column + 1, e.msg));
+  }
+}
+
+ExecutorSpec parse_executor(const ConfigNode& node) {
+  node.require_map();
+  ExecutorSpec spec;
+  spec.type = node.at("type").as_string();
+  if (spec.type != "constant-arrival-rate")
+    node.at("type").fail(fmt::format(
+        "unknown executor type '{}' (supported now: constant-arrival-rate)", spec.type));
+  node.allow_only({"type", "rate"});
+  spec.rate_per_second = node.at("rate").as_rate_per_second();
+  return spec;
+}
+
+TargetSpec parse_target(const ConfigNode& node) {
+  node.allow_only({"testbed", "urls"});
+  TargetSpec target;
+  if (auto testbed = node.find("testbed")) target.testbed = testbed->as_string();
+  if (auto urls = node.find("urls"))
+    for (const auto& url : urls->as_list()) target.urls.push_back(url.as_string());
+  if (target.testbed && !target.urls.empty())
+    node.fail("give either testbed or urls, not both");
+  if (!target.testbed && target.urls.empty())
+    node.fail("name a target: testbed: default, or urls: [http://host:port]");
+  return target;
+}
+
+ClientSpec parse_client(const ConfigNode& node) {
+  node.allow_only({"threads", "connect_timeout", "request_timeout", "max_in_flight"});
+  ClientSpec client;
+  if (auto v = node.find("threads")) client.threads = static_cast<unsigned>(v->as_integer(1, 256));
+  if (auto v = node.find("connect_timeout")) client.connect_timeout = v->as_duration();
+  if (auto v = node.find("request_timeout")) client.request_timeout = v->as_duration();
+  if (auto v = node.find("max_in_flight"))
+    client.max_in_flight = static_cast<size_t>(v->as_integer(1, 1'000'000));
+  return client;
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& file,
+                        const std::vector<std::string>& overrides) {
+  YAML::Node root = parse_yaml(text, file);
+  auto source = std::make_shared<ConfigSource>();
+  source->file = file;
+  for (const auto& flag : overrides) {
+    auto eq = flag.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw ConfigError(fmt::format("--set expects path.to.key=value, got \"{}\"", flag));
+    std::string path = flag.substr(0, eq);
+    YAML::Node value;
+    try {
+      value = YAML::Load(flag.substr(eq + 1));
+    } catch (const YAML::ParserException& e) {
+      throw ConfigError(fmt::format("--set {}: malformed value: {}", path, e.msg));
+    }
+    if (!root.IsMap()) throw ConfigError(fmt::format("{}: the scenario is not a mapping", file));
+    set_at(root, split_path(path), 0, value, path);
+    source->overridden_paths.insert(path);
+  }
+
+  ConfigNode top(root, source, "");
+  top.require_map();
+  top.allow_only({"name", "target", "duration", "client", "workloads"});
+
+  Scenario scenario;
+  scenario.file = file;
+  scenario.name = top.at("name").as_string();
+  scenario.target = parse_target(top.at("target"));
+  scenario.duration = top.at("duration").as_duration();
+  if (scenario.duration <= Duration::zero()) top.at("duration").fail("must be longer than zero");
+  if (auto client = top.find("client")) scenario.client = parse_client(*client);
+
+  ConfigNode workloads = top.at("workloads");
+  for (const auto& name : workloads.map_keys()) {
+    ConfigNode node = workloads.at(name);
+    node.require_map();
+    WorkloadSpec spec{name, node.at("kind").as_string(), parse_executor(node.at("executor")), node};
+    scenario.workloads.push_back(std::move(spec));
+  }
+  if (scenario.workloads.empty()) workloads.fail("name at least one workload");
+  return scenario;
+}
+
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  std::ifstream in(file);
+  if (!in)
+    throw ConfigError(fmt::format("{}: cannot read the scenario: {}", file.string(),
+                                  std::error_code(errno, std::generic_category()).message()));
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), file.string(), overrides);
+}
+
+}  // namespace loadgate

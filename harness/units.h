@@ -1,0 +1,26 @@
+// Parsing of the units a scenario writes out: durations ("30s", "200ms", "1m30s") and rates
+// ("200/s", "5/m"). A bare number is rejected on purpose: "30" could mean seconds or
+// milliseconds, and a capacity claim read with the wrong unit is worse than an error.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loadgate {
+
+using Duration = std::chrono::nanoseconds;
+
+// Returns nullopt when `text` is not a duration with units (ns, us, ms, s, m, h), possibly
+// compound ("1m30s"). Negative durations are not durations.
+std::optional<Duration> parse_duration(std::string_view text);
+
+// Requests per second from "<number>/<unit>" with unit s, m (or min), h. Nullopt otherwise,
+// or when the rate is not positive.
+std::optional<double> parse_rate_per_second(std::string_view text);
+
+// "1.5s", "250ms", "12us": the shortest readable form, for reports.
+std::string format_duration(Duration d);
+
+}  // namespace loadgate

@@ -1,0 +1,23 @@
+// result.json: every number a run measured, in a versioned schema ("loadgate.result/1").
+//
+//   {schema, scenario, started_at (UTC ISO 8601), planned_duration_s, elapsed_s, interrupted,
+//    targets: [url], workloads: [{name, kind, offered_rate, achieved_rate, scheduled, attempts,
+//    ok, expected_failures, dropped, error_count, errors: {class: count},
+//    latency_us / service_time_us / schedule_lag_us: {count, min, mean, p50, p90, p95, p99,
+//    p99_9, max, out_of_range}}]}
+// Latency is from each request's intended start (coordinated omission corrected); service time
+// from the moment it was sent. Both cover successful and expected-failure responses.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "harness/results.h"
+
+namespace loadgate {
+
+std::string result_to_json(const RunResult& result);
+// Writes atomically (temporary file + rename), creating the directory.
+void write_json_result(const RunResult& result, const std::filesystem::path& file);
+
+}  // namespace loadgate

@@ -1,0 +1,45 @@
+// The testbed's reference service: the application the seeds describe, small enough to read.
+//   POST /login              {"user","password"} → bcrypt verify → 200 {"token"} or 401
+//   GET  /validate           Authorization: Bearer <HS256 JWT> → 200 or 401, no database
+//   GET  /api/v1/items/{id}  → 200 item JSON or 404, through the DB pool
+//   POST /api/v1/items       {"name","payload"} → 201 {"id"}, through the DB pool
+//   GET  /healthz            → 200
+// bcrypt runs on its own threads, queries on the pool's, so neither blocks other requests.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/asio.h"
+#include "testbed/service/db_pool.h"
+
+namespace loadgate::testbed {
+
+struct ServiceConfig {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 0;
+  std::string db_conninfo;  // with the password
+  std::string jwt_secret;
+  size_t pool_size = 25;
+  unsigned bcrypt_threads = 2;
+  std::chrono::seconds token_lifetime{900};
+};
+
+class ReferenceService {
+ public:
+  ReferenceService(asio::io_context& io, ServiceConfig config);
+  ~ReferenceService();
+  awaitable<void> serve();
+
+ private:
+  struct Routes;
+  awaitable<void> session(tcp::socket socket);
+
+  ServiceConfig config_;
+  tcp::acceptor acceptor_;
+  DbPool db_;
+  asio::thread_pool bcrypt_threads_;
+  std::unique_ptr<Routes> routes_;
+};
+
+}  // namespace loadgate::testbed

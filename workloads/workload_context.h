@@ -1,0 +1,14 @@
+// What a workload may need to know about its target beyond the scenario: filled in by the
+// CLI from the testbed state (or left empty for a real deployment, where the scenario names
+// its secrets by environment variable or file).
+#pragma once
+
+#include <string>
+
+namespace loadgate {
+
+struct WorkloadContext {
+  std::string jwt_secret_file;  // the testbed's HS256 secret, when the target is a testbed
+};
+
+}  // namespace loadgate

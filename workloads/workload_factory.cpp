@@ -1,0 +1,14 @@
+#include "workloads/workload_factory.h"
+
+#include <fmt/format.h>
+
+#include "workloads/jwt_validation.h"
+
+namespace loadgate {
+
+std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, const WorkloadContext& context) {
+  if (spec.kind == "jwt") return std::make_unique<JwtValidation>(spec, context);
+  spec.settings.at("kind").fail(fmt::format("unknown workload kind '{}' (available: jwt)", spec.kind));
+}
+
+}  // namespace loadgate
