@@ -1,0 +1,80 @@
+// The reference service of the shared testbed, used as a client would use it.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/command.h"
+
+using namespace loadgate;
+using namespace loadgate::test;
+using nlohmann::json;
+
+namespace {
+
+json testbed_state() {
+  std::ifstream in(shared_testbed_dir() + "/state.json");
+  REQUIRE(in);
+  return json::parse(in);
+}
+
+HttpRequest post_json(const std::string& target, const json& body) {
+  return {"POST", target, {{"Content-Type", "application/json"}}, body.dump()};
+}
+
+std::string login(const std::string& url, const std::string& user, const std::string& password) {
+  HttpResponse res = http_call(url, post_json("/login", {{"user", user}, {"password", password}}));
+  REQUIRE(res.status == 200);
+  return json::parse(res.body)["token"];
+}
+
+}  // namespace
+
+TEST_CASE("a seeded user logs in and the token validates on every instance", "[testbed]") {
+  json state = testbed_state();
+  const std::vector<std::string> urls = state["service_urls"];
+  REQUIRE(urls.size() == 2);
+  // The pattern status prints: user{n} with password{n % 8}.
+  const std::string token = login(urls[0], "user13", "password5");
+  for (const auto& url : urls) {
+    HttpResponse ok = http_call(url, {"GET", "/validate", {{"Authorization", "Bearer " + token}}, ""});
+    CHECK(ok.status == 200);
+    CHECK(json::parse(ok.body)["sub"] == "user13");
+    HttpResponse bad =
+        http_call(url, {"GET", "/validate", {{"Authorization", "Bearer " + token + "x"}}, ""});
+    CHECK(bad.status == 401);
+  }
+}
+
+TEST_CASE("a wrong password or an unknown user gets 401, a malformed body 400", "[testbed]") {
+  const std::string url = testbed_state()["service_urls"][1];
+  CHECK(http_call(url, post_json("/login", {{"user", "user13"}, {"password", "password4"}})).status == 401);
+  CHECK(http_call(url, post_json("/login", {{"user", "nobody"}, {"password", "password0"}})).status == 401);
+  CHECK(http_call(url, {"POST", "/login", {}, "{not json"}).status == 400);
+  CHECK(http_call(url, {"GET", "/validate", {}, ""}).status == 401);
+}
+
+TEST_CASE("an item created through the DB pool reads back from any instance", "[testbed]") {
+  json state = testbed_state();
+  const std::string name = "item-from-test-" + std::to_string(::getpid());
+  HttpResponse created = http_call(state["service_urls"][0],
+                                   post_json("/api/v1/items", {{"name", name}, {"payload", "p"}}));
+  REQUIRE(created.status == 201);
+  const int64_t id = json::parse(created.body)["id"];
+  CHECK(id > state["items"].get<int64_t>());
+  HttpResponse read = http_call(state["service_urls"][1], {"GET", "/api/v1/items/" + std::to_string(id), {}, ""});
+  REQUIRE(read.status == 200);
+  CHECK(json::parse(read.body)["name"] == name);
+  CHECK(http_call(state["service_urls"][0], {"GET", "/api/v1/items/99999999", {}, ""}).status == 404);
+  CHECK(http_call(state["service_urls"][0], {"GET", "/api/v1/items/abc", {}, ""}).status == 400);
+}
+
+TEST_CASE("seeded items are there, and healthz answers", "[testbed]") {
+  json state = testbed_state();
+  const std::string url = state["service_urls"][0];
+  CHECK(http_call(url, {"GET", "/healthz", {}, ""}).status == 200);
+  HttpResponse item = http_call(url, {"GET", "/api/v1/items/1", {}, ""});
+  REQUIRE(item.status == 200);
+  CHECK(json::parse(item.body)["name"] == "item-1");
+}

@@ -1,0 +1,134 @@
+// `loadgate run` as a user runs it: the demo against the shared testbed, and every kind of bad
+// input answered by one located line and exit code 2.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/process.h"
+#include "tests/support/command.h"
+
+using namespace loadgate;
+using namespace loadgate::test;
+using nlohmann::json;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::filesystem::path scratch_dir() {
+  auto dir = std::filesystem::temp_directory_path() / ("loadgate-run-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string write_scenario(const std::string& name, const std::string& text) {
+  auto path = scratch_dir() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+size_t line_count(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+
+const std::string kScenarioTail =
+    "duration: 1s\n"
+    "workloads:\n"
+    "  v:\n"
+    "    kind: jwt\n"
+    "    executor: {type: constant-arrival-rate, rate: 10/s}\n"
+    "    secret_env: HOME\n";
+
+}  // namespace
+
+TEST_CASE("demo.yaml runs against the testbed and writes the JSON result", "[testbed]") {
+  const auto out = scratch_dir() / "demo-out";
+  CommandResult run = run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml" +
+                                  " --testbed " + shared_testbed_dir() +
+                                  " --set duration=3s --set workloads.validate.executor.rate=200/s" +
+                                  " --out " + out.string());
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.output, Contains("validate") && Contains("results: " + (out / "result.json").string()));
+
+  std::ifstream in(out / "result.json");
+  REQUIRE(in);
+  json result = json::parse(in);
+  CHECK(result["schema"] == "loadgate.result/1");
+  CHECK(result["scenario"] == "demo");
+  CHECK(result["interrupted"] == false);
+  CHECK(result["targets"].size() == 2);
+  REQUIRE(result["workloads"].size() == 1);
+  json w = result["workloads"][0];
+  CHECK(w["scheduled"] == 600);
+  CHECK(w["attempts"] == 600);
+  CHECK(w["ok"] == 600);
+  CHECK(w["error_count"] == 0);
+  CHECK(w["dropped"] == 0);
+  CHECK(w["achieved_rate"].get<double>() == Approx(200).epsilon(0.05));
+  json latency = w["latency_us"];
+  CHECK(latency["count"] == 600);
+  CHECK(latency["p50"].get<int64_t>() > 0);
+  CHECK(latency["p50"] <= latency["p99"]);
+  CHECK(latency["p99"] <= latency["max"]);
+  // Latency runs from the intended start, so it is never shorter than the service time.
+  CHECK(latency["p50"] >= w["service_time_us"]["p50"]);
+}
+
+TEST_CASE("a run aimed at a testbed that is not there says so", "[cli]") {
+  CommandResult run = run_command(loadgate_bin() + " run " + source_dir() +
+                                  "/scenarios/demo.yaml --testbed " + (scratch_dir() / "none").string());
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Contains("no testbed in") && Contains("loadgate testbed up"));
+  CHECK(line_count(run.output) == 1);
+}
+
+TEST_CASE("bad input gets one line naming the file and line, or the address, and exit 2", "[cli]") {
+  struct Case {
+    const char* what;
+    std::string text;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"malformed YAML", "name: [oops\n", "malformed.yaml:"},
+      {"an unknown key", "name: x\ntarget: {urls: [http://127.0.0.1:1]}\nthreads: 4\n" + kScenarioTail,
+       "unknown.yaml:3:1: threads: unknown key"},
+      {"a wrong type", "name: x\ntarget: {urls: [http://127.0.0.1:1]}\n" +
+                           std::string("duration: fast\nworkloads: {}\n"),
+       "wrongtype.yaml:3:11: duration: expected a duration"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string file = std::vector<std::string>{"malformed.yaml", "unknown.yaml", "wrongtype.yaml"}[i];
+    CommandResult run = run_command(loadgate_bin() + " run " + write_scenario(file, cases[i].text));
+    INFO(cases[i].what << ": " << run.output);
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.output, Contains(cases[i].expected));
+    CHECK(line_count(run.output) == 1);
+  }
+}
+
+TEST_CASE("a missing scenario file is named", "[cli]") {
+  CommandResult run = run_command(loadgate_bin() + " run /nonexistent/loadgate/scenario.yaml");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Contains("/nonexistent/loadgate/scenario.yaml") && Contains("No such file"));
+  CHECK(line_count(run.output) == 1);
+}
+
+TEST_CASE("an unreachable target is named by its address before any load is sent", "[cli]") {
+  const uint16_t port = find_free_port();  // nothing listens there
+  const std::string file = write_scenario(
+      "unreachable.yaml",
+      "name: x\ntarget: {urls: [http://127.0.0.1:" + std::to_string(port) + "]}\n" + kScenarioTail);
+  CommandResult run = run_command(loadgate_bin() + " run " + file);
+  INFO(run.output);
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Contains("127.0.0.1:" + std::to_string(port)) && Contains("connect_refused"));
+  CHECK(line_count(run.output) == 1);
+}
+
+TEST_CASE("a badly typed --set names the flag", "[cli]") {
+  CommandResult run = run_command(loadgate_bin() + " run " + source_dir() +
+                                  "/scenarios/demo.yaml --set workloads.validate.executor.rate=fast");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Contains("--set workloads.validate.executor.rate") && Contains("like 200/s"));
+}

@@ -1,0 +1,46 @@
+#include "tests/support/command.h"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "harness/http_connection.h"
+
+namespace loadgate::test {
+
+CommandResult run_command(const std::string& command, int timeout_seconds) {
+  const std::string bounded = fmt::format("timeout -k 5 {} {} 2>&1", timeout_seconds, command);
+  FILE* pipe = popen(bounded.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed: " + command);
+  CommandResult result;
+  std::array<char, 4096> buffer;
+  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string loadgate_bin() { return LOADGATE_BIN; }
+std::string source_dir() { return LOADGATE_SOURCE_DIR; }
+std::string shared_testbed_dir() { return LOADGATE_TEST_TESTBED_DIR; }
+
+HttpResponse http_call(const std::string& base_url, const HttpRequest& request) {
+  asio::io_context io;
+  HttpConnection connection(io.get_executor(), parse_endpoint(base_url), std::chrono::seconds(5),
+                            std::chrono::seconds(30));
+  Exchange exchange;
+  asio::co_spawn(
+      io, [&]() -> awaitable<void> { exchange = co_await connection.exchange(request); },
+      asio::detached);
+  io.run();
+  if (exchange.error != TransportError::none)
+    throw std::runtime_error(fmt::format("{} {}{}: {}", request.method, base_url, request.target,
+                                         error_class_name(exchange.error)));
+  return exchange.response;
+}
+
+}  // namespace loadgate::test

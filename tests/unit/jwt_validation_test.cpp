@@ -1,0 +1,68 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "harness/jwt.h"
+#include "harness/scenario.h"
+#include "workloads/workload_factory.h"
+
+using namespace loadgate;
+using Catch::Matchers::Contains;
+
+namespace {
+
+WorkloadSpec spec_from(const std::string& workload_yaml) {
+  static std::vector<Scenario> keep;  // the spec's ConfigNode refers into its scenario's YAML
+  keep.push_back(parse_scenario("name: t\ntarget: {urls: [http://127.0.0.1:1]}\nduration: 1s\n"
+                                "workloads:\n  v:\n" + workload_yaml,
+                                "w.yaml", {}));
+  return keep.back().workloads[0];
+}
+
+}  // namespace
+
+TEST_CASE("the jwt workload pre-mints tokens that verify with the configured secret") {
+  setenv("LOADGATE_TEST_JWT_SECRET", "test-secret", 1);
+  auto workload = make_workload(spec_from("    kind: jwt\n"
+                                          "    executor: {type: constant-arrival-rate, rate: 1/s}\n"
+                                          "    secret_env: LOADGATE_TEST_JWT_SECRET\n"
+                                          "    tokens: 5\n"),
+                                {});
+  workload->prepare();
+  Rng rng(1);
+  HttpRequest request = workload->next(rng);
+  CHECK(request.target == "/validate");
+  REQUIRE(request.headers.size() == 1);
+  const std::string token = request.headers[0].second.substr(std::string("Bearer ").size());
+  CHECK(verify_hs256(token, "test-secret", std::chrono::system_clock::now()));
+  CHECK_FALSE(verify_hs256(token, "other-secret", std::chrono::system_clock::now()));
+  CHECK(workload->judge(request, {200, ""}).kind == Outcome::Kind::ok);
+  Outcome rejected = workload->judge(request, {401, ""});
+  CHECK(rejected.kind == Outcome::Kind::error);
+  CHECK(rejected.error_class == "http_401");
+}
+
+TEST_CASE("the jwt workload names what is missing or wrong in its settings") {
+  unsetenv("LOADGATE_TEST_UNSET_SECRET");
+  const std::string executor = "    executor: {type: constant-arrival-rate, rate: 1/s}\n";
+  SECTION("an unset secret variable") {
+    CHECK_THROWS_WITH(make_workload(spec_from("    kind: jwt\n" + executor +
+                                              "    secret_env: LOADGATE_TEST_UNSET_SECRET\n"),
+                                    {}),
+                      Contains("w.yaml:8:") && Contains("LOADGATE_TEST_UNSET_SECRET") &&
+                          Contains("not set"));
+  }
+  SECTION("no secret at all, and no testbed to take it from") {
+    CHECK_THROWS_WITH(make_workload(spec_from("    kind: jwt\n" + executor), {}),
+                      Contains("secret_env"));
+  }
+  SECTION("an unsupported algorithm") {
+    CHECK_THROWS_WITH(make_workload(spec_from("    kind: jwt\n" + executor + "    algorithm: RS256\n"),
+                                    {"/dev/null"}),
+                      Contains("w.yaml:8:") && Contains("RS256"));
+  }
+  SECTION("an unknown workload kind") {
+    CHECK_THROWS_WITH(make_workload(spec_from("    kind: graphql\n" + executor), {}),
+                      Contains("w.yaml:6:") && Contains("unknown workload kind 'graphql'"));
+  }
+}

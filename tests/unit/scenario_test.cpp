@@ -1,0 +1,137 @@
+#include <catch2/catch.hpp>
+
+#include "harness/scenario.h"
+
+using namespace loadgate;
+using namespace std::chrono_literals;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::string kValid = R"(name: demo
+target:
+  testbed: default
+duration: 10s
+client:
+  threads: 2
+  request_timeout: 3s
+workloads:
+  validate:
+    kind: jwt
+    executor: {type: constant-arrival-rate, rate: 200/s}
+    tokens: 10
+)";
+
+std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_scenario(text, "s.yaml", overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a valid scenario becomes a plan") {
+  Scenario s = parse_scenario(kValid, "s.yaml", {});
+  CHECK(s.name == "demo");
+  CHECK(s.target.testbed == "default");
+  CHECK(s.duration == Duration(10s));
+  CHECK(s.client.threads == 2);
+  CHECK(s.client.request_timeout == Duration(3s));
+  CHECK(s.client.connect_timeout == Duration(2s));  // default kept
+  REQUIRE(s.workloads.size() == 1);
+  CHECK(s.workloads[0].name == "validate");
+  CHECK(s.workloads[0].kind == "jwt");
+  CHECK(s.workloads[0].executor.rate_per_second == Approx(200));
+  CHECK(s.workloads[0].settings.at("tokens").as_integer(1, 100) == 10);
+}
+
+TEST_CASE("each kind of invalid scenario is rejected with its file, line and key") {
+  SECTION("malformed YAML") {
+    CHECK_THAT(error_of("name: [unclosed\n"), Contains("s.yaml:") && Contains("malformed YAML"));
+  }
+  SECTION("an empty file") { CHECK_THAT(error_of(""), Contains("empty")); }
+  SECTION("an unknown top-level key, with a suggestion") {
+    CHECK_THAT(error_of(replace(kValid, "duration:", "duraton:")),
+               Contains("s.yaml:4:1") && Contains("unknown key 'duraton'") &&
+                   Contains("did you mean 'duration'"));
+  }
+  SECTION("an unknown key inside the executor") {
+    CHECK_THAT(error_of(replace(kValid, "rate: 200/s", "rate: 200/s, burst: 3")),
+               Contains("s.yaml:11:") && Contains("workloads.validate.executor.burst"));
+  }
+  SECTION("a wrong type: a list where a duration goes") {
+    CHECK_THAT(error_of(replace(kValid, "duration: 10s", "duration: [10s]")),
+               Contains("s.yaml:4:11") && Contains("duration: expected a duration"));
+  }
+  SECTION("a duration without a unit") {
+    CHECK_THAT(error_of(replace(kValid, "duration: 10s", "duration: 10")),
+               Contains("s.yaml:4:11") && Contains("with a unit"));
+  }
+  SECTION("a rate without a unit") {
+    CHECK_THAT(error_of(replace(kValid, "rate: 200/s", "rate: 200")),
+               Contains("s.yaml:11:") && Contains("workloads.validate.executor.rate") &&
+                   Contains("like 200/s"));
+  }
+  SECTION("a number out of range") {
+    CHECK_THAT(error_of(replace(kValid, "threads: 2", "threads: 0")),
+               Contains("s.yaml:6:12") && Contains("out of range"));
+  }
+  SECTION("a missing required key") {
+    CHECK_THAT(error_of(replace(kValid, "name: demo\n", "")), Contains("missing required key 'name'"));
+  }
+  SECTION("an unknown executor type") {
+    CHECK_THAT(error_of(replace(kValid, "constant-arrival-rate", "constant-vus")),
+               Contains("s.yaml:11:") && Contains("unknown executor type 'constant-vus'"));
+  }
+  SECTION("a target with both a testbed and URLs") {
+    CHECK_THAT(error_of(replace(kValid, "testbed: default", "testbed: default\n  urls: [http://127.0.0.1:1]")),
+               Contains("s.yaml:3:3") && Contains("not both"));
+  }
+  SECTION("no workloads") {
+    CHECK_THAT(error_of(kValid.substr(0, kValid.find("workloads:")) + "workloads: {}\n"),
+               Contains("at least one workload"));
+  }
+}
+
+TEST_CASE("overrides given with --set are type-checked exactly as the file is") {
+  SECTION("a valid override replaces the value") {
+    Scenario s = parse_scenario(kValid, "s.yaml",
+                                {"duration=2s", "workloads.validate.executor.rate=50/s"});
+    CHECK(s.duration == Duration(2s));
+    CHECK(s.workloads[0].executor.rate_per_second == Approx(50));
+  }
+  SECTION("an override can add a key the file left out") {
+    Scenario s = parse_scenario(kValid, "s.yaml", {"client.max_in_flight=7"});
+    CHECK(s.client.max_in_flight == 7);
+  }
+  SECTION("a badly typed override names the flag, not a file line") {
+    CHECK_THAT(error_of(kValid, {"duration=soon"}),
+               Contains("--set duration") && Contains("expected a duration"));
+    CHECK_THAT(error_of(kValid, {"client.threads=many"}),
+               Contains("--set client.threads") && Contains("whole number"));
+  }
+  SECTION("an override of an unknown key is rejected") {
+    CHECK_THAT(error_of(kValid, {"workloads.validate.executor.burst=3"}),
+               Contains("--set workloads.validate.executor.burst") && Contains("unknown key"));
+  }
+  SECTION("an override without '=' is rejected") {
+    CHECK_THAT(error_of(kValid, {"duration"}), Contains("path.to.key=value"));
+  }
+  SECTION("an override below a single value is rejected") {
+    CHECK_THAT(error_of(kValid, {"duration.seconds=3"}), Contains("holds a single value"));
+  }
+}
+
+TEST_CASE("a missing scenario file is named in the error") {
+  CHECK_THROWS_WITH(load_scenario("/nonexistent/scenario.yaml", {}),
+                    Contains("/nonexistent/scenario.yaml") && Contains("No such file"));
+}
