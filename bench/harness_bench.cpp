@@ -32,13 +32,15 @@ BENCHMARK(BM_HistogramP99);
 void BM_JwtMintHs256(benchmark::State& state) {
   const auto now = std::chrono::system_clock::now();
   for (auto _ : state)
-    benchmark::DoNotOptimize(loadgate::mint_hs256({"user1", "loadgate", now, now + std::chrono::hours(1)}, "secret"));
+    benchmark::DoNotOptimize(
+        loadgate::mint_hs256({"user1", "loadgate", now, now + std::chrono::hours(1)}, "secret"));
 }
 BENCHMARK(BM_JwtMintHs256);
 
 void BM_JwtVerifyHs256(benchmark::State& state) {
   const auto now = std::chrono::system_clock::now();
-  const std::string token = loadgate::mint_hs256({"user1", "loadgate", now, now + std::chrono::hours(1)}, "secret");
+  const std::string token =
+      loadgate::mint_hs256({"user1", "loadgate", now, now + std::chrono::hours(1)}, "secret");
   for (auto _ : state) benchmark::DoNotOptimize(loadgate::verify_hs256(token, "secret", now));
 }
 BENCHMARK(BM_JwtVerifyHs256);

@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
       "loadgate: benchmarking and chaos testing of auth + DB-bound services against the claims "
       "of their scaling documents.\n\n"
       "  loadgate testbed up                  start the local reference deployment\n"
-      "  loadgate run scenarios/demo.yaml     drive a scenario, print a summary, write result.json\n"
+      "  loadgate run scenarios/demo.yaml     drive a scenario, print a summary, write "
+      "result.json\n"
       "  loadgate testbed down                stop it again\n"};
   app.require_subcommand(1);
   int exit_code = 0;
@@ -19,13 +20,17 @@ int main(int argc, char** argv) {
   loadgate::cli::RunArgs run_args;
   std::string out, testbed;
   auto* run = app.add_subcommand("run", "run a scenario (YAML) and write its results");
-  run->add_option("scenario", run_args.scenario, "scenario file, e.g. scenarios/demo.yaml")->required();
+  run->add_option("scenario", run_args.scenario, "scenario file, e.g. scenarios/demo.yaml")
+      ->required();
   run->add_option("--out", out, "results directory (default: out/<scenario>-<UTC time>)");
-  run->add_option("--testbed", testbed, "target this testbed directory instead of the scenario's target");
+  run->add_option("--testbed", testbed,
+                  "target this testbed directory instead of the scenario's target");
   run->add_option("--set", run_args.overrides,
                   "override a scenario value, e.g. --set workloads.validate.executor.rate=50/s "
                   "(repeatable; checked like the file)");
-  run->footer("Exit codes: 0 completed, 2 could not run (bad scenario, unreachable target), 130 interrupted.");
+  run->footer(
+      "Exit codes: 0 completed, 2 could not run (bad scenario, unreachable target), 130 "
+      "interrupted.");
   run->callback([&] {
     if (!out.empty()) run_args.out = out;
     if (!testbed.empty()) run_args.testbed = testbed;

@@ -21,7 +21,9 @@ namespace {
 std::atomic<bool> stop_requested{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
 
-extern "C" void request_stop(int) { stop_requested.store(true); }
+extern "C" void request_stop(int) {
+  stop_requested.store(true);
+}
 
 struct ResolvedTarget {
   std::vector<Endpoint> endpoints;
@@ -35,8 +37,9 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
     const auto dir = testbed::resolve_dir(*target.testbed);
     auto state = testbed::read_state(dir);
     if (!state)
-      throw std::runtime_error(fmt::format(
-          "no testbed in {}: start one with `loadgate testbed up --dir {}`", dir.string(), dir.string()));
+      throw std::runtime_error(
+          fmt::format("no testbed in {}: start one with `loadgate testbed up --dir {}`",
+                      dir.string(), dir.string()));
     urls = state->service_urls();
     resolved.context.jwt_secret_file = state->jwt_secret_file;
   }

@@ -25,10 +25,14 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "nothing";
-    default: return fmt::format("\"{}\"", node.Scalar());
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing";
+    default:
+      return fmt::format("\"{}\"", node.Scalar());
   }
 }
 
@@ -108,7 +112,9 @@ std::string ConfigNode::scalar_or_fail(std::string_view expected) const {
   return node_.Scalar();
 }
 
-std::string ConfigNode::as_string() const { return scalar_or_fail("a string"); }
+std::string ConfigNode::as_string() const {
+  return scalar_or_fail("a string");
+}
 
 double ConfigNode::as_number() const {
   std::string text = scalar_or_fail("a number");
@@ -125,8 +131,7 @@ int64_t ConfigNode::as_integer(int64_t min, int64_t max) const {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size())
     fail(fmt::format("expected a whole number, got \"{}\"", text));
-  if (value < min || value > max)
-    fail(fmt::format("{} is out of range [{}, {}]", value, min, max));
+  if (value < min || value > max) fail(fmt::format("{} is out of range [{}, {}]", value, min, max));
   return value;
 }
 
@@ -140,14 +145,16 @@ bool ConfigNode::as_bool() const {
 Duration ConfigNode::as_duration() const {
   std::string text = scalar_or_fail("a duration");
   auto value = parse_duration(text);
-  if (!value) fail(fmt::format("expected a duration with a unit, like 30s or 200ms, got \"{}\"", text));
+  if (!value)
+    fail(fmt::format("expected a duration with a unit, like 30s or 200ms, got \"{}\"", text));
   return *value;
 }
 
 double ConfigNode::as_rate_per_second() const {
   std::string text = scalar_or_fail("a rate");
   auto value = parse_rate_per_second(text);
-  if (!value) fail(fmt::format("expected a positive rate with a unit, like 200/s, got \"{}\"", text));
+  if (!value)
+    fail(fmt::format("expected a positive rate with a unit, like 200/s, got \"{}\"", text));
   return *value;
 }
 

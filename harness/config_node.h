@@ -46,8 +46,8 @@ class ConfigNode {
   bool as_bool() const;
   Duration as_duration() const;
   double as_rate_per_second() const;
-  std::vector<ConfigNode> as_list() const;              // a scalar is a list of one
-  std::vector<std::string> map_keys() const;            // in file order
+  std::vector<ConfigNode> as_list() const;    // a scalar is a list of one
+  std::vector<std::string> map_keys() const;  // in file order
 
   // Rejects any key not in `allowed`, naming its line and the nearest allowed spelling.
   void allow_only(std::initializer_list<std::string_view> allowed) const;

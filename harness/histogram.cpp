@@ -45,7 +45,8 @@ size_t Histogram::index_of(int64_t value) const {
 
 int64_t Histogram::value_from_index(size_t index) const {
   int64_t bucket = (static_cast<int64_t>(index) >> kSubBucketHalfCountMagnitude) - 1;
-  int64_t sub_bucket = (static_cast<int64_t>(index) & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
+  int64_t sub_bucket =
+      (static_cast<int64_t>(index) & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
   if (bucket < 0) {
     sub_bucket -= kSubBucketHalfCount;
     bucket = 0;
@@ -83,10 +84,16 @@ void Histogram::merge(const Histogram& other) {
   sum_ += other.sum_;
 }
 
-void Histogram::reset() { *this = Histogram(); }
+void Histogram::reset() {
+  *this = Histogram();
+}
 
-int64_t Histogram::min() const { return total_count_ == 0 ? 0 : min_; }
-int64_t Histogram::max() const { return max_; }
+int64_t Histogram::min() const {
+  return total_count_ == 0 ? 0 : min_;
+}
+int64_t Histogram::max() const {
+  return max_;
+}
 double Histogram::mean() const {
   return total_count_ == 0 ? 0.0 : sum_ / static_cast<double>(total_count_);
 }

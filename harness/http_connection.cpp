@@ -1,8 +1,8 @@
 #include "harness/http_connection.h"
 
+#include <fmt/format.h>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 namespace loadgate {
 
@@ -11,14 +11,22 @@ namespace http = beast::http;
 
 std::string_view error_class_name(TransportError error) {
   switch (error) {
-    case TransportError::none: return "none";
-    case TransportError::connect_refused: return "connect_refused";
-    case TransportError::connect_timeout: return "connect_timeout";
-    case TransportError::connect_failed: return "connect_failed";
-    case TransportError::reset: return "reset";
-    case TransportError::timeout: return "timeout";
-    case TransportError::bad_response: return "bad_response";
-    case TransportError::cancelled: return "cancelled";
+    case TransportError::none:
+      return "none";
+    case TransportError::connect_refused:
+      return "connect_refused";
+    case TransportError::connect_timeout:
+      return "connect_timeout";
+    case TransportError::connect_failed:
+      return "connect_failed";
+    case TransportError::reset:
+      return "reset";
+    case TransportError::timeout:
+      return "timeout";
+    case TransportError::bad_response:
+      return "bad_response";
+    case TransportError::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -67,8 +75,8 @@ struct HttpConnection::Impl {
     boost::system::error_code ec;
     if (!resolved) {
       tcp::resolver resolver(stream.get_executor());
-      auto results = co_await resolver.async_resolve(
-          endpoint.host, std::to_string(endpoint.port), asio::redirect_error(use_awaitable, ec));
+      auto results = co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port),
+                                                     asio::redirect_error(use_awaitable, ec));
       if (ec || results.empty()) co_return TransportError::connect_failed;
       resolved = results.begin()->endpoint();
     }
@@ -127,7 +135,8 @@ awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
   result.sent_at = Clock::now();
   co_await http::async_write(c.stream, req, asio::redirect_error(use_awaitable, ec));
   http::response<http::string_body> res;
-  if (!ec) co_await http::async_read(c.stream, c.buffer, res, asio::redirect_error(use_awaitable, ec));
+  if (!ec)
+    co_await http::async_read(c.stream, c.buffer, res, asio::redirect_error(use_awaitable, ec));
   if (ec) {
     result.error = c.cancelled ? TransportError::cancelled : classify_exchange(ec);
     c.close();

@@ -20,11 +20,11 @@ enum class TransportError {
   none,
   connect_refused,  // nothing listens at the address
   connect_timeout,
-  connect_failed,   // any other connect error (unreachable, no route, ...)
-  reset,            // the peer reset or closed the connection mid-exchange
-  timeout,          // no complete response within the request timeout
-  bad_response,     // bytes arrived that are not HTTP/1.1
-  cancelled,        // the run ended while the request was still in flight
+  connect_failed,  // any other connect error (unreachable, no route, ...)
+  reset,           // the peer reset or closed the connection mid-exchange
+  timeout,         // no complete response within the request timeout
+  bad_response,    // bytes arrived that are not HTTP/1.1
+  cancelled,       // the run ended while the request was still in flight
 };
 std::string_view error_class_name(TransportError error);
 

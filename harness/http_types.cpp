@@ -7,7 +7,9 @@
 
 namespace loadgate {
 
-std::string Endpoint::to_string() const { return fmt::format("{}://{}:{}", scheme, host, port); }
+std::string Endpoint::to_string() const {
+  return fmt::format("{}://{}:{}", scheme, host, port);
+}
 
 Endpoint parse_endpoint(const std::string& url) {
   auto bad = [&](std::string_view why) {

@@ -29,8 +29,13 @@ class GeneratorThread {
       : options_(options), rng_(0x6c6f6164 + index) {
     for (const auto& run : runs) {
       lanes_.push_back(std::make_unique<WorkloadLane>(
-          WorkloadLane{&run, ConstantArrivals(run.rate_per_second, options.duration, index, count),
-                       {}, {}, {}, 0, false}));
+          WorkloadLane{&run,
+                       ConstantArrivals(run.rate_per_second, options.duration, index, count),
+                       {},
+                       {},
+                       {},
+                       0,
+                       false}));
       lanes_.back()->result.name = run.name;
       lanes_.back()->result.kind = run.kind;
     }

@@ -24,7 +24,7 @@ struct WorkloadRun {
 struct RunOptions {
   Duration duration{};
   ClientSpec client;
-  std::vector<Endpoint> endpoints;            // used round-robin by new connections
+  std::vector<Endpoint> endpoints;  // used round-robin by new connections
   Duration drain_timeout = std::chrono::seconds(5);
   const std::atomic<bool>* stop_requested = nullptr;  // set by a signal handler: stop issuing
 };

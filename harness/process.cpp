@@ -24,7 +24,9 @@
 namespace loadgate {
 namespace {
 
-std::string errno_text(int error) { return std::strerror(error); }
+std::string errno_text(int error) {
+  return std::strerror(error);
+}
 
 // Runs in the forked child: never returns. Writes errno to `report_fd` if exec fails.
 [[noreturn]] void exec_child(const ProcessSpec& spec, int report_fd) {
@@ -39,7 +41,8 @@ std::string errno_text(int error) { return std::strerror(error); }
   dup2(log, STDOUT_FILENO);
   dup2(log, STDERR_FILENO);
   if (spec.run_as) {
-    if (fchown(log, spec.run_as->uid, spec.run_as->gid) != 0) { /* log stays root's: fine */ }
+    if (fchown(log, spec.run_as->uid, spec.run_as->gid) != 0) { /* log stays root's: fine */
+    }
     if (setgroups(0, nullptr) != 0 || setgid(spec.run_as->gid) != 0 ||
         setuid(spec.run_as->uid) != 0) {
       int error = errno;
@@ -122,7 +125,8 @@ int run_to_completion(const ProcessSpec& spec, Duration timeout) {
   }
   const auto deadline = Clock::now() + timeout;
   int status = 0;
-  for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+  for (auto pause = std::chrono::milliseconds(1);;
+       pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
     pid_t done = waitpid(child, &status, WNOHANG);
     if (done == child) break;
     if (Clock::now() >= deadline) {

@@ -23,10 +23,10 @@ struct RunAs {
 std::optional<RunAs> lookup_user(const std::string& name);
 
 struct ProcessSpec {
-  std::vector<std::string> argv;           // argv[0] is looked up on PATH when it has no '/'
-  std::filesystem::path log_file;          // stdout and stderr are appended here
+  std::vector<std::string> argv;   // argv[0] is looked up on PATH when it has no '/'
+  std::filesystem::path log_file;  // stdout and stderr are appended here
   std::optional<RunAs> run_as;
-  std::vector<std::string> extra_env;      // "NAME=value", added to the inherited environment
+  std::vector<std::string> extra_env;  // "NAME=value", added to the inherited environment
 };
 
 // Starts a daemon: its own session, reparented to init, outliving the caller. Returns its pid.

@@ -26,16 +26,19 @@ void set_at(YAML::Node node, const std::vector<std::string>& parts, size_t i,
     if (ec != std::errc{} || end != parts[i].data() + parts[i].size() || index > node.size())
       throw ConfigError(fmt::format("--set {}: '{}' is not an index of that list", flag, parts[i]));
     if (i + 1 == parts.size()) {
-      if (index == node.size()) node.push_back(value);
-      else node[index] = value;
+      if (index == node.size())
+        node.push_back(value);
+      else
+        node[index] = value;
       return;
     }
     set_at(node[index], parts, i + 1, value, flag);
     return;
   }
   if (!node.IsMap() && !node.IsNull())
-    throw ConfigError(fmt::format("--set {}: '{}' holds a single value, not keys", flag,
-                                  fmt::join(parts.begin(), parts.begin() + static_cast<long>(i), ".")));
+    throw ConfigError(
+        fmt::format("--set {}: '{}' holds a single value, not keys", flag,
+                    fmt::join(parts.begin(), parts.begin() + static_cast<long>(i), ".")));
   if (i + 1 == parts.size()) {
     node[parts[i]] = value;
     return;
@@ -72,8 +75,7 @@ TargetSpec parse_target(const ConfigNode& node) {
   if (auto testbed = node.find("testbed")) target.testbed = testbed->as_string();
   if (auto urls = node.find("urls"))
     for (const auto& url : urls->as_list()) target.urls.push_back(url.as_string());
-  if (target.testbed && !target.urls.empty())
-    node.fail("give either testbed or urls, not both");
+  if (target.testbed && !target.urls.empty()) node.fail("give either testbed or urls, not both");
   if (!target.testbed && target.urls.empty())
     node.fail("name a target: testbed: default, or urls: [http://host:port]");
   return target;
@@ -136,7 +138,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   return scenario;
 }
 
-Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+Scenario load_scenario(const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides) {
   std::ifstream in(file);
   if (!in)
     throw ConfigError(fmt::format("{}: cannot read the scenario: {}", file.string(),

@@ -19,22 +19,22 @@ struct TargetSpec {
 };
 
 struct ExecutorSpec {
-  std::string type;              // "constant-arrival-rate" for now
+  std::string type;  // "constant-arrival-rate" for now
   double rate_per_second = 0;
 };
 
 struct WorkloadSpec {
-  std::string name;     // the key under workloads:
-  std::string kind;     // jwt, ...
+  std::string name;  // the key under workloads:
+  std::string kind;  // jwt, ...
   ExecutorSpec executor;
   ConfigNode settings;  // the whole workload mapping, for the workload's own keys
 };
 
 struct ClientSpec {
-  unsigned threads = 1;                 // generator threads, one io_context each
+  unsigned threads = 1;  // generator threads, one io_context each
   Duration connect_timeout = std::chrono::seconds(2);
   Duration request_timeout = std::chrono::seconds(5);
-  size_t max_in_flight = 1000;          // per workload; a request over it is dropped, not delayed
+  size_t max_in_flight = 1000;  // per workload; a request over it is dropped, not delayed
 };
 
 struct Scenario {
@@ -49,7 +49,8 @@ struct Scenario {
 // Reads and checks `file`, with each "path.to.key=value" in `overrides` applied first (the value
 // is parsed as YAML, so it is type-checked exactly as if it had been written in the file).
 // Throws ConfigError with a one-line, located message on any problem.
-Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+Scenario load_scenario(const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides);
 
 // The same from text already in memory; `file` only names it in errors.
 Scenario parse_scenario(const std::string& text, const std::string& file,

@@ -8,7 +8,9 @@
 namespace loadgate {
 namespace {
 
-std::string ms(int64_t micros) { return fmt::format("{:.2f}ms", static_cast<double>(micros) / 1000.0); }
+std::string ms(int64_t micros) {
+  return fmt::format("{:.2f}ms", static_cast<double>(micros) / 1000.0);
+}
 
 }  // namespace
 

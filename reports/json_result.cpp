@@ -27,7 +27,9 @@ json histogram_json(const Histogram& h) {
           {"out_of_range", h.out_of_range()}};
 }
 
-double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 }  // namespace
 

@@ -42,30 +42,28 @@ ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettin
   // server_login_retry keeps pgbouncer's real default (15 s) on purpose: it is part of the
   // downtime a failover behind pgbouncer really causes, and reports should show it.
   const fs::path ini = home / "pgbouncer.ini";
-  write_private_file(ini,
-                     fmt::format("[databases]\n"
-                                 "{db} = host=127.0.0.1 port={upstream} dbname={db}\n"
-                                 "\n[pgbouncer]\n"
-                                 "listen_addr = 127.0.0.1\n"
-                                 "listen_port = {port}\n"
-                                 "unix_socket_dir = {sockets}\n"
-                                 "auth_type = scram-sha-256\n"
-                                 "auth_file = {auth}\n"
-                                 "admin_users = {admin}\n"
-                                 "stats_users = {admin}\n"
-                                 "pool_mode = transaction\n"
-                                 "default_pool_size = 25\n"
-                                 "max_client_conn = 1000\n"
-                                 "ignore_startup_parameters = extra_float_digits\n"
-                                 "pidfile = {home}/pgbouncer.pid\n",
-                                 fmt::arg("db", settings.database),
-                                 fmt::arg("upstream", settings.upstream_port),
-                                 fmt::arg("port", settings.listen_port),
-                                 fmt::arg("sockets", layout.socket_dir()),
-                                 fmt::arg("auth", auth_file.string()),
-                                 fmt::arg("admin", settings.admin_user),
-                                 fmt::arg("home", home.string())),
-                     layout.run_as);
+  write_private_file(
+      ini,
+      fmt::format("[databases]\n"
+                  "{db} = host=127.0.0.1 port={upstream} dbname={db}\n"
+                  "\n[pgbouncer]\n"
+                  "listen_addr = 127.0.0.1\n"
+                  "listen_port = {port}\n"
+                  "unix_socket_dir = {sockets}\n"
+                  "auth_type = scram-sha-256\n"
+                  "auth_file = {auth}\n"
+                  "admin_users = {admin}\n"
+                  "stats_users = {admin}\n"
+                  "pool_mode = transaction\n"
+                  "default_pool_size = 25\n"
+                  "max_client_conn = 1000\n"
+                  "ignore_startup_parameters = extra_float_digits\n"
+                  "pidfile = {home}/pgbouncer.pid\n",
+                  fmt::arg("db", settings.database), fmt::arg("upstream", settings.upstream_port),
+                  fmt::arg("port", settings.listen_port), fmt::arg("sockets", layout.socket_dir()),
+                  fmt::arg("auth", auth_file.string()), fmt::arg("admin", settings.admin_user),
+                  fmt::arg("home", home.string())),
+      layout.run_as);
 
   ProcessRecord record;
   record.name = settings.name;
@@ -73,7 +71,8 @@ ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettin
   record.port = settings.listen_port;
   record.log_file = (layout.logs() / (settings.name + ".log")).string();
   // Debian installs pgbouncer in /usr/sbin, which an unprivileged PATH often lacks.
-  const std::string program = fs::exists("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
+  const std::string program =
+      fs::exists("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
   ProcessSpec spec{{program, ini.string()}, record.log_file, layout.run_as, {}};
   record.pid = spawn_detached(spec);
   if (!wait_for_port(record.host, record.port, std::chrono::seconds(20)) ||

@@ -9,9 +9,9 @@
 namespace loadgate::testbed {
 
 struct PgbouncerSettings {
-  std::string name;                // "pgbouncer-1"
+  std::string name;  // "pgbouncer-1"
   uint16_t listen_port = 0;
-  uint16_t upstream_port = 0;      // the endpoint proxy
+  uint16_t upstream_port = 0;  // the endpoint proxy
   std::string database;
   std::string db_user;
   std::string admin_user;

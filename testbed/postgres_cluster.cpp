@@ -30,8 +30,8 @@ void run_tool(const ClusterLayout& layout, std::vector<std::string> argv, const 
   const std::string program = fs::path(spec.argv[0]).filename();
   int status = run_to_completion(spec, std::chrono::minutes(2));
   if (status != 0)
-    throw std::runtime_error(fmt::format("{} failed (exit {}): {}", program, status,
-                                         tail_of(spec.log_file)));
+    throw std::runtime_error(
+        fmt::format("{} failed (exit {}): {}", program, status, tail_of(spec.log_file)));
 }
 
 // Settings both nodes share. Why each one is here:
@@ -66,11 +66,13 @@ ProcessRecord start_server(const ClusterLayout& layout, const std::string& name,
   record.data_dir = data_dir.string();
   record.log_file = (layout.logs() / (name + ".log")).string();
   ProcessSpec spec{{(layout.bin_dir / "postgres").string(), "-D", data_dir.string()},
-                   record.log_file, layout.run_as, {}};
+                   record.log_file,
+                   layout.run_as,
+                   {}};
   record.pid = spawn_detached(spec);
   if (!wait_for_port(record.host, port, kServerStartTimeout) || !process_alive(record.pid))
-    throw std::runtime_error(fmt::format("{} did not start on port {}: {}", name, port,
-                                         tail_of(record.log_file)));
+    throw std::runtime_error(
+        fmt::format("{} did not start on port {}: {}", name, port, tail_of(record.log_file)));
   return record;
 }
 
@@ -117,11 +119,11 @@ fs::path find_postgres_bindir() {
 
 ProcessRecord start_primary(const ClusterLayout& layout, uint16_t port) {
   const fs::path data = layout.dir / "pg-primary";
-  run_tool(layout,
-           {(layout.bin_dir / "initdb").string(), "-D", data.string(), "-U", "postgres",
-            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
-            "--no-sync"},
-           "initdb.log");
+  run_tool(
+      layout,
+      {(layout.bin_dir / "initdb").string(), "-D", data.string(), "-U", "postgres",
+       "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"},
+      "initdb.log");
   append(data / "postgresql.conf", common_settings(layout, port));
   // First match wins, so the file is ours whole: the testbed's own admin work goes over the
   // socket (mode 0770: only the server's account and root), replication over loopback without
@@ -176,8 +178,8 @@ ProcessRecord start_standby(const ClusterLayout& layout, const ProcessRecord& pr
   const fs::path data = layout.dir / "pg-standby";
   run_tool(layout,
            {(layout.bin_dir / "pg_basebackup").string(), "-h", primary.host, "-p",
-            std::to_string(primary.port), "-U", "postgres", "-w", "-D", data.string(), "-X", "stream", "-c", "fast",
-            "-C", "-S", "standby1", "--no-sync"},
+            std::to_string(primary.port), "-U", "postgres", "-w", "-D", data.string(), "-X",
+            "stream", "-c", "fast", "-C", "-S", "standby1", "--no-sync"},
            "pg_basebackup.log");
   append(data / "postgresql.conf",
          common_settings(layout, port) +
@@ -213,7 +215,8 @@ void enable_replication(const ClusterLayout& layout, const ProcessRecord& primar
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  throw std::runtime_error(fmt::format("the standby never reached {} streaming ({})", wanted, seen));
+  throw std::runtime_error(
+      fmt::format("the standby never reached {} streaming ({})", wanted, seen));
 }
 
 }  // namespace loadgate::testbed

@@ -12,9 +12,9 @@
 namespace loadgate::testbed {
 
 struct ClusterLayout {
-  std::filesystem::path dir;         // testbed directory
-  std::filesystem::path bin_dir;     // initdb, postgres, pg_basebackup
-  std::optional<RunAs> run_as;       // when started as root
+  std::filesystem::path dir;      // testbed directory
+  std::filesystem::path bin_dir;  // initdb, postgres, pg_basebackup
+  std::optional<RunAs> run_as;    // when started as root
   std::string socket_dir() const { return (dir / "run").string(); }
   std::filesystem::path logs() const { return dir / "logs"; }
 };
@@ -31,9 +31,11 @@ void create_schema_and_seed(const ClusterLayout& layout, const ProcessRecord& pr
                             const TestbedState& state, const std::string& db_password);
 
 // pg_basebackup from the primary + start as a hot standby named "standby1".
-ProcessRecord start_standby(const ClusterLayout& layout, const ProcessRecord& primary, uint16_t port);
+ProcessRecord start_standby(const ClusterLayout& layout, const ProcessRecord& primary,
+                            uint16_t port);
 
 // Waits until the standby streams; with `synchronous`, makes it the synchronous standby first.
-void enable_replication(const ClusterLayout& layout, const ProcessRecord& primary, bool synchronous);
+void enable_replication(const ClusterLayout& layout, const ProcessRecord& primary,
+                        bool synchronous);
 
 }  // namespace loadgate::testbed

@@ -45,7 +45,8 @@ void check_reachable_by(const fs::path& dir, const RunAs& account) {
   for (fs::path p = dir; p != p.root_path(); p = p.parent_path()) {
     struct stat info {};
     if (stat(p.c_str(), &info) != 0) continue;
-    bool traversable = (info.st_mode & S_IXOTH) || (info.st_uid == account.uid && (info.st_mode & S_IXUSR));
+    bool traversable =
+        (info.st_mode & S_IXOTH) || (info.st_uid == account.uid && (info.st_mode & S_IXUSR));
     if (!traversable)
       throw std::runtime_error(fmt::format(
           "the {} account cannot reach {}: {} is mode {:o}; choose a --dir under /var/tmp or /tmp",
@@ -65,7 +66,8 @@ class Launch {
  public:
   explicit Launch(TestbedState& state) : state_(state) {}
   void started(ProcessRecord record, std::ostream& log) {
-    log << fmt::format("  {:<17} pid {:<7} {}:{}\n", record.name, record.pid, record.host, record.port);
+    log << fmt::format("  {:<17} pid {:<7} {}:{}\n", record.name, record.pid, record.host,
+                       record.port);
     state_.processes.push_back(std::move(record));
     write_state(state_);
   }
@@ -83,8 +85,8 @@ ProcessRecord start_own_process(const std::string& name, const std::string& role
   record.log_file = (dir / "logs" / (name + ".log")).string();
   record.pid = spawn_detached({std::move(argv), record.log_file, std::nullopt, {}});
   if (!wait_for_port(record.host, port, std::chrono::seconds(20)) || !process_alive(record.pid))
-    throw std::runtime_error(fmt::format("{} did not start on port {}: {}", name, port,
-                                         tail_of(record.log_file)));
+    throw std::runtime_error(
+        fmt::format("{} did not start on port {}: {}", name, port, tail_of(record.log_file)));
   return record;
 }
 
@@ -128,7 +130,8 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
   create_schema_and_seed(layout, primary, state, db_password);
   launch.started(start_standby(layout, primary, find_free_port()), log);
   enable_replication(layout, primary, state.synchronous_replication);
-  log << fmt::format("  standby streaming ({})\n", state.synchronous_replication ? "synchronous" : "asynchronous");
+  log << fmt::format("  standby streaming ({})\n",
+                     state.synchronous_replication ? "synchronous" : "asynchronous");
 
   const uint16_t endpoint_port = find_free_port();
   launch.started(start_own_process("endpoint-proxy", "proxy",
@@ -140,8 +143,12 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
 
   std::vector<uint16_t> pgbouncer_ports;
   for (int i = 1; i <= 2; ++i) {
-    PgbouncerSettings settings{fmt::format("pgbouncer-{}", i), find_free_port(), endpoint_port,
-                               state.database, state.db_user, state.admin_user};
+    PgbouncerSettings settings{fmt::format("pgbouncer-{}", i),
+                               find_free_port(),
+                               endpoint_port,
+                               state.database,
+                               state.db_user,
+                               state.admin_user};
     launch.started(start_pgbouncer(layout, settings, db_password, admin_password), log);
     pgbouncer_ports.push_back(settings.listen_port);
   }
@@ -150,18 +157,17 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
     const uint16_t port = find_free_port();
     // Instance i uses pgbouncer (i-1) % 2: the seeds' tasks spread over both pgbouncers.
     const uint16_t pgbouncer = pgbouncer_ports[static_cast<size_t>(i - 1) % pgbouncer_ports.size()];
-    launch.started(
-        start_own_process(fmt::format("service-{}", i), "service",
-                          {(options.bin_dir / "loadgate-service").string(), "--listen",
-                           fmt::format("127.0.0.1:{}", port), "--db",
-                           fmt::format("host=127.0.0.1 port={} dbname={} user={}", pgbouncer,
-                                       state.database, state.db_user),
-                           "--db-password-file", state.db_password_file, "--jwt-secret-file",
-                           state.jwt_secret_file, "--pool-size",
-                           std::to_string(options.service_pool_size), "--threads",
-                           std::to_string(options.service_threads)},
-                          dir, port),
-        log);
+    launch.started(start_own_process(fmt::format("service-{}", i), "service",
+                                     {(options.bin_dir / "loadgate-service").string(), "--listen",
+                                      fmt::format("127.0.0.1:{}", port), "--db",
+                                      fmt::format("host=127.0.0.1 port={} dbname={} user={}",
+                                                  pgbouncer, state.database, state.db_user),
+                                      "--db-password-file", state.db_password_file,
+                                      "--jwt-secret-file", state.jwt_secret_file, "--pool-size",
+                                      std::to_string(options.service_pool_size), "--threads",
+                                      std::to_string(options.service_threads)},
+                                     dir, port),
+                   log);
   }
 }
 
@@ -207,11 +213,13 @@ bool down(const fs::path& dir, std::ostream& log) {
   // synchronous commit never waits on a standby that is already gone.
   bool clean = true;
   for (const char* role : {"service", "proxy", "pgbouncer"}) {
-    for (const auto* p : state->with_role(role)) clean &= stop_process(p->pid, std::chrono::seconds(10));
+    for (const auto* p : state->with_role(role))
+      clean &= stop_process(p->pid, std::chrono::seconds(10));
   }
   for (const char* name : {"postgres-standby", "postgres-primary"}) {
     // SIGINT is Postgres's "fast" shutdown: roll back open transactions, then exit.
-    if (const auto* p = state->find(name)) clean &= stop_process(p->pid, std::chrono::seconds(30), SIGINT);
+    if (const auto* p = state->find(name))
+      clean &= stop_process(p->pid, std::chrono::seconds(30), SIGINT);
   }
   for (const auto& p : state->processes) {
     if (process_alive(p.pid)) {
@@ -222,7 +230,8 @@ bool down(const fs::path& dir, std::ostream& log) {
       clean = false;
     }
   }
-  for (const char* sub : {"pg-primary", "pg-standby", "run", "secrets", "pgbouncer-1", "pgbouncer-2"})
+  for (const char* sub :
+       {"pg-primary", "pg-standby", "run", "secrets", "pgbouncer-1", "pgbouncer-2"})
     fs::remove_all(dir / sub);
   fs::remove(state_file(dir));
   log << fmt::format("testbed down: stopped {} processes{}; logs kept in {}\n",
@@ -234,8 +243,10 @@ bool down(const fs::path& dir, std::ostream& log) {
 int status(const fs::path& dir, bool as_json, std::ostream& out) {
   auto state = read_state(dir);
   if (!state) {
-    if (as_json) out << "{\"dir\": \"" << dir.string() << "\", \"up\": false}\n";
-    else out << fmt::format("no testbed in {} (start one with: loadgate testbed up)\n", dir.string());
+    if (as_json)
+      out << "{\"dir\": \"" << dir.string() << "\", \"up\": false}\n";
+    else
+      out << fmt::format("no testbed in {} (start one with: loadgate testbed up)\n", dir.string());
     return 3;
   }
   const bool ok = healthy(*state);
@@ -248,7 +259,9 @@ int status(const fs::path& dir, bool as_json, std::ostream& out) {
     const bool alive = process_alive(p.pid);
     const bool listening = port_open(p.host, p.port);
     out << fmt::format("  {:<17} pid {:<7} {}:{:<6} {}\n", p.name, p.pid, p.host, p.port,
-                       alive && listening ? "up" : alive ? "not listening" : "DOWN");
+                       alive && listening ? "up"
+                       : alive            ? "not listening"
+                                          : "DOWN");
   }
   out << fmt::format("  users: {} ({}), password {}, bcrypt cost {}\n", state->users.name_pattern,
                      state->users.count, state->users.password_pattern, state->users.bcrypt_cost);

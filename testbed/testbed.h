@@ -16,9 +16,9 @@ struct UpOptions {
   int bcrypt_cost = 12;
   int users = 1000;
   int items = 1000;
-  bool synchronous = true;       // RDS Multi-AZ commits on both nodes; --async selects async
-  int service_threads = 2;       // HTTP threads per service instance
-  int service_pool_size = 25;    // DB connections per service instance (DB_POOL_MAX)
+  bool synchronous = true;          // RDS Multi-AZ commits on both nodes; --async selects async
+  int service_threads = 2;          // HTTP threads per service instance
+  int service_pool_size = 25;       // DB connections per service instance (DB_POOL_MAX)
   std::string run_as = "postgres";  // the account Postgres and pgbouncer run as under root
   std::filesystem::path bin_dir;    // where loadgate-service and loadgate-proxy are
 };

@@ -30,11 +30,14 @@ std::vector<const ProcessRecord*> TestbedState::with_role(const std::string& rol
 
 std::vector<std::string> TestbedState::service_urls() const {
   std::vector<std::string> urls;
-  for (const auto* p : with_role("service")) urls.push_back(fmt::format("http://{}:{}", p->host, p->port));
+  for (const auto* p : with_role("service"))
+    urls.push_back(fmt::format("http://{}:{}", p->host, p->port));
   return urls;
 }
 
-std::filesystem::path state_file(const std::filesystem::path& dir) { return dir / "state.json"; }
+std::filesystem::path state_file(const std::filesystem::path& dir) {
+  return dir / "state.json";
+}
 
 std::filesystem::path default_dir() {
   if (const char* env = std::getenv("LOADGATE_TESTBED_DIR"); env && *env) return env;
@@ -51,15 +54,16 @@ std::string read_secret(const std::filesystem::path& file) {
   if (!in) throw std::runtime_error(fmt::format("cannot read the secret file {}", file.string()));
   std::string secret;
   std::getline(in, secret);
-  if (secret.empty()) throw std::runtime_error(fmt::format("the secret file {} is empty", file.string()));
+  if (secret.empty())
+    throw std::runtime_error(fmt::format("the secret file {} is empty", file.string()));
   return secret;
 }
 
 namespace {
 
 json process_to_json(const ProcessRecord& p, bool with_liveness) {
-  json j = {{"name", p.name}, {"role", p.role}, {"pid", p.pid}, {"host", p.host},
-            {"port", p.port}, {"log_file", p.log_file}};
+  json j = {{"name", p.name}, {"role", p.role}, {"pid", p.pid},
+            {"host", p.host}, {"port", p.port}, {"log_file", p.log_file}};
   if (!p.data_dir.empty()) j["data_dir"] = p.data_dir;
   if (with_liveness) {
     j["alive"] = process_alive(p.pid);
@@ -78,7 +82,8 @@ std::string state_to_json(const TestbedState& s, bool with_liveness) {
       {"dir", s.dir.string()},
       {"run_as", s.run_as},
       {"synchronous_replication", s.synchronous_replication},
-      {"database", {{"name", s.database}, {"user", s.db_user}, {"password_file", s.db_password_file}}},
+      {"database",
+       {{"name", s.database}, {"user", s.db_user}, {"password_file", s.db_password_file}}},
       {"pgbouncer_admin", {{"user", s.admin_user}, {"password_file", s.admin_password_file}}},
       {"jwt", {{"algorithm", "HS256"}, {"secret_file", s.jwt_secret_file}}},
       {"users",
@@ -128,13 +133,15 @@ std::optional<TestbedState> read_state(const std::filesystem::path& dir) {
                users.at("distinct_passwords"), users.at("bcrypt_cost")};
     s.items = j.at("items");
     for (const json& p : j.at("processes")) {
-      ProcessRecord r{p.at("name"), p.at("role"), p.at("pid"), p.at("host"), p.at("port"),
-                      p.at("log_file"), p.value("data_dir", "")};
+      ProcessRecord r{p.at("name"),           p.at("role"), p.at("pid"),
+                      p.at("host"),           p.at("port"), p.at("log_file"),
+                      p.value("data_dir", "")};
       s.processes.push_back(std::move(r));
     }
     return s;
   } catch (const json::exception& e) {
-    throw std::runtime_error(fmt::format("{}: not a testbed state file: {}", path.string(), e.what()));
+    throw std::runtime_error(
+        fmt::format("{}: not a testbed state file: {}", path.string(), e.what()));
   }
 }
 

@@ -34,16 +34,16 @@ struct SeededUsers {
 struct TestbedState {
   int version = 1;
   std::filesystem::path dir;
-  std::string run_as;              // the account Postgres and pgbouncer run as
+  std::string run_as;  // the account Postgres and pgbouncer run as
   bool synchronous_replication = true;
   std::string database = "app";
   std::string db_user = "app";
-  std::string db_password_file;    // secrets/db_password
+  std::string db_password_file;               // secrets/db_password
   std::string admin_user = "loadgate_admin";  // pgbouncer admin console user
   std::string admin_password_file;
-  std::string jwt_secret_file;     // secrets/jwt_secret (HS256)
+  std::string jwt_secret_file;  // secrets/jwt_secret (HS256)
   SeededUsers users;
-  int items = 0;                   // items seeded with ids 1..items
+  int items = 0;  // items seeded with ids 1..items
   std::vector<ProcessRecord> processes;
 
   const ProcessRecord* find(const std::string& name) const;

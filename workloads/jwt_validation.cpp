@@ -11,15 +11,17 @@ namespace loadgate {
 
 JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& context) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "executor", "path", "algorithm", "secret_env", "secret_file", "tokens",
-                   "lifetime"});
+  node.allow_only(
+      {"kind", "executor", "path", "algorithm", "secret_env", "secret_file", "tokens", "lifetime"});
   if (auto path = node.find("path")) {
     path_ = path->as_string();
     if (!path_.starts_with('/')) path->fail("a path starts with /");
   }
   if (auto algorithm = node.find("algorithm"); algorithm && algorithm->as_string() != "HS256")
-    algorithm->fail(fmt::format("algorithm {} is not supported yet (HS256 is)", algorithm->as_string()));
-  if (auto tokens = node.find("tokens")) token_count_ = static_cast<size_t>(tokens->as_integer(1, 1'000'000));
+    algorithm->fail(
+        fmt::format("algorithm {} is not supported yet (HS256 is)", algorithm->as_string()));
+  if (auto tokens = node.find("tokens"))
+    token_count_ = static_cast<size_t>(tokens->as_integer(1, 1'000'000));
   if (auto lifetime = node.find("lifetime")) lifetime_ = lifetime->as_duration();
   secret_ = read_secret_setting(node, context.jwt_secret_file, "the JWT secret");
 }
@@ -30,7 +32,8 @@ void JwtValidation::prepare() {
   tokens_.clear();
   tokens_.reserve(token_count_);
   for (size_t i = 0; i < token_count_; ++i)
-    tokens_.push_back(mint_hs256({fmt::format("user{}", i + 1), "loadgate", now, expires}, secret_));
+    tokens_.push_back(
+        mint_hs256({fmt::format("user{}", i + 1), "loadgate", now, expires}, secret_));
 }
 
 HttpRequest JwtValidation::next(Rng& rng) const {

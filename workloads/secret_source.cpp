@@ -15,7 +15,8 @@ std::string read_secret_setting(const ConfigNode& workload, const std::string& t
   if (env) {
     const std::string name = env->as_string();
     const char* value = std::getenv(name.c_str());
-    if (!value || !*value) env->fail(fmt::format("the environment variable {} ({}) is not set", name, what));
+    if (!value || !*value)
+      env->fail(fmt::format("the environment variable {} ({}) is not set", name, what));
     return value;
   }
   std::string path = file ? file->as_string() : testbed_file;

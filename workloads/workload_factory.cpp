@@ -8,7 +8,8 @@ namespace loadgate {
 
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, const WorkloadContext& context) {
   if (spec.kind == "jwt") return std::make_unique<JwtValidation>(spec, context);
-  spec.settings.at("kind").fail(fmt::format("unknown workload kind '{}' (available: jwt)", spec.kind));
+  spec.settings.at("kind").fail(
+      fmt::format("unknown workload kind '{}' (available: jwt)", spec.kind));
 }
 
 }  // namespace loadgate

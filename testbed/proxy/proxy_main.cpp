@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     asio::io_context io(1);
-    testbed::TcpProxy proxy(io, testbed::parse_host_port(listen), testbed::parse_host_port(upstream));
+    testbed::TcpProxy proxy(io, testbed::parse_host_port(listen),
+                            testbed::parse_host_port(upstream));
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, auto) { io.stop(); });
     asio::co_spawn(io, proxy.serve(), asio::detached);

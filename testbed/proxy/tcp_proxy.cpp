@@ -41,9 +41,11 @@ awaitable<void> pump(std::shared_ptr<tcp::socket> from, std::shared_ptr<tcp::soc
   std::array<char, 16384> buffer;
   boost::system::error_code ec;
   for (;;) {
-    size_t n = co_await from->async_read_some(asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
+    size_t n = co_await from->async_read_some(asio::buffer(buffer),
+                                              asio::redirect_error(use_awaitable, ec));
     if (ec) break;
-    co_await asio::async_write(*to, asio::buffer(buffer.data(), n), asio::redirect_error(use_awaitable, ec));
+    co_await asio::async_write(*to, asio::buffer(buffer.data(), n),
+                               asio::redirect_error(use_awaitable, ec));
     if (ec) break;
   }
   from->close(ec);

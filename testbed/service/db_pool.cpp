@@ -8,7 +8,9 @@ DbPool::DbPool(std::string conninfo, size_t size) : conninfo_(std::move(conninfo
   idle_.resize(size);
 }
 
-DbPool::~DbPool() { threads_.join(); }
+DbPool::~DbPool() {
+  threads_.join();
+}
 
 void DbPool::execute(const std::function<void(pqxx::connection&)>& job) {
   std::unique_ptr<pqxx::connection> connection;
@@ -41,7 +43,8 @@ void DbPool::execute(const std::function<void(pqxx::connection&)>& job) {
 
 awaitable<void> DbPool::run(std::function<void(pqxx::connection&)> job) {
   co_await asio::co_spawn(
-      threads_, [this, &job]() -> awaitable<void> {
+      threads_,
+      [this, &job]() -> awaitable<void> {
         execute(job);
         co_return;
       },

@@ -53,7 +53,8 @@ const std::string& decoy_hash() {
 template <typename F>
 awaitable<void> offload(asio::thread_pool& pool, F&& work) {
   co_await asio::co_spawn(
-      pool, [&]() -> awaitable<void> {
+      pool,
+      [&]() -> awaitable<void> {
         work();
         co_return;
       },
@@ -81,9 +82,9 @@ struct ReferenceService::Routes {
     auto now = std::chrono::system_clock::now();
     std::string token = mint_hs256({user, "loadgate", now, now + service.config_.token_lifetime},
                                    service.config_.jwt_secret);
-    co_return reply(http::status::ok,
-                    {{"token", token}, {"token_type", "Bearer"},
-                     {"expires_in", service.config_.token_lifetime.count()}});
+    co_return reply(http::status::ok, {{"token", token},
+                                       {"token_type", "Bearer"},
+                                       {"expires_in", service.config_.token_lifetime.count()}});
   }
 
   Response validate(const Request& req) const {
@@ -140,7 +141,8 @@ struct ReferenceService::Routes {
     if (target == "/healthz") co_return reply(http::status::ok, {{"status", "ok"}});
     if (target == "/validate" && method == http::verb::get) co_return validate(req);
     if (target == "/login" && method == http::verb::post) co_return co_await login(req);
-    if (target == "/api/v1/items" && method == http::verb::post) co_return co_await create_item(req);
+    if (target == "/api/v1/items" && method == http::verb::post)
+      co_return co_await create_item(req);
     if (target.starts_with(items_prefix) && method == http::verb::get)
       co_return co_await get_item(target.substr(items_prefix.size()));
     if (target == "/validate" || target == "/login" || target == "/api/v1/items" ||
@@ -167,14 +169,17 @@ struct ReferenceService::Routes {
 
 ReferenceService::ReferenceService(asio::io_context& io, ServiceConfig config)
     : config_(std::move(config)),
-      acceptor_(io, tcp::endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port)),
+      acceptor_(io,
+                tcp::endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port)),
       db_(config_.db_conninfo, config_.pool_size),
       bcrypt_threads_(config_.bcrypt_threads),
       routes_(std::make_unique<Routes>(Routes{*this})) {
   decoy_hash();  // pay its bcrypt cost now, not on the first unknown user
 }
 
-ReferenceService::~ReferenceService() { bcrypt_threads_.join(); }
+ReferenceService::~ReferenceService() {
+  bcrypt_threads_.join();
+}
 
 awaitable<void> ReferenceService::serve() {
   for (;;) {

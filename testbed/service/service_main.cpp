@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   unsigned bcrypt_threads = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("--listen", listen, "host:port to serve HTTP on")->required();
   app.add_option("--db", db, "libpq conninfo of pgbouncer, without the password")->required();
-  app.add_option("--db-password-file", db_password_file, "file holding the DB password")->required();
+  app.add_option("--db-password-file", db_password_file, "file holding the DB password")
+      ->required();
   app.add_option("--jwt-secret-file", jwt_secret_file, "file holding the HS256 secret")->required();
   app.add_option("--pool-size", pool_size, "DB connections (DB_POOL_MAX)")->capture_default_str();
   app.add_option("--threads", threads, "HTTP threads")->capture_default_str();

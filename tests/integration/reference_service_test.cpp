@@ -38,7 +38,8 @@ TEST_CASE("a seeded user logs in and the token validates on every instance", "[t
   // The pattern status prints: user{n} with password{n % 8}.
   const std::string token = login(urls[0], "user13", "password5");
   for (const auto& url : urls) {
-    HttpResponse ok = http_call(url, {"GET", "/validate", {{"Authorization", "Bearer " + token}}, ""});
+    HttpResponse ok =
+        http_call(url, {"GET", "/validate", {{"Authorization", "Bearer " + token}}, ""});
     CHECK(ok.status == 200);
     CHECK(json::parse(ok.body)["sub"] == "user13");
     HttpResponse bad =
@@ -49,8 +50,12 @@ TEST_CASE("a seeded user logs in and the token validates on every instance", "[t
 
 TEST_CASE("a wrong password or an unknown user gets 401, a malformed body 400", "[testbed]") {
   const std::string url = testbed_state()["service_urls"][1];
-  CHECK(http_call(url, post_json("/login", {{"user", "user13"}, {"password", "password4"}})).status == 401);
-  CHECK(http_call(url, post_json("/login", {{"user", "nobody"}, {"password", "password0"}})).status == 401);
+  CHECK(
+      http_call(url, post_json("/login", {{"user", "user13"}, {"password", "password4"}})).status ==
+      401);
+  CHECK(
+      http_call(url, post_json("/login", {{"user", "nobody"}, {"password", "password0"}})).status ==
+      401);
   CHECK(http_call(url, {"POST", "/login", {}, "{not json"}).status == 400);
   CHECK(http_call(url, {"GET", "/validate", {}, ""}).status == 401);
 }
@@ -63,10 +68,12 @@ TEST_CASE("an item created through the DB pool reads back from any instance", "[
   REQUIRE(created.status == 201);
   const int64_t id = json::parse(created.body)["id"];
   CHECK(id > state["items"].get<int64_t>());
-  HttpResponse read = http_call(state["service_urls"][1], {"GET", "/api/v1/items/" + std::to_string(id), {}, ""});
+  HttpResponse read =
+      http_call(state["service_urls"][1], {"GET", "/api/v1/items/" + std::to_string(id), {}, ""});
   REQUIRE(read.status == 200);
   CHECK(json::parse(read.body)["name"] == name);
-  CHECK(http_call(state["service_urls"][0], {"GET", "/api/v1/items/99999999", {}, ""}).status == 404);
+  CHECK(http_call(state["service_urls"][0], {"GET", "/api/v1/items/99999999", {}, ""}).status ==
+        404);
   CHECK(http_call(state["service_urls"][0], {"GET", "/api/v1/items/abc", {}, ""}).status == 400);
 }
 

@@ -12,13 +12,14 @@
 
 using namespace loadgate;
 using namespace loadgate::test;
-using nlohmann::json;
 using Catch::Matchers::Contains;
+using nlohmann::json;
 
 namespace {
 
 std::filesystem::path scratch_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("loadgate-run-test-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("loadgate-run-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }
@@ -29,7 +30,9 @@ std::string write_scenario(const std::string& name, const std::string& text) {
   return path.string();
 }
 
-size_t line_count(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+size_t line_count(const std::string& text) {
+  return std::count(text.begin(), text.end(), '\n');
+}
 
 const std::string kScenarioTail =
     "duration: 1s\n"
@@ -43,13 +46,14 @@ const std::string kScenarioTail =
 
 TEST_CASE("demo.yaml runs against the testbed and writes the JSON result", "[testbed]") {
   const auto out = scratch_dir() / "demo-out";
-  CommandResult run = run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml" +
-                                  " --testbed " + shared_testbed_dir() +
-                                  " --set duration=3s --set workloads.validate.executor.rate=200/s" +
-                                  " --out " + out.string());
+  CommandResult run = run_command(
+      loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml" + " --testbed " +
+      shared_testbed_dir() + " --set duration=3s --set workloads.validate.executor.rate=200/s" +
+      " --out " + out.string());
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
-  CHECK_THAT(run.output, Contains("validate") && Contains("results: " + (out / "result.json").string()));
+  CHECK_THAT(run.output,
+             Contains("validate") && Contains("results: " + (out / "result.json").string()));
 
   std::ifstream in(out / "result.json");
   REQUIRE(in);
@@ -76,8 +80,9 @@ TEST_CASE("demo.yaml runs against the testbed and writes the JSON result", "[tes
 }
 
 TEST_CASE("a run aimed at a testbed that is not there says so", "[cli]") {
-  CommandResult run = run_command(loadgate_bin() + " run " + source_dir() +
-                                  "/scenarios/demo.yaml --testbed " + (scratch_dir() / "none").string());
+  CommandResult run =
+      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml --testbed " +
+                  (scratch_dir() / "none").string());
   CHECK(run.exit_code == 2);
   CHECK_THAT(run.output, Contains("no testbed in") && Contains("loadgate testbed up"));
   CHECK(line_count(run.output) == 1);
@@ -91,14 +96,17 @@ TEST_CASE("bad input gets one line naming the file and line, or the address, and
   };
   const std::vector<Case> cases = {
       {"malformed YAML", "name: [oops\n", "malformed.yaml:"},
-      {"an unknown key", "name: x\ntarget: {urls: [http://127.0.0.1:1]}\nthreads: 4\n" + kScenarioTail,
+      {"an unknown key",
+       "name: x\ntarget: {urls: [http://127.0.0.1:1]}\nthreads: 4\n" + kScenarioTail,
        "unknown.yaml:3:1: threads: unknown key"},
-      {"a wrong type", "name: x\ntarget: {urls: [http://127.0.0.1:1]}\n" +
-                           std::string("duration: fast\nworkloads: {}\n"),
+      {"a wrong type",
+       "name: x\ntarget: {urls: [http://127.0.0.1:1]}\n" +
+           std::string("duration: fast\nworkloads: {}\n"),
        "wrongtype.yaml:3:11: duration: expected a duration"},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
-    const std::string file = std::vector<std::string>{"malformed.yaml", "unknown.yaml", "wrongtype.yaml"}[i];
+    const std::string file =
+        std::vector<std::string>{"malformed.yaml", "unknown.yaml", "wrongtype.yaml"}[i];
     CommandResult run = run_command(loadgate_bin() + " run " + write_scenario(file, cases[i].text));
     INFO(cases[i].what << ": " << run.output);
     CHECK(run.exit_code == 2);
@@ -110,7 +118,8 @@ TEST_CASE("bad input gets one line naming the file and line, or the address, and
 TEST_CASE("a missing scenario file is named", "[cli]") {
   CommandResult run = run_command(loadgate_bin() + " run /nonexistent/loadgate/scenario.yaml");
   CHECK(run.exit_code == 2);
-  CHECK_THAT(run.output, Contains("/nonexistent/loadgate/scenario.yaml") && Contains("No such file"));
+  CHECK_THAT(run.output,
+             Contains("/nonexistent/loadgate/scenario.yaml") && Contains("No such file"));
   CHECK(line_count(run.output) == 1);
 }
 
@@ -122,13 +131,16 @@ TEST_CASE("an unreachable target is named by its address before any load is sent
   CommandResult run = run_command(loadgate_bin() + " run " + file);
   INFO(run.output);
   CHECK(run.exit_code == 2);
-  CHECK_THAT(run.output, Contains("127.0.0.1:" + std::to_string(port)) && Contains("connect_refused"));
+  CHECK_THAT(run.output,
+             Contains("127.0.0.1:" + std::to_string(port)) && Contains("connect_refused"));
   CHECK(line_count(run.output) == 1);
 }
 
 TEST_CASE("a badly typed --set names the flag", "[cli]") {
-  CommandResult run = run_command(loadgate_bin() + " run " + source_dir() +
-                                  "/scenarios/demo.yaml --set workloads.validate.executor.rate=fast");
+  CommandResult run =
+      run_command(loadgate_bin() + " run " + source_dir() +
+                  "/scenarios/demo.yaml --set workloads.validate.executor.rate=fast");
   CHECK(run.exit_code == 2);
-  CHECK_THAT(run.output, Contains("--set workloads.validate.executor.rate") && Contains("like 200/s"));
+  CHECK_THAT(run.output,
+             Contains("--set workloads.validate.executor.rate") && Contains("like 200/s"));
 }

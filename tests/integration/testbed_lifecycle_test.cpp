@@ -32,7 +32,8 @@ TEST_CASE("testbed up starts every process on loopback, and a second up changes 
   const std::string dir = shared_testbed_dir();
   std::filesystem::create_directories(dir);
   chmod(dir.c_str(), 0755);
-  CommandResult up = run_command(loadgate_bin() + " testbed up --bcrypt-cost 4 --users 200 --items 100 --dir " + dir, 300);
+  CommandResult up = run_command(
+      loadgate_bin() + " testbed up --bcrypt-cost 4 --users 200 --items 100 --dir " + dir, 300);
   INFO(up.output);
   REQUIRE(up.exit_code == 0);
 

@@ -18,15 +18,22 @@ CommandResult run_command(const std::string& command, int timeout_seconds) {
   if (!pipe) throw std::runtime_error("popen failed: " + command);
   CommandResult result;
   std::array<char, 4096> buffer;
-  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), n);
+  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe))
+    result.output.append(buffer.data(), n);
   int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 
-std::string loadgate_bin() { return LOADGATE_BIN; }
-std::string source_dir() { return LOADGATE_SOURCE_DIR; }
-std::string shared_testbed_dir() { return LOADGATE_TEST_TESTBED_DIR; }
+std::string loadgate_bin() {
+  return LOADGATE_BIN;
+}
+std::string source_dir() {
+  return LOADGATE_SOURCE_DIR;
+}
+std::string shared_testbed_dir() {
+  return LOADGATE_TEST_TESTBED_DIR;
+}
 
 HttpResponse http_call(const std::string& base_url, const HttpRequest& request) {
   asio::io_context io;

@@ -24,7 +24,8 @@ TEST_CASE("an expired, tampered or malformed token does not verify") {
   CHECK_FALSE(verify_hs256(tampered, "s", now));
   CHECK_FALSE(verify_hs256("not.a.token", "s", now));
   // alg "none", unsigned: must never pass as HS256.
-  CHECK_FALSE(verify_hs256("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5fQ.", "s", now));
+  CHECK_FALSE(
+      verify_hs256("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5fQ.", "s", now));
 }
 
 TEST_CASE("bcrypt hashes verify the right password only") {

@@ -13,9 +13,11 @@ namespace {
 
 WorkloadSpec spec_from(const std::string& workload_yaml) {
   static std::vector<Scenario> keep;  // the spec's ConfigNode refers into its scenario's YAML
-  keep.push_back(parse_scenario("name: t\ntarget: {urls: [http://127.0.0.1:1]}\nduration: 1s\n"
-                                "workloads:\n  v:\n" + workload_yaml,
-                                "w.yaml", {}));
+  keep.push_back(
+      parse_scenario("name: t\ntarget: {urls: [http://127.0.0.1:1]}\nduration: 1s\n"
+                     "workloads:\n  v:\n" +
+                         workload_yaml,
+                     "w.yaml", {}));
   return keep.back().workloads[0];
 }
 
@@ -46,20 +48,21 @@ TEST_CASE("the jwt workload names what is missing or wrong in its settings") {
   unsetenv("LOADGATE_TEST_UNSET_SECRET");
   const std::string executor = "    executor: {type: constant-arrival-rate, rate: 1/s}\n";
   SECTION("an unset secret variable") {
-    CHECK_THROWS_WITH(make_workload(spec_from("    kind: jwt\n" + executor +
-                                              "    secret_env: LOADGATE_TEST_UNSET_SECRET\n"),
-                                    {}),
-                      Contains("w.yaml:8:") && Contains("LOADGATE_TEST_UNSET_SECRET") &&
-                          Contains("not set"));
+    CHECK_THROWS_WITH(
+        make_workload(spec_from("    kind: jwt\n" + executor +
+                                "    secret_env: LOADGATE_TEST_UNSET_SECRET\n"),
+                      {}),
+        Contains("w.yaml:8:") && Contains("LOADGATE_TEST_UNSET_SECRET") && Contains("not set"));
   }
   SECTION("no secret at all, and no testbed to take it from") {
     CHECK_THROWS_WITH(make_workload(spec_from("    kind: jwt\n" + executor), {}),
                       Contains("secret_env"));
   }
   SECTION("an unsupported algorithm") {
-    CHECK_THROWS_WITH(make_workload(spec_from("    kind: jwt\n" + executor + "    algorithm: RS256\n"),
-                                    {"/dev/null"}),
-                      Contains("w.yaml:8:") && Contains("RS256"));
+    CHECK_THROWS_WITH(
+        make_workload(spec_from("    kind: jwt\n" + executor + "    algorithm: RS256\n"),
+                      {"/dev/null"}),
+        Contains("w.yaml:8:") && Contains("RS256"));
   }
   SECTION("an unknown workload kind") {
     CHECK_THROWS_WITH(make_workload(spec_from("    kind: graphql\n" + executor), {}),

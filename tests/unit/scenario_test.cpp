@@ -58,7 +58,9 @@ TEST_CASE("each kind of invalid scenario is rejected with its file, line and key
   SECTION("malformed YAML") {
     CHECK_THAT(error_of("name: [unclosed\n"), Contains("s.yaml:") && Contains("malformed YAML"));
   }
-  SECTION("an empty file") { CHECK_THAT(error_of(""), Contains("empty")); }
+  SECTION("an empty file") {
+    CHECK_THAT(error_of(""), Contains("empty"));
+  }
   SECTION("an unknown top-level key, with a suggestion") {
     CHECK_THAT(error_of(replace(kValid, "duration:", "duraton:")),
                Contains("s.yaml:4:1") && Contains("unknown key 'duraton'") &&
@@ -86,14 +88,16 @@ TEST_CASE("each kind of invalid scenario is rejected with its file, line and key
                Contains("s.yaml:6:12") && Contains("out of range"));
   }
   SECTION("a missing required key") {
-    CHECK_THAT(error_of(replace(kValid, "name: demo\n", "")), Contains("missing required key 'name'"));
+    CHECK_THAT(error_of(replace(kValid, "name: demo\n", "")),
+               Contains("missing required key 'name'"));
   }
   SECTION("an unknown executor type") {
     CHECK_THAT(error_of(replace(kValid, "constant-arrival-rate", "constant-vus")),
                Contains("s.yaml:11:") && Contains("unknown executor type 'constant-vus'"));
   }
   SECTION("a target with both a testbed and URLs") {
-    CHECK_THAT(error_of(replace(kValid, "testbed: default", "testbed: default\n  urls: [http://127.0.0.1:1]")),
+    CHECK_THAT(error_of(replace(kValid, "testbed: default",
+                                "testbed: default\n  urls: [http://127.0.0.1:1]")),
                Contains("s.yaml:3:3") && Contains("not both"));
   }
   SECTION("no workloads") {
@@ -104,8 +108,8 @@ TEST_CASE("each kind of invalid scenario is rejected with its file, line and key
 
 TEST_CASE("overrides given with --set are type-checked exactly as the file is") {
   SECTION("a valid override replaces the value") {
-    Scenario s = parse_scenario(kValid, "s.yaml",
-                                {"duration=2s", "workloads.validate.executor.rate=50/s"});
+    Scenario s =
+        parse_scenario(kValid, "s.yaml", {"duration=2s", "workloads.validate.executor.rate=50/s"});
     CHECK(s.duration == Duration(2s));
     CHECK(s.workloads[0].executor.rate_per_second == Approx(50));
   }
