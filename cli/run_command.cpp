@@ -8,10 +8,12 @@
 #include <fmt/format.h>
 
 #include "harness/http_connection.h"
-#include "harness/open_loop_runner.h"
+#include "harness/load_runner.h"
 #include "harness/scenario.h"
 #include "reports/console_summary.h"
 #include "reports/json_result.h"
+#include "reports/progress_line.h"
+#include "reports/timeline_writer.h"
 #include "testbed/testbed_state.h"
 #include "workloads/workload_factory.h"
 
@@ -69,7 +71,7 @@ int run(const RunArgs& args) {
     for (const auto& spec : scenario.workloads) {
       workloads.push_back(make_workload(spec, target.context));
       workloads.back()->prepare();
-      runs.push_back({spec.name, spec.kind, workloads.back().get(), spec.executor.rate_per_second});
+      runs.push_back({spec.name, spec.kind, workloads.back().get(), spec.executor});
     }
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
@@ -77,16 +79,33 @@ int run(const RunArgs& args) {
   }
 
   const auto out = args.out.value_or(default_out(scenario));
-  std::cerr << fmt::format("loadgate: running {} for {} against {} target(s)\n", scenario.name,
-                           format_duration(scenario.duration), target.endpoints.size());
+  std::optional<TimelineWriter> timeline;
+  try {
+    timeline.emplace(out / "timeline.jsonl");
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    return 2;
+  }
+  std::cerr << fmt::format("loadgate: running {} for {} against {} target(s); results in {}\n",
+                           scenario.name, format_duration(scenario.duration),
+                           target.endpoints.size(), out.string());
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  RunOptions options;
-  options.duration = scenario.duration;
-  options.client = scenario.client;
-  options.endpoints = target.endpoints;
-  options.stop_requested = &stop_requested;
-  RunResult result = run_open_loop(runs, options);
+  RunResult result;
+  {
+    ProgressLine progress(scenario.duration);
+    RunOptions options;
+    options.phases = scenario.phases;
+    options.client = scenario.client;
+    options.interval = scenario.client.interval;
+    options.endpoints = target.endpoints;
+    options.stop_requested = &stop_requested;
+    options.on_interval = [&](const IntervalSample& sample) {
+      timeline->write(sample);
+      progress.update(sample);
+    };
+    result = run_load(runs, options);
+  }
   result.scenario = scenario.name;
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

@@ -150,11 +150,12 @@ Duration ConfigNode::as_duration() const {
   return *value;
 }
 
-double ConfigNode::as_rate_per_second() const {
+double ConfigNode::as_rate_per_second(bool allow_zero) const {
   std::string text = scalar_or_fail("a rate");
-  auto value = parse_rate_per_second(text);
+  auto value = parse_rate_per_second(text, allow_zero);
   if (!value)
-    fail(fmt::format("expected a positive rate with a unit, like 200/s, got \"{}\"", text));
+    fail(fmt::format("expected a {} rate with a unit, like 200/s, got \"{}\"",
+                     allow_zero ? "non-negative" : "positive", text));
   return *value;
 }
 

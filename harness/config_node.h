@@ -45,7 +45,7 @@ class ConfigNode {
   int64_t as_integer(int64_t min, int64_t max) const;
   bool as_bool() const;
   Duration as_duration() const;
-  double as_rate_per_second() const;
+  double as_rate_per_second(bool allow_zero = false) const;
   std::vector<ConfigNode> as_list() const;    // a scalar is a list of one
   std::vector<std::string> map_keys() const;  // in file order
 

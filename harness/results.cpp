@@ -1,11 +1,20 @@
 #include "harness/results.h"
 
-namespace loadgate {
+#include <algorithm>
 
-uint64_t WorkloadResult::error_count() const {
+namespace loadgate {
+namespace {
+
+uint64_t sum(const ErrorCounts& errors) {
   uint64_t total = 0;
   for (const auto& [error_class, count] : errors) total += count;
   return total;
+}
+
+}  // namespace
+
+uint64_t WorkloadResult::error_count() const {
+  return sum(errors);
 }
 
 void WorkloadResult::merge(const WorkloadResult& other) {
@@ -14,9 +23,14 @@ void WorkloadResult::merge(const WorkloadResult& other) {
   ok += other.ok;
   expected_failures += other.expected_failures;
   for (const auto& [error_class, count] : other.errors) errors[error_class] += count;
+  peak_vus = std::max(peak_vus, other.peak_vus);
   latency.merge(other.latency);
   service_time.merge(other.service_time);
   schedule_lag.merge(other.schedule_lag);
+}
+
+uint64_t WorkloadInterval::attempts() const {
+  return ok + expected_failures + sum(errors);
 }
 
 }  // namespace loadgate

@@ -12,22 +12,67 @@
 
 namespace loadgate {
 
+using ErrorCounts = std::map<std::string, uint64_t>;  // by error class
+
 struct WorkloadResult {
   std::string name;
   std::string kind;
-  double offered_rate = 0;         // requests per second the schedule asked for
-  uint64_t scheduled = 0;          // arrivals the schedule held for the run (or until stopped)
+  std::string executor;            // constant-arrival-rate, ramping-vus, ...
+  double offered_rate = 0;         // open model: mean requests/s the schedule asked for
+  uint64_t scheduled = 0;          // open model: arrivals due (dropped ⊂ scheduled)
   uint64_t dropped = 0;            // scheduled but not sent: max_in_flight was reached
   uint64_t ok = 0;                 // response judged right
   uint64_t expected_failures = 0;  // a failure the workload asked for (e.g. 401 for a bad token)
-  std::map<std::string, uint64_t> errors;  // by class; attempts = ok + expected + errors
+  ErrorCounts errors;              // attempts = ok + expected_failures + errors
+  uint64_t peak_vus = 0;           // closed model: most VUs running at once (from the timeline)
   Histogram latency;       // µs from the intended start to the end of the response (ok + expected)
   Histogram service_time;  // µs from the actual send to the end of the response (ok + expected)
-  Histogram schedule_lag;  // µs by which the generator started requests late
+  Histogram schedule_lag;  // µs by which the generator started requests late (open model)
 
   uint64_t error_count() const;
   uint64_t attempts() const { return ok + expected_failures + error_count(); }
   void merge(const WorkloadResult& other);
+};
+
+// One phase of the run (warmup, steady, ...), with every workload's results within it. A request
+// belongs to the phase its intended start falls in.
+struct PhaseResult {
+  std::string name;
+  Duration start{};
+  Duration duration{};
+  bool recorded = true;  // counted in the run's totals
+  std::vector<WorkloadResult> workloads;
+};
+
+// One workload in one interval of the timeline: requests that completed within it.
+struct WorkloadInterval {
+  std::string name;
+  uint64_t ok = 0, expected_failures = 0, dropped = 0;
+  ErrorCounts errors;
+  uint64_t in_flight = 0;  // at the end of the interval
+  uint64_t vus = 0;        // closed model: VUs running at the end of the interval
+  Histogram latency;
+  Histogram schedule_lag;
+  uint64_t attempts() const;
+};
+
+struct IntervalSample {
+  uint64_t index = 0;
+  Duration end{};  // offset of the interval's end from the run start
+  Duration length{};
+  std::string phase;
+  double generator_cpu = 0;  // busiest generator thread's CPU, 0..1
+  std::vector<WorkloadInterval> workloads;
+};
+
+// Whether the numbers describe the target or the load generator's own limits.
+struct GeneratorCheck {
+  bool generator_bound = false;  // lag beyond the threshold: results are not the target's
+  int64_t schedule_lag_p99_us = 0;
+  int64_t schedule_lag_threshold_us = 0;
+  double cpu_max = 0;  // busiest generator thread in any interval, 0..1
+  uint64_t dropped = 0;
+  std::vector<std::string> warnings;  // human-readable, one per finding
 };
 
 struct RunResult {
@@ -35,9 +80,13 @@ struct RunResult {
   std::vector<std::string> targets;
   WallClock::time_point started_at;
   Duration planned_duration{};
-  Duration elapsed{};        // from the first intended start to the last response
-  bool interrupted = false;  // stopped early by SIGINT/SIGTERM
-  std::vector<WorkloadResult> workloads;
+  Duration elapsed{};            // from the first intended start to the last response
+  Duration recorded_duration{};  // total length of the recorded phases
+  bool interrupted = false;      // stopped early by SIGINT/SIGTERM
+  unsigned threads = 1;
+  std::vector<WorkloadResult> workloads;  // totals over the recorded phases
+  std::vector<PhaseResult> phases;
+  GeneratorCheck generator;
 };
 
 }  // namespace loadgate

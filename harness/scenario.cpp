@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -57,16 +58,86 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   }
 }
 
+std::vector<Stage> parse_stages(const ConfigNode& node, bool rates) {
+  std::vector<Stage> stages;
+  for (const auto& item : node.as_list()) {
+    item.allow_only({"target", "duration"});
+    const ConfigNode target = item.at("target");
+    Stage stage;
+    stage.target = rates ? target.as_rate_per_second(/*allow_zero=*/true)
+                         : static_cast<double>(target.as_integer(0, 1'000'000));
+    stage.duration = item.at("duration").as_duration();
+    stages.push_back(stage);
+  }
+  if (stages.empty()) node.fail("give at least one stage");
+  return stages;
+}
+
 ExecutorSpec parse_executor(const ConfigNode& node) {
   node.require_map();
   ExecutorSpec spec;
   spec.type = node.at("type").as_string();
-  if (spec.type != "constant-arrival-rate")
+  if (auto cap = node.find("max_in_flight"))
+    spec.max_in_flight = static_cast<size_t>(cap->as_integer(1, 1'000'000));
+  if (spec.type == "constant-arrival-rate" || spec.type == "ramping-arrival-rate") {
+    spec.model = ExecutorSpec::Model::open;
+    if (spec.type == "constant-arrival-rate") {
+      node.allow_only({"type", "rate", "arrivals", "max_in_flight"});
+      spec.profile = LoadProfile::constant(node.at("rate").as_rate_per_second());
+    } else {
+      node.allow_only({"type", "start_rate", "stages", "arrivals", "max_in_flight"});
+      double start = 0;
+      if (auto s = node.find("start_rate")) start = s->as_rate_per_second(/*allow_zero=*/true);
+      spec.profile = LoadProfile(start, parse_stages(node.at("stages"), true));
+    }
+    if (auto arrivals = node.find("arrivals")) {
+      const std::string kind = arrivals->as_string();
+      if (kind == "poisson")
+        spec.spacing = Arrivals::Spacing::poisson;
+      else if (kind != "uniform")
+        arrivals->fail("expected uniform or poisson");
+    }
+  } else if (spec.type == "constant-vus" || spec.type == "ramping-vus") {
+    spec.model = ExecutorSpec::Model::closed;
+    if (spec.type == "constant-vus") {
+      node.allow_only({"type", "vus", "think", "max_in_flight"});
+      spec.profile =
+          LoadProfile::constant(static_cast<double>(node.at("vus").as_integer(1, 1'000'000)));
+    } else {
+      node.allow_only({"type", "start_vus", "stages", "think", "max_in_flight"});
+      double start = 0;
+      if (auto s = node.find("start_vus")) start = static_cast<double>(s->as_integer(0, 1'000'000));
+      spec.profile = LoadProfile(start, parse_stages(node.at("stages"), false));
+    }
+    if (auto think = node.find("think")) spec.think = think->as_duration();
+  } else {
     node.at("type").fail(fmt::format(
-        "unknown executor type '{}' (supported now: constant-arrival-rate)", spec.type));
-  node.allow_only({"type", "rate"});
-  spec.rate_per_second = node.at("rate").as_rate_per_second();
+        "unknown executor type '{}' (constant-arrival-rate, ramping-arrival-rate, constant-vus, "
+        "ramping-vus)",
+        spec.type));
+  }
   return spec;
+}
+
+std::vector<Phase> parse_phases(const ConfigNode& node) {
+  std::vector<Phase> phases;
+  Duration start{};
+  std::set<std::string> names;
+  for (const auto& item : node.as_list()) {
+    item.allow_only({"name", "duration", "record"});
+    Phase phase;
+    phase.name = item.at("name").as_string();
+    if (!names.insert(phase.name).second) item.at("name").fail("phase names must be unique");
+    phase.start = start;
+    phase.duration = item.at("duration").as_duration();
+    if (phase.duration <= Duration::zero()) item.at("duration").fail("must be longer than zero");
+    phase.recorded = phase.name != "warmup";
+    if (auto record = item.find("record")) phase.recorded = record->as_bool();
+    start += phase.duration;
+    phases.push_back(phase);
+  }
+  if (phases.empty()) node.fail("give at least one phase");
+  return phases;
 }
 
 TargetSpec parse_target(const ConfigNode& node) {
@@ -82,11 +153,18 @@ TargetSpec parse_target(const ConfigNode& node) {
 }
 
 ClientSpec parse_client(const ConfigNode& node) {
-  node.allow_only({"threads", "connect_timeout", "request_timeout", "max_in_flight"});
+  node.allow_only({"threads", "connect_timeout", "request_timeout", "max_in_flight",
+                   "max_schedule_lag", "interval"});
   ClientSpec client;
   if (auto v = node.find("threads")) client.threads = static_cast<unsigned>(v->as_integer(1, 256));
   if (auto v = node.find("connect_timeout")) client.connect_timeout = v->as_duration();
   if (auto v = node.find("request_timeout")) client.request_timeout = v->as_duration();
+  if (auto v = node.find("max_schedule_lag")) client.max_schedule_lag = v->as_duration();
+  if (auto v = node.find("interval")) {
+    client.interval = v->as_duration();
+    if (client.interval < std::chrono::milliseconds(100))
+      v->fail("the timeline interval is at least 100ms");
+  }
   if (auto v = node.find("max_in_flight"))
     client.max_in_flight = static_cast<size_t>(v->as_integer(1, 1'000'000));
   return client;
@@ -117,14 +195,22 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
 
   ConfigNode top(root, source, "");
   top.require_map();
-  top.allow_only({"name", "target", "duration", "client", "workloads"});
+  top.allow_only({"name", "target", "duration", "phases", "client", "workloads"});
 
   Scenario scenario;
   scenario.file = file;
   scenario.name = top.at("name").as_string();
   scenario.target = parse_target(top.at("target"));
-  scenario.duration = top.at("duration").as_duration();
-  if (scenario.duration <= Duration::zero()) top.at("duration").fail("must be longer than zero");
+  if (top.has("duration") == top.has("phases"))
+    top.fail("give either duration: (one phase) or phases: [{name, duration}, ...]");
+  if (auto phases = top.find("phases")) {
+    scenario.phases = parse_phases(*phases);
+  } else {
+    const ConfigNode duration = top.at("duration");
+    scenario.phases = {{"main", Duration{}, duration.as_duration(), true}};
+    if (scenario.phases[0].duration <= Duration::zero()) duration.fail("must be longer than zero");
+  }
+  scenario.duration = scenario.phases.back().start + scenario.phases.back().duration;
   if (auto client = top.find("client")) scenario.client = parse_client(*client);
 
   ConfigNode workloads = top.at("workloads");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/config_node.h"
+#include "harness/load_profile.h"
 #include "harness/units.h"
 
 namespace loadgate {
@@ -18,9 +19,29 @@ struct TargetSpec {
   std::vector<std::string> urls;       // base URLs of the service instances
 };
 
+// How a workload's requests are issued (the `executor:` of a workload).
+//   open model:   constant-arrival-rate {rate, arrivals: uniform|poisson}
+//                 ramping-arrival-rate  {start_rate, stages: [{target: 200/s, duration: 30s}]}
+//   closed model: constant-vus {vus, think}
+//                 ramping-vus  {start_vus, stages: [{target: 50, duration: 30s}], think}
+// Stages run from the start of the run; the last target is held until its end.
 struct ExecutorSpec {
-  std::string type;  // "constant-arrival-rate" for now
-  double rate_per_second = 0;
+  enum class Model { open, closed };
+  std::string type;
+  Model model = Model::open;
+  LoadProfile profile = LoadProfile::constant(0);  // requests/s (open) or VUs (closed)
+  Arrivals::Spacing spacing = Arrivals::Spacing::uniform;
+  Duration think{};          // closed model: pause between a VU's requests
+  size_t max_in_flight = 0;  // 0: the client's default
+};
+
+// A named stretch of the run. Phases follow each other; results are kept per phase, and a
+// phase with record: false (by default the one named "warmup") is left out of the totals.
+struct Phase {
+  std::string name;
+  Duration start{};
+  Duration duration{};
+  bool recorded = true;
 };
 
 struct WorkloadSpec {
@@ -35,13 +56,17 @@ struct ClientSpec {
   Duration connect_timeout = std::chrono::seconds(2);
   Duration request_timeout = std::chrono::seconds(5);
   size_t max_in_flight = 1000;  // per workload; a request over it is dropped, not delayed
+  // Requests starting later than this at p99 mark the run generator-bound.
+  Duration max_schedule_lag = std::chrono::milliseconds(10);
+  Duration interval = std::chrono::seconds(1);  // timeline resolution
 };
 
 struct Scenario {
   std::string name;
   std::filesystem::path file;
   TargetSpec target;
-  Duration duration{};
+  Duration duration{};        // the sum of the phases
+  std::vector<Phase> phases;  // `duration: 10s` alone is one phase named "main"
   ClientSpec client;
   std::vector<WorkloadSpec> workloads;
 };

@@ -52,12 +52,13 @@ std::optional<Duration> parse_duration(std::string_view text) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
 }
 
-std::optional<double> parse_rate_per_second(std::string_view text) {
+std::optional<double> parse_rate_per_second(std::string_view text, bool allow_zero) {
   auto slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   std::string_view count_text = text.substr(0, slash);
   auto count = take_number(count_text);
-  if (!count || !count_text.empty() || *count <= 0) return std::nullopt;
+  if (!count || !count_text.empty() || *count < 0 || (*count == 0 && !allow_zero))
+    return std::nullopt;
   auto unit = unit_in_seconds(text.substr(slash + 1));
   if (!unit || *unit < 1.0) return std::nullopt;  // "5/ms" is not a rate anyone means
   return *count / *unit;

@@ -17,8 +17,8 @@ using Duration = std::chrono::nanoseconds;
 std::optional<Duration> parse_duration(std::string_view text);
 
 // Requests per second from "<number>/<unit>" with unit s, m (or min), h. Nullopt otherwise,
-// or when the rate is not positive.
-std::optional<double> parse_rate_per_second(std::string_view text);
+// or when the rate is not positive (zero is allowed with `allow_zero`, for ramp starts).
+std::optional<double> parse_rate_per_second(std::string_view text, bool allow_zero = false);
 
 // "1.5s", "250ms", "12us": the shortest readable form, for reports.
 std::string format_duration(Duration d);

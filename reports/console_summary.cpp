@@ -1,5 +1,6 @@
 #include "reports/console_summary.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 
@@ -12,27 +13,50 @@ std::string ms(int64_t micros) {
   return fmt::format("{:.2f}ms", static_cast<double>(micros) / 1000.0);
 }
 
+void print_row(std::ostream& out, const std::string& label, const WorkloadResult& w,
+               Duration measured) {
+  const Histogram& h = w.latency;
+  const std::string offered =
+      w.scheduled ? fmt::format("{:.1f}/s", w.offered_rate) : fmt::format("{} VUs", w.peak_vus);
+  out << fmt::format("{:<20} {:>10} {:>8.1f}/s {:>9} {:>9} {:>8} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
+                     label, offered, rate_over(w, measured), w.attempts(),
+                     w.ok + w.expected_failures, w.error_count(), w.dropped,
+                     ms(h.value_at_percentile(50)), ms(h.value_at_percentile(90)),
+                     ms(h.value_at_percentile(99)), ms(h.max()));
+}
+
 }  // namespace
 
-double achieved_rate(const WorkloadResult& workload, const RunResult& run) {
-  const double seconds = std::chrono::duration<double>(run.elapsed).count();
+Duration measured_duration(const RunResult& run) {
+  if (!run.interrupted) return run.recorded_duration;
+  Duration measured{};
+  for (const auto& phase : run.phases)
+    if (phase.recorded)
+      measured += std::clamp(run.elapsed - phase.start, Duration::zero(), phase.duration);
+  return measured;
+}
+
+double rate_over(const WorkloadResult& workload, Duration measured) {
+  const double seconds = std::chrono::duration<double>(measured).count();
   return seconds > 0 ? static_cast<double>(workload.attempts()) / seconds : 0.0;
 }
 
 void print_summary(const RunResult& run, std::ostream& out) {
-  out << fmt::format("\nloadgate: scenario {} ran {} of {}{} against {}\n", run.scenario,
-                     format_duration(run.elapsed), format_duration(run.planned_duration),
-                     run.interrupted ? " (INTERRUPTED)" : "", fmt::join(run.targets, ", "));
-  out << fmt::format("{:<12} {:<5} {:>10} {:>10} {:>9} {:>9} {:>8} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
-                     "workload", "kind", "offered", "achieved", "requests", "ok", "errors",
-                     "dropped", "p50", "p90", "p99", "max");
-  for (const auto& w : run.workloads) {
-    const Histogram& h = w.latency;
-    out << fmt::format(
-        "{:<12} {:<5} {:>8.1f}/s {:>8.1f}/s {:>9} {:>9} {:>8} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
-        w.name, w.kind, w.offered_rate, achieved_rate(w, run), w.attempts(),
-        w.ok + w.expected_failures, w.error_count(), w.dropped, ms(h.value_at_percentile(50)),
-        ms(h.value_at_percentile(90)), ms(h.value_at_percentile(99)), ms(h.max()));
+  out << fmt::format("\nloadgate: scenario {} ran {} of {}{} on {} thread(s) against {}\n",
+                     run.scenario, format_duration(run.elapsed),
+                     format_duration(run.planned_duration), run.interrupted ? " (INTERRUPTED)" : "",
+                     run.threads, fmt::join(run.targets, ", "));
+  out << fmt::format("{:<20} {:>10} {:>10} {:>9} {:>9} {:>8} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
+                     "workload", "offered", "achieved", "requests", "ok", "errors", "dropped",
+                     "p50", "p90", "p99", "max");
+  for (const auto& w : run.workloads) print_row(out, w.name, w, measured_duration(run));
+  if (run.phases.size() > 1) {
+    out << "by phase (a request belongs to the phase of its intended start):\n";
+    for (const auto& phase : run.phases)
+      for (const auto& w : phase.workloads)
+        print_row(out, fmt::format("  {}/{}{}", phase.name, w.name, phase.recorded ? "" : "*"), w,
+                  phase.duration);
+    out << "  * not in the totals\n";
   }
   for (const auto& w : run.workloads) {
     std::string errors = "none";
@@ -41,12 +65,15 @@ void print_summary(const RunResult& run, std::ostream& out) {
       for (const auto& [error_class, count] : w.errors)
         errors += fmt::format("{}{} {}", errors.empty() ? "" : ", ", error_class, count);
     }
-    out << fmt::format(
-        "  {}: errors: {}; latency from intended start (service time) p99 {} ({}); schedule lag "
-        "p99 {}\n",
-        w.name, errors, ms(w.latency.value_at_percentile(99)),
-        ms(w.service_time.value_at_percentile(99)), ms(w.schedule_lag.value_at_percentile(99)));
+    out << fmt::format("  {}: errors: {}; latency p99 {} from intended start, {} service time\n",
+                       w.name, errors, ms(w.latency.value_at_percentile(99)),
+                       ms(w.service_time.value_at_percentile(99)));
   }
+  const GeneratorCheck& g = run.generator;
+  out << fmt::format("generator: schedule lag p99 {} (limit {}), busiest thread {:.0f}% CPU{}\n",
+                     ms(g.schedule_lag_p99_us), ms(g.schedule_lag_threshold_us), g.cpu_max * 100,
+                     g.generator_bound ? " — GENERATOR-BOUND" : "");
+  for (const auto& warning : g.warnings) out << "  ! " << warning << "\n";
 }
 
 }  // namespace loadgate

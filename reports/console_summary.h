@@ -1,4 +1,5 @@
-// The summary printed at the end of a run: one row per workload, then errors by class.
+// The summary printed at the end of a run: one row per workload (and per phase when there are
+// several), errors by class, and the generator's self-check.
 #pragma once
 
 #include <iosfwd>
@@ -10,8 +11,9 @@ namespace loadgate {
 
 void print_summary(const RunResult& result, std::ostream& out);
 
-// Achieved request rate: attempts over the time from the first intended start to the last
-// response. The one definition every report uses.
-double achieved_rate(const WorkloadResult& workload, const RunResult& run);
+// The time the run's totals cover: the recorded phases, or less when the run was interrupted.
+Duration measured_duration(const RunResult& run);
+// Attempts per second over `measured`. The one definition of "achieved rate" every report uses.
+double rate_over(const WorkloadResult& workload, Duration measured);
 
 }  // namespace loadgate

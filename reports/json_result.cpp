@@ -8,58 +8,73 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/console_summary.h"
+#include "reports/histogram_json.h"
 
 namespace loadgate {
 namespace {
 
 using nlohmann::json;
 
-json histogram_json(const Histogram& h) {
-  return {{"count", h.count()},
-          {"min", h.min()},
-          {"mean", h.mean()},
-          {"p50", h.value_at_percentile(50)},
-          {"p90", h.value_at_percentile(90)},
-          {"p95", h.value_at_percentile(95)},
-          {"p99", h.value_at_percentile(99)},
-          {"p99_9", h.value_at_percentile(99.9)},
-          {"max", h.max()},
-          {"out_of_range", h.out_of_range()}};
-}
-
 double seconds(Duration d) {
   return std::chrono::duration<double>(d).count();
+}
+
+json workload_json(const WorkloadResult& w, Duration measured) {
+  return {{"name", w.name},
+          {"kind", w.kind},
+          {"executor", w.executor},
+          {"offered_rate", w.offered_rate},
+          {"achieved_rate", rate_over(w, measured)},
+          {"scheduled", w.scheduled},
+          {"attempts", w.attempts()},
+          {"ok", w.ok},
+          {"expected_failures", w.expected_failures},
+          {"dropped", w.dropped},
+          {"error_count", w.error_count()},
+          {"errors", w.errors},
+          {"peak_vus", w.peak_vus},
+          {"latency_us", histogram_json(w.latency)},
+          {"service_time_us", histogram_json(w.service_time)},
+          {"schedule_lag_us", histogram_json(w.schedule_lag)}};
 }
 
 }  // namespace
 
 std::string result_to_json(const RunResult& run) {
   json workloads = json::array();
-  for (const auto& w : run.workloads) {
-    workloads.push_back({{"name", w.name},
-                         {"kind", w.kind},
-                         {"offered_rate", w.offered_rate},
-                         {"achieved_rate", achieved_rate(w, run)},
-                         {"scheduled", w.scheduled},
-                         {"attempts", w.attempts()},
-                         {"ok", w.ok},
-                         {"expected_failures", w.expected_failures},
-                         {"dropped", w.dropped},
-                         {"error_count", w.error_count()},
-                         {"errors", w.errors},
-                         {"latency_us", histogram_json(w.latency)},
-                         {"service_time_us", histogram_json(w.service_time)},
-                         {"schedule_lag_us", histogram_json(w.schedule_lag)}});
+  for (const auto& w : run.workloads) workloads.push_back(workload_json(w, measured_duration(run)));
+  json phases = json::array();
+  for (const auto& phase : run.phases) {
+    json phase_workloads = json::array();
+    for (const auto& w : phase.workloads)
+      phase_workloads.push_back(workload_json(w, phase.duration));
+    phases.push_back({{"name", phase.name},
+                      {"start_s", seconds(phase.start)},
+                      {"duration_s", seconds(phase.duration)},
+                      {"recorded", phase.recorded},
+                      {"workloads", phase_workloads}});
   }
-  json doc = {{"schema", "loadgate.result/1"},
+  const GeneratorCheck& g = run.generator;
+  json doc = {{"schema", "loadgate.result/2"},
               {"scenario", run.scenario},
               {"started_at", fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
                                          std::chrono::floor<std::chrono::seconds>(run.started_at))},
               {"planned_duration_s", seconds(run.planned_duration)},
+              {"recorded_duration_s", seconds(run.recorded_duration)},
               {"elapsed_s", seconds(run.elapsed)},
               {"interrupted", run.interrupted},
+              {"threads", run.threads},
               {"targets", run.targets},
-              {"workloads", workloads}};
+              {"timeline", "timeline.jsonl"},
+              {"generator",
+               {{"generator_bound", g.generator_bound},
+                {"schedule_lag_p99_us", g.schedule_lag_p99_us},
+                {"schedule_lag_threshold_us", g.schedule_lag_threshold_us},
+                {"cpu_max", g.cpu_max},
+                {"dropped", g.dropped},
+                {"warnings", g.warnings}}},
+              {"workloads", workloads},
+              {"phases", phases}};
   return doc.dump(2);
 }
 

@@ -1,10 +1,15 @@
-// result.json: every number a run measured, in a versioned schema ("loadgate.result/1").
+// result.json: every number a run measured, in a versioned schema ("loadgate.result/2").
 //
-//   {schema, scenario, started_at (UTC ISO 8601), planned_duration_s, elapsed_s, interrupted,
-//    targets: [url], workloads: [{name, kind, offered_rate, achieved_rate, scheduled, attempts,
-//    ok, expected_failures, dropped, error_count, errors: {class: count},
+//   {schema, scenario, started_at (UTC ISO 8601), planned_duration_s, recorded_duration_s,
+//    elapsed_s, interrupted, threads, targets: [url], timeline: "timeline.jsonl",
+//    generator: {generator_bound, schedule_lag_p99_us, schedule_lag_threshold_us, cpu_max,
+//                dropped, warnings: [text]},
+//    workloads: [WORKLOAD],            totals over the recorded phases (warmup excluded)
+//    phases: [{name, start_s, duration_s, recorded, workloads: [WORKLOAD]}]}
+//   WORKLOAD = {name, kind, executor, offered_rate, achieved_rate, scheduled, attempts, ok,
+//    expected_failures, dropped, error_count, errors: {class: count}, peak_vus,
 //    latency_us / service_time_us / schedule_lag_us: {count, min, mean, p50, p90, p95, p99,
-//    p99_9, max, out_of_range}}]}
+//    p99_9, max, out_of_range}}
 // Latency is from each request's intended start (coordinated omission corrected); service time
 // from the moment it was sent. Both cover successful and expected-failure responses.
 #pragma once

@@ -50,7 +50,7 @@ TEST_CASE("a valid scenario becomes a plan") {
   REQUIRE(s.workloads.size() == 1);
   CHECK(s.workloads[0].name == "validate");
   CHECK(s.workloads[0].kind == "jwt");
-  CHECK(s.workloads[0].executor.rate_per_second == Approx(200));
+  CHECK(s.workloads[0].executor.profile.level_at(Duration::zero()) == Approx(200));
   CHECK(s.workloads[0].settings.at("tokens").as_integer(1, 100) == 10);
 }
 
@@ -92,8 +92,8 @@ TEST_CASE("each kind of invalid scenario is rejected with its file, line and key
                Contains("missing required key 'name'"));
   }
   SECTION("an unknown executor type") {
-    CHECK_THAT(error_of(replace(kValid, "constant-arrival-rate", "constant-vus")),
-               Contains("s.yaml:11:") && Contains("unknown executor type 'constant-vus'"));
+    CHECK_THAT(error_of(replace(kValid, "constant-arrival-rate", "per-vu-iterations")),
+               Contains("s.yaml:11:") && Contains("unknown executor type 'per-vu-iterations'"));
   }
   SECTION("a target with both a testbed and URLs") {
     CHECK_THAT(error_of(replace(kValid, "testbed: default",
@@ -111,7 +111,7 @@ TEST_CASE("overrides given with --set are type-checked exactly as the file is") 
     Scenario s =
         parse_scenario(kValid, "s.yaml", {"duration=2s", "workloads.validate.executor.rate=50/s"});
     CHECK(s.duration == Duration(2s));
-    CHECK(s.workloads[0].executor.rate_per_second == Approx(50));
+    CHECK(s.workloads[0].executor.profile.level_at(Duration::zero()) == Approx(50));
   }
   SECTION("an override can add a key the file left out") {
     Scenario s = parse_scenario(kValid, "s.yaml", {"client.max_in_flight=7"});

@@ -1,0 +1,330 @@
+#include "harness/generator_thread.h"
+
+#include <sys/resource.h>
+
+#include <cmath>
+#include <optional>
+#include <set>
+
+#include "harness/asio.h"
+#include "harness/http_connection.h"
+#include "harness/load_profile.h"
+
+namespace loadgate {
+namespace {
+
+double thread_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// One workload's share of one generator thread. Touched only by that thread.
+struct Lane {
+  const WorkloadRun* run = nullptr;
+  size_t max_in_flight = 0;
+  std::optional<Arrivals> arrivals;    // open model
+  std::vector<WorkloadResult> phases;  // results by phase of the intended start
+  WorkloadInterval interval;           // the interval being recorded
+  std::vector<std::unique_ptr<HttpConnection>> idle;
+  std::set<HttpConnection*> busy;  // exchanging now (to cancel at the end)
+  uint64_t in_flight = 0;          // dispatched and not finished (⊇ busy)
+  size_t next_endpoint = 0;
+  std::vector<bool> vu_running;  // closed model, by this thread's VU slot
+  uint64_t active_vus = 0;
+  bool done = false;
+};
+
+}  // namespace
+
+struct GeneratorThread::Impl {
+  const RunOptions& options;
+  const unsigned index;
+  const unsigned count;
+  asio::io_context io{1};
+  Rng rng;
+  std::vector<std::unique_ptr<Lane>> lanes;
+  Clock::time_point start;
+  Clock::time_point last_response{};
+  std::vector<std::vector<WorkloadResult>> results;
+
+  std::mutex published_mutex;  // taken once per interval, never per request
+  std::vector<ThreadInterval> published;
+  uint64_t next_interval = 0;
+  double cpu_at_last_publish = 0;
+  asio::steady_timer interval_timer{io};
+  size_t lanes_done = 0;
+
+  Impl(const std::vector<WorkloadRun>& runs, const RunOptions& options_, unsigned index_,
+       unsigned count_)
+      : options(options_), index(index_), count(count_), rng(0x6c6f6164ull + index_) {
+    const Duration end = options.phases.back().start + options.phases.back().duration;
+    for (const auto& run : runs) {
+      auto lane = std::make_unique<Lane>();
+      lane->run = &run;
+      // The cap is per workload: each thread holds its share of it.
+      const size_t cap =
+          run.executor.max_in_flight ? run.executor.max_in_flight : options.client.max_in_flight;
+      lane->max_in_flight = std::max<size_t>(1, cap / count);
+      if (run.executor.model == ExecutorSpec::Model::open)
+        lane->arrivals.emplace(run.executor.profile, end, run.executor.spacing, index, count,
+                               0x5eed + lanes.size());
+      WorkloadResult empty;
+      empty.name = run.name;
+      empty.kind = run.kind;
+      empty.executor = run.executor.type;
+      lane->phases.assign(options.phases.size(), empty);
+      lane->interval.name = run.name;
+      lanes.push_back(std::move(lane));
+    }
+  }
+
+  Duration run_end() const { return options.phases.back().start + options.phases.back().duration; }
+
+  size_t phase_of(Clock::time_point at) const {
+    const Duration offset = at - start;
+    for (size_t i = options.phases.size(); i-- > 0;)
+      if (offset >= options.phases[i].start) return i;
+    return 0;
+  }
+
+  bool stop_requested() const {
+    return options.stop_requested && options.stop_requested->load(std::memory_order_relaxed);
+  }
+
+  std::unique_ptr<HttpConnection> new_connection(Lane& lane) {
+    const Endpoint& endpoint = options.endpoints[lane.next_endpoint++ % options.endpoints.size()];
+    return std::make_unique<HttpConnection>(io.get_executor(), endpoint,
+                                            options.client.connect_timeout,
+                                            options.client.request_timeout);
+  }
+
+  // Sends one request and records its outcome against the phase of `intended`. The connection
+  // is closed by HttpConnection on any transport error and reopened by the next exchange.
+  awaitable<void> exchange(Lane& lane, HttpConnection& connection, Clock::time_point intended) {
+    // Whatever happens below, the connection leaves `busy` (drain() cancels what is in it).
+    lane.busy.insert(&connection);
+    struct Unbusy {
+      Lane& lane;
+      HttpConnection* connection;
+      ~Unbusy() { lane.busy.erase(connection); }
+    } unbusy{lane, &connection};
+
+    Outcome outcome;
+    Exchange exchange;
+    try {
+      const HttpRequest request = lane.run->workload->next(rng);
+      exchange = co_await connection.exchange(request);
+      if (exchange.error != TransportError::none)
+        outcome = {Outcome::Kind::error, std::string(error_class_name(exchange.error))};
+      else
+        outcome = lane.run->workload->judge(request, exchange.response);
+    } catch (const std::exception&) {
+      // A workload or client bug must be counted, not lose the request from every total.
+      outcome = {Outcome::Kind::error, "internal_error"};
+      connection.cancel();
+    }
+    const Clock::time_point done = Clock::now();
+    last_response = std::max(last_response, done);
+
+    WorkloadResult& phase = lane.phases[phase_of(intended)];
+    WorkloadInterval& interval = lane.interval;
+    switch (outcome.kind) {
+      case Outcome::Kind::error:
+        ++phase.errors[outcome.error_class];
+        ++interval.errors[outcome.error_class];
+        co_return;
+      case Outcome::Kind::ok:
+        ++phase.ok;
+        ++interval.ok;
+        break;
+      case Outcome::Kind::expected_failure:
+        ++phase.expected_failures;
+        ++interval.expected_failures;
+        break;
+    }
+    const int64_t latency = to_micros(done - intended);
+    phase.latency.record(latency);
+    interval.latency.record(latency);
+    phase.service_time.record(to_micros(done - exchange.sent_at));
+  }
+
+  // --- open model ----------------------------------------------------------------------------
+
+  awaitable<void> drive_arrivals(Lane& lane) {
+    asio::steady_timer timer(io);
+    while (auto offset = lane.arrivals->next()) {
+      if (stop_requested()) break;
+      const Clock::time_point intended = start + *offset;
+      if (Clock::now() < intended) {
+        timer.expires_at(intended);
+        co_await timer.async_wait(use_awaitable);
+      } else {
+        // Behind schedule: let responses and requests already dispatched run before the next
+        // one, so a backlog is sent (and its lag measured) instead of piling up unsent.
+        co_await asio::post(io, use_awaitable);
+      }
+      WorkloadResult& phase = lane.phases[phase_of(intended)];
+      ++phase.scheduled;
+      if (lane.in_flight >= lane.max_in_flight) {
+        // Open loop: never wait for a free slot, that would hide the latency it stands for.
+        ++phase.dropped;
+        ++lane.interval.dropped;
+        continue;
+      }
+      ++lane.in_flight;
+      asio::co_spawn(io, issue(lane, intended), asio::detached);
+    }
+    co_await drain(lane, timer);
+  }
+
+  awaitable<void> issue(Lane& lane, Clock::time_point intended) {
+    // The lag is taken when the request really starts: co_spawn only queues this coroutine.
+    const int64_t lag = to_micros(Clock::now() - intended);
+    lane.phases[phase_of(intended)].schedule_lag.record(lag);
+    lane.interval.schedule_lag.record(lag);
+    std::unique_ptr<HttpConnection> connection;
+    if (!lane.idle.empty()) {
+      connection = std::move(lane.idle.back());
+      lane.idle.pop_back();
+    } else {
+      connection = new_connection(lane);
+    }
+    co_await exchange(lane, *connection, intended);
+    --lane.in_flight;
+    if (!lane.done) lane.idle.push_back(std::move(connection));
+  }
+
+  // --- closed model --------------------------------------------------------------------------
+
+  // Keeps this thread's share of the target VU count running: global VU v belongs to thread
+  // v % count; a VU whose number is at or above the target finishes its request and leaves.
+  awaitable<void> drive_vus(Lane& lane) {
+    asio::steady_timer timer(io);
+    const LoadProfile& profile = lane.run->executor.profile;
+    for (;;) {
+      const Duration offset = Clock::now() - start;
+      if (offset >= run_end() || stop_requested()) break;
+      const auto target = static_cast<size_t>(std::floor(profile.level_at(offset)));
+      for (size_t v = index; v < target; v += count) {
+        const size_t slot = v / count;
+        if (slot >= lane.vu_running.size()) lane.vu_running.resize(slot + 1, false);
+        if (!lane.vu_running[slot]) {
+          lane.vu_running[slot] = true;
+          asio::co_spawn(io, virtual_user(lane, v), asio::detached);
+        }
+      }
+      timer.expires_after(std::chrono::milliseconds(50));
+      co_await timer.async_wait(use_awaitable);
+    }
+    co_await drain(lane, timer);
+  }
+
+  awaitable<void> virtual_user(Lane& lane, size_t v) {
+    ++lane.active_vus;
+    auto connection = new_connection(lane);
+    asio::steady_timer think(io);
+    const LoadProfile& profile = lane.run->executor.profile;
+    for (;;) {
+      const Clock::time_point now = Clock::now();
+      if (now - start >= run_end() || stop_requested() || lane.done) break;
+      if (static_cast<double>(v) >= std::floor(profile.level_at(now - start))) break;
+      // A VU intends to start when it is ready, so latency equals service time here.
+      co_await exchange(lane, *connection, now);
+      if (lane.run->executor.think > Duration::zero()) {
+        // Never think past the end of the run: the drain would wait for it.
+        think.expires_after(std::min(lane.run->executor.think, run_end() - (Clock::now() - start)));
+        co_await think.async_wait(use_awaitable);
+      }
+    }
+    lane.vu_running[v / count] = false;
+    --lane.active_vus;
+  }
+
+  // --- both ----------------------------------------------------------------------------------
+
+  // After the last arrival: give in-flight requests drain_timeout to finish, then cancel them
+  // (they count as `cancelled`), so a hung target cannot hold the run forever.
+  awaitable<void> drain(Lane& lane, asio::steady_timer& timer) {
+    const auto deadline = Clock::now() + options.drain_timeout;
+    while ((lane.in_flight > 0 || lane.active_vus > 0) && Clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(5));
+      co_await timer.async_wait(use_awaitable);
+    }
+    lane.done = true;
+    for (HttpConnection* connection : std::set<HttpConnection*>(lane.busy)) connection->cancel();
+    lane.idle.clear();
+    if (++lanes_done == lanes.size()) {
+      publish(/*last=*/true);
+      interval_timer.cancel();
+    }
+  }
+
+  awaitable<void> tick() {
+    boost::system::error_code ec;
+    for (uint64_t k = 1;; ++k) {
+      interval_timer.expires_at(start + k * options.interval);
+      co_await interval_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (ec || lanes_done == lanes.size()) co_return;
+      publish(/*last=*/false);
+    }
+  }
+
+  void publish(bool last) {
+    ThreadInterval snapshot;
+    snapshot.index = next_interval++;
+    snapshot.last = last;
+    const double cpu = thread_cpu_seconds();
+    snapshot.cpu_seconds = cpu - cpu_at_last_publish;
+    cpu_at_last_publish = cpu;
+    for (auto& lane : lanes) {
+      WorkloadInterval fresh;
+      fresh.name = lane->run->name;
+      lane->interval.in_flight = std::max<uint64_t>(lane->in_flight, lane->busy.size());
+      lane->interval.vus = lane->active_vus;
+      snapshot.workloads.push_back(std::exchange(lane->interval, std::move(fresh)));
+    }
+    std::lock_guard lock(published_mutex);
+    published.push_back(std::move(snapshot));
+  }
+
+  void run_all(Clock::time_point start_) {
+    start = start_;
+    cpu_at_last_publish = thread_cpu_seconds();
+    for (auto& lane : lanes) {
+      if (lane->arrivals)
+        asio::co_spawn(io, drive_arrivals(*lane), asio::detached);
+      else
+        asio::co_spawn(io, drive_vus(*lane), asio::detached);
+    }
+    asio::co_spawn(io, tick(), asio::detached);
+    io.run();
+    for (auto& lane : lanes) results.push_back(std::move(lane->phases));
+  }
+};
+
+GeneratorThread::GeneratorThread(const std::vector<WorkloadRun>& runs, const RunOptions& options,
+                                 unsigned index, unsigned count)
+    : impl_(std::make_unique<Impl>(runs, options, index, count)) {}
+
+GeneratorThread::~GeneratorThread() = default;
+
+void GeneratorThread::run(Clock::time_point start) {
+  impl_->run_all(start);
+}
+
+std::vector<ThreadInterval> GeneratorThread::take_published() {
+  std::lock_guard lock(impl_->published_mutex);
+  return std::exchange(impl_->published, {});
+}
+
+const std::vector<std::vector<WorkloadResult>>& GeneratorThread::results() const {
+  return impl_->results;
+}
+
+Clock::time_point GeneratorThread::last_response() const {
+  return impl_->last_response;
+}
+
+}  // namespace loadgate

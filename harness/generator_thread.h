@@ -1,0 +1,41 @@
+// One load generator thread: an io_context that owns its connections, drives its share of every
+// workload (open-loop arrivals or closed-loop virtual users) and records outcomes without locks.
+// Once per interval it publishes what it measured; publishing is the only shared state.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "harness/load_runner.h"
+
+namespace loadgate {
+
+// What one generator thread measured in one interval.
+struct ThreadInterval {
+  uint64_t index = 0;
+  bool last = false;       // the thread has finished; no interval follows
+  double cpu_seconds = 0;  // this thread's CPU time within the interval
+  std::vector<WorkloadInterval> workloads;
+};
+
+class GeneratorThread {
+ public:
+  GeneratorThread(const std::vector<WorkloadRun>& runs, const RunOptions& options, unsigned index,
+                  unsigned count);
+  ~GeneratorThread();
+
+  // Runs the thread's share until the end of the run (or a stop) plus draining. Blocks.
+  void run(Clock::time_point start);
+  // The intervals published since the last call, oldest first. Thread-safe.
+  std::vector<ThreadInterval> take_published();
+  // [workload][phase] results; read after run() returned.
+  const std::vector<std::vector<WorkloadResult>>& results() const;
+  Clock::time_point last_response() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loadgate
