@@ -46,6 +46,8 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
     resolved.context.jwt_secret_file = state->jwt_secret_file;
   }
   for (const auto& url : urls) resolved.endpoints.push_back(parse_endpoint(url));
+  if (resolved.endpoints.empty())
+    throw std::runtime_error("the target has no service URL (a testbed that did not finish `up`?)");
   return resolved;
 }
 

@@ -122,7 +122,9 @@ awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
   }
 
   http::request<http::string_body> req{http::string_to_verb(request.method), request.target, 11};
-  req.set(http::field::host, c.endpoint.host);
+  req.set(http::field::host, c.endpoint.port == 80
+                                 ? c.endpoint.host
+                                 : c.endpoint.host + ":" + std::to_string(c.endpoint.port));
   req.set(http::field::user_agent, "loadgate");
   for (const auto& [name, value] : request.headers) req.set(name, value);
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {

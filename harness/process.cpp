@@ -14,6 +14,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -28,44 +29,63 @@ std::string errno_text(int error) {
   return std::strerror(error);
 }
 
-// Runs in the forked child: never returns. Writes errno to `report_fd` if exec fails.
-[[noreturn]] void exec_child(const ProcessSpec& spec, int report_fd) {
-  int log = open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  int null = open("/dev/null", O_RDONLY);
-  if (log < 0 || null < 0) {
-    int error = errno;
-    (void)!write(report_fd, &error, sizeof error);
-    _exit(127);
-  }
-  dup2(null, STDIN_FILENO);
-  dup2(log, STDOUT_FILENO);
-  dup2(log, STDERR_FILENO);
-  if (spec.run_as) {
-    if (fchown(log, spec.run_as->uid, spec.run_as->gid) != 0) { /* log stays root's: fine */
-    }
-    if (setgroups(0, nullptr) != 0 || setgid(spec.run_as->gid) != 0 ||
-        setuid(spec.run_as->uid) != 0) {
-      int error = errno;
-      (void)!write(report_fd, &error, sizeof error);
-      _exit(127);
-    }
-  }
-  for (const auto& assignment : spec.extra_env) putenv(const_cast<char*>(assignment.c_str()));
+// Everything the child needs, built before fork(): after fork() in a multi-threaded parent only
+// async-signal-safe calls are allowed, so the child must not allocate.
+struct PreparedExec {
+  std::vector<std::string> env_storage;
   std::vector<char*> argv;
-  for (const auto& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  execvp(argv[0], argv.data());
+  std::vector<char*> envp;
+
+  explicit PreparedExec(const ProcessSpec& spec) {
+    if (spec.argv.empty()) throw std::invalid_argument("no program to run");
+    for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
+    for (const auto& extra : spec.extra_env) env_storage.push_back(extra);
+    for (auto& e : env_storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    for (const auto& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+  }
+};
+
+// Runs in the forked child: never returns. Writes errno to `report_fd` if exec fails.
+[[noreturn]] void report_errno_and_exit(int report_fd) {
   int error = errno;
   (void)!write(report_fd, &error, sizeof error);
   _exit(127);
 }
 
-void check_spec(const ProcessSpec& spec) {
-  if (spec.argv.empty()) throw std::invalid_argument("no program to run");
+[[noreturn]] void exec_child(const ProcessSpec& spec, const PreparedExec& prepared, int report_fd) {
+  auto fail = [report_fd] { report_errno_and_exit(report_fd); };
+  int log = open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (log < 0 || null < 0) fail();
+  dup2(null, STDIN_FILENO);
+  dup2(log, STDOUT_FILENO);
+  dup2(log, STDERR_FILENO);
+  if (spec.run_as) {
+    if (fchown(log, spec.run_as->uid, spec.run_as->gid) != 0) { /* the log stays root's */
+    }
+    if (setgroups(0, nullptr) != 0 || setgid(spec.run_as->gid) != 0 ||
+        setuid(spec.run_as->uid) != 0)
+      fail();
+  }
+  execvpe(prepared.argv[0], prepared.argv.data(), prepared.envp.data());
+  report_errno_and_exit(report_fd);
 }
 
 std::runtime_error exec_failure(const ProcessSpec& spec, int error) {
   return std::runtime_error(fmt::format("cannot run {}: {}", spec.argv[0], errno_text(error)));
+}
+
+// Reads an exec failure report: nothing (EOF) once exec succeeded, else the child's errno.
+std::optional<int> read_exec_error(int fd) {
+  int error = 0;
+  ssize_t n;
+  do n = read(fd, &error, sizeof error);
+  while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n == sizeof error) return error;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -77,51 +97,50 @@ std::optional<RunAs> lookup_user(const std::string& name) {
 }
 
 pid_t spawn_detached(const ProcessSpec& spec) {
-  check_spec(spec);
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + errno_text(errno));
+  const PreparedExec prepared(spec);
+  int pid_pipe[2], error_pipe[2];
+  if (pipe2(pid_pipe, O_CLOEXEC) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe: " + errno_text(errno));
   pid_t middle = fork();
   if (middle < 0) throw std::runtime_error("fork: " + errno_text(errno));
   if (middle == 0) {
     // Double fork: the daemon is reparented to init, so it never becomes our zombie.
-    close(fds[0]);
+    close(pid_pipe[0]);
+    close(error_pipe[0]);
     setsid();
     pid_t daemon = fork();
-    if (daemon == 0) exec_child(spec, fds[1]);
-    (void)!write(fds[1], &daemon, sizeof daemon);
+    if (daemon == 0) exec_child(spec, prepared, error_pipe[1]);
+    (void)!write(pid_pipe[1], &daemon, sizeof daemon);
     _exit(daemon < 0 ? 1 : 0);
   }
-  close(fds[1]);
-  int status = 0;
-  waitpid(middle, &status, 0);
+  close(pid_pipe[1]);
+  close(error_pipe[1]);
+  waitpid(middle, nullptr, 0);
   pid_t daemon = -1;
-  int error = 0;
-  ssize_t got = read(fds[0], &daemon, sizeof daemon);
-  ssize_t failed = read(fds[0], &error, sizeof error);  // EOF (0) once exec succeeded
-  close(fds[0]);
+  ssize_t got = read(pid_pipe[0], &daemon, sizeof daemon);
+  close(pid_pipe[0]);
+  auto error = read_exec_error(error_pipe[0]);
   if (got != sizeof daemon || daemon <= 0)
     throw std::runtime_error(fmt::format("cannot start {}: fork failed", spec.argv[0]));
-  if (failed == sizeof error) throw exec_failure(spec, error);
+  if (error) throw exec_failure(spec, *error);
   return daemon;
 }
 
 int run_to_completion(const ProcessSpec& spec, Duration timeout) {
-  check_spec(spec);
+  const PreparedExec prepared(spec);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + errno_text(errno));
   pid_t child = fork();
   if (child < 0) throw std::runtime_error("fork: " + errno_text(errno));
   if (child == 0) {
+    setpgid(0, 0);  // its own group, so a timeout also ends what it started
     close(fds[0]);
-    exec_child(spec, fds[1]);
+    exec_child(spec, prepared, fds[1]);
   }
   close(fds[1]);
-  int error = 0;
-  ssize_t failed = read(fds[0], &error, sizeof error);
-  close(fds[0]);
-  if (failed == sizeof error) {
+  if (auto error = read_exec_error(fds[0])) {
     waitpid(child, nullptr, 0);
-    throw exec_failure(spec, error);
+    throw exec_failure(spec, *error);
   }
   const auto deadline = Clock::now() + timeout;
   int status = 0;
@@ -130,7 +149,7 @@ int run_to_completion(const ProcessSpec& spec, Duration timeout) {
     pid_t done = waitpid(child, &status, WNOHANG);
     if (done == child) break;
     if (Clock::now() >= deadline) {
-      kill(child, SIGKILL);
+      kill(-child, SIGKILL);
       waitpid(child, &status, 0);
       return -1;
     }
@@ -139,29 +158,41 @@ int run_to_completion(const ProcessSpec& spec, Duration timeout) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-bool process_alive(pid_t pid) {
-  if (pid <= 0) return false;
-  if (kill(pid, 0) != 0) return errno == EPERM;
-  // A zombie still answers kill(0); /proc tells it apart.
-  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+uint64_t process_start_ticks(pid_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string stat;
+  if (!pid || !std::getline(in, stat)) return 0;
+  // Fields after the command name, which is in parentheses and may itself hold spaces.
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
   std::string field;
-  for (int i = 0; i < 3 && stat >> field; ++i) {
-  }
-  return field != "Z";
+  for (int i = 3; i <= 22 && fields >> field; ++i)
+    if (i == 22) return std::stoull(field);
+  return 0;
 }
 
-bool stop_process(pid_t pid, Duration grace, int signal) {
-  if (!process_alive(pid)) return true;
+bool process_alive(pid_t pid, uint64_t start_ticks) {
+  if (pid <= 0) return false;
+  if (kill(pid, 0) != 0 && errno != EPERM) return false;
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string stat;
+  if (!std::getline(in, stat)) return false;
+  if (stat.substr(stat.rfind(')') + 2, 1) == "Z") return false;  // a zombie is gone
+  return start_ticks == 0 || process_start_ticks(pid) == start_ticks;
+}
+
+bool stop_process(pid_t pid, uint64_t start_ticks, Duration grace, int signal) {
+  // The start time guards against signalling an unrelated process that reused the pid.
+  if (!process_alive(pid, start_ticks)) return true;
   kill(pid, signal);
   const auto deadline = Clock::now() + grace;
   while (Clock::now() < deadline) {
-    if (!process_alive(pid)) return true;
+    if (!process_alive(pid, start_ticks)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  kill(pid, SIGKILL);
-  for (int i = 0; i < 100 && process_alive(pid); ++i)
+  if (process_alive(pid, start_ticks)) kill(pid, SIGKILL);
+  for (int i = 0; i < 100 && process_alive(pid, start_ticks); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  return !process_alive(pid);
+  return !process_alive(pid, start_ticks);
 }
 
 uint16_t find_free_port() {

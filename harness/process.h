@@ -37,9 +37,14 @@ pid_t spawn_detached(const ProcessSpec& spec);
 // -1 when killed. Throws when it cannot be executed.
 int run_to_completion(const ProcessSpec& spec, Duration timeout);
 
-bool process_alive(pid_t pid);
-// SIGTERM (or `signal`), then SIGKILL after `grace`. True once the process is gone.
-bool stop_process(pid_t pid, Duration grace, int signal = 15);
+// The kernel's start time of `pid` (clock ticks since boot): with the pid, it names one process
+// for good, where a pid alone may be reused after a reboot. 0 when there is no such process.
+uint64_t process_start_ticks(pid_t pid);
+// Running (not a zombie) and, when `start_ticks` is given, the same process that had it.
+bool process_alive(pid_t pid, uint64_t start_ticks = 0);
+// SIGTERM (or `signal`), then SIGKILL after `grace`. True once the process is gone. Signals
+// nothing when the pid now belongs to another process than the one started at `start_ticks`.
+bool stop_process(pid_t pid, uint64_t start_ticks, Duration grace, int signal = 15);
 
 // A loopback TCP port nothing listens on right now (the kernel's pick).
 uint16_t find_free_port();

@@ -1,31 +1,13 @@
 #include "testbed/pgbouncer_fleet.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <fstream>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "testbed/launch.h"
+
 namespace loadgate::testbed {
 namespace fs = std::filesystem;
-
-namespace {
-
-void write_private_file(const fs::path& file, const std::string& text,
-                        const std::optional<RunAs>& owner) {
-  {
-    std::ofstream out(file, std::ios::trunc);
-    out << text;
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
-  }
-  chmod(file.c_str(), 0600);
-  if (owner && chown(file.c_str(), owner->uid, owner->gid) != 0)
-    throw std::runtime_error(fmt::format("cannot chown {}", file.string()));
-}
-
-}  // namespace
 
 ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettings& settings,
                               const std::string& db_password, const std::string& admin_password) {
@@ -74,12 +56,7 @@ ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettin
   const std::string program =
       fs::exists("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
   ProcessSpec spec{{program, ini.string()}, record.log_file, layout.run_as, {}};
-  record.pid = spawn_detached(spec);
-  if (!wait_for_port(record.host, record.port, std::chrono::seconds(20)) ||
-      !process_alive(record.pid))
-    throw std::runtime_error(fmt::format("{} did not start on port {}: {}", settings.name,
-                                         record.port, tail_of(record.log_file)));
-  return record;
+  return start_and_wait(record, spec, std::chrono::seconds(20));
 }
 
 }  // namespace loadgate::testbed

@@ -11,6 +11,7 @@
 
 #include "harness/clock.h"
 #include "harness/password_hash.h"
+#include "testbed/launch.h"
 
 namespace loadgate::testbed {
 namespace fs = std::filesystem;
@@ -26,7 +27,10 @@ void append(const fs::path& file, const std::string& text) {
 }
 
 void run_tool(const ClusterLayout& layout, std::vector<std::string> argv, const std::string& log) {
-  ProcessSpec spec{std::move(argv), layout.logs() / log, layout.run_as, {}};
+  ProcessSpec spec{std::move(argv),
+                   layout.logs() / log,
+                   layout.run_as,
+                   {"PGPASSFILE=" + layout.passfile().string()}};
   const std::string program = fs::path(spec.argv[0]).filename();
   int status = run_to_completion(spec, std::chrono::minutes(2));
   if (status != 0)
@@ -103,12 +107,24 @@ void chown_to(const fs::path& path, const std::optional<RunAs>& run_as) {
 
 }  // namespace
 
+namespace {
+// "/usr/lib/postgresql/15" → 15, so that 15 is newer than 9.6.
+double major_version(const fs::path& dir) {
+  try {
+    return std::stod(dir.filename().string());
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+}  // namespace
+
 fs::path find_postgres_bindir() {
   if (const char* env = std::getenv("LOADGATE_PG_BINDIR"); env && *env) return env;
   fs::path best;
   if (fs::exists("/usr/lib/postgresql"))
     for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql"))
-      if (fs::exists(entry.path() / "bin" / "postgres") && entry.path() > best.parent_path())
+      if (fs::exists(entry.path() / "bin" / "postgres") &&
+          (best.empty() || major_version(entry.path()) > major_version(best.parent_path())))
         best = entry.path() / "bin";
   if (best.empty())
     throw std::runtime_error(
@@ -126,21 +142,24 @@ ProcessRecord start_primary(const ClusterLayout& layout, uint16_t port) {
       "initdb.log");
   append(data / "postgresql.conf", common_settings(layout, port));
   // First match wins, so the file is ours whole: the testbed's own admin work goes over the
-  // socket (mode 0770: only the server's account and root), replication over loopback without
-  // a password, and applications authenticate with SCRAM.
+  // socket (mode 0770: only the server's account and root); replication and applications come
+  // over loopback and authenticate with SCRAM.
   std::filesystem::remove(data / "pg_hba.conf");
   append(data / "pg_hba.conf",
          "local all all trust\n"
-         "host replication postgres 127.0.0.1/32 trust\n"
+         "host replication replicator 127.0.0.1/32 scram-sha-256\n"
          "host all all 127.0.0.1/32 scram-sha-256\n");
   return start_server(layout, "postgres-primary", data, port);
 }
 
 void create_schema_and_seed(const ClusterLayout& layout, const ProcessRecord& primary,
-                            const TestbedState& state, const std::string& db_password) {
+                            const TestbedState& state, const std::string& db_password,
+                            const std::string& replication_password) {
   {
     auto admin = connect_when_ready(superuser_conninfo(layout, primary));
     pqxx::nontransaction tx(*admin);
+    tx.exec(fmt::format("CREATE ROLE replicator REPLICATION LOGIN PASSWORD {}",
+                        tx.quote(replication_password)));
     tx.exec(fmt::format("CREATE ROLE {} LOGIN PASSWORD {}", tx.quote_name(state.db_user),
                         tx.quote(db_password)));
     tx.exec(fmt::format("CREATE DATABASE {} OWNER {}", tx.quote_name(state.database),
@@ -178,15 +197,15 @@ ProcessRecord start_standby(const ClusterLayout& layout, const ProcessRecord& pr
   const fs::path data = layout.dir / "pg-standby";
   run_tool(layout,
            {(layout.bin_dir / "pg_basebackup").string(), "-h", primary.host, "-p",
-            std::to_string(primary.port), "-U", "postgres", "-w", "-D", data.string(), "-X",
+            std::to_string(primary.port), "-U", "replicator", "-w", "-D", data.string(), "-X",
             "stream", "-c", "fast", "-C", "-S", "standby1", "--no-sync"},
            "pg_basebackup.log");
   append(data / "postgresql.conf",
          common_settings(layout, port) +
-             fmt::format("primary_conninfo = 'host={} port={} user=postgres "
+             fmt::format("primary_conninfo = 'host={} port={} user=replicator passfile={} "
                          "application_name=standby1'\n"
                          "primary_slot_name = 'standby1'\n",
-                         primary.host, primary.port));
+                         primary.host, primary.port, layout.passfile().string()));
   const fs::path signal = data / "standby.signal";
   append(signal, "");
   chown_to(signal, layout.run_as);

@@ -17,6 +17,7 @@ struct ClusterLayout {
   std::optional<RunAs> run_as;    // when started as root
   std::string socket_dir() const { return (dir / "run").string(); }
   std::filesystem::path logs() const { return dir / "logs"; }
+  std::filesystem::path passfile() const { return dir / "replication.pgpass"; }
 };
 
 // Where Postgres's server programs live: $LOADGATE_PG_BINDIR, else the newest
@@ -27,8 +28,10 @@ std::filesystem::path find_postgres_bindir();
 ProcessRecord start_primary(const ClusterLayout& layout, uint16_t port);
 
 // Creates the application role and database, the users and items tables, and seeds them.
+// Also creates the `replicator` role the standby streams as.
 void create_schema_and_seed(const ClusterLayout& layout, const ProcessRecord& primary,
-                            const TestbedState& state, const std::string& db_password);
+                            const TestbedState& state, const std::string& db_password,
+                            const std::string& replication_password);
 
 // pg_basebackup from the primary + start as a hot standby named "standby1".
 ProcessRecord start_standby(const ClusterLayout& layout, const ProcessRecord& primary,

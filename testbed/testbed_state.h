@@ -17,6 +17,7 @@ struct ProcessRecord {
   std::string name;  // "postgres-primary", "pgbouncer-1", "endpoint-proxy", "service-1", ...
   std::string role;  // postgres | pgbouncer | proxy | service
   pid_t pid = 0;
+  uint64_t start_ticks = 0;  // with the pid, names this process for good (see process.h)
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   std::string log_file;

@@ -27,8 +27,16 @@ TcpProxy::TcpProxy(asio::io_context& io, const HostPort& listen, const HostPort&
       upstream_(asio::ip::make_address(upstream.host), upstream.port) {}
 
 awaitable<void> TcpProxy::serve() {
+  asio::steady_timer backoff(acceptor_.get_executor());
   for (;;) {
-    tcp::socket client = co_await acceptor_.async_accept(use_awaitable);
+    boost::system::error_code ec;
+    tcp::socket client = co_await acceptor_.async_accept(asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      // Out of file descriptors and the like: keep forwarding what is open, retry soon.
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
+      continue;
+    }
     asio::co_spawn(acceptor_.get_executor(), forward(std::move(client)), asio::detached);
   }
 }

@@ -41,13 +41,6 @@ std::optional<json> json_object(const Request& req, std::initializer_list<const 
   return body;
 }
 
-// Compared against when the user does not exist, so an unknown user costs the same bcrypt
-// time as a wrong password (no user enumeration by timing).
-const std::string& decoy_hash() {
-  static const std::string hash = bcrypt_hash("loadgate-decoy", 12);
-  return hash;
-}
-
 }  // namespace
 
 template <typename F>
@@ -76,8 +69,9 @@ struct ReferenceService::Routes {
       if (!rows.empty()) hash = rows[0][0].as<std::string>();
     });
     bool valid = false;
-    co_await offload(service.bcrypt_threads_,
-                     [&] { valid = bcrypt_verify(password, hash ? *hash : decoy_hash()) && hash; });
+    co_await offload(service.bcrypt_threads_, [&] {
+      valid = bcrypt_verify(password, hash ? *hash : service.decoy_hash_) && hash;
+    });
     if (!valid) co_return error_reply(http::status::unauthorized, "invalid credentials");
     auto now = std::chrono::system_clock::now();
     std::string token = mint_hs256({user, "loadgate", now, now + service.config_.token_lifetime},
@@ -173,19 +167,32 @@ ReferenceService::ReferenceService(asio::io_context& io, ServiceConfig config)
                 tcp::endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port)),
       db_(config_.db_conninfo, config_.pool_size),
       bcrypt_threads_(config_.bcrypt_threads),
-      routes_(std::make_unique<Routes>(Routes{*this})) {
-  decoy_hash();  // pay its bcrypt cost now, not on the first unknown user
-}
+      // Compared against when the user does not exist, so an unknown user costs the same bcrypt
+      // time as a wrong password (no user enumeration by timing).
+      decoy_hash_(bcrypt_hash("loadgate-decoy", config_.decoy_bcrypt_cost)),
+      routes_(std::make_unique<Routes>(Routes{*this})) {}
 
 ReferenceService::~ReferenceService() {
   bcrypt_threads_.join();
 }
 
 awaitable<void> ReferenceService::serve() {
+  asio::steady_timer backoff(acceptor_.get_executor());
   for (;;) {
-    tcp::socket socket = co_await acceptor_.async_accept(use_awaitable);
-    socket.set_option(tcp::no_delay(true));
-    asio::co_spawn(acceptor_.get_executor(), session(std::move(socket)), asio::detached);
+    // Each connection on its own strand: Beast's stream and its timer must not run on two of
+    // the io_context's threads at once.
+    auto strand = asio::make_strand(acceptor_.get_executor());
+    boost::system::error_code ec;
+    tcp::socket socket =
+        co_await acceptor_.async_accept(strand, asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      // Out of file descriptors and the like: keep serving the connections we have, retry soon.
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(strand, session(std::move(socket)), asio::detached);
   }
 }
 

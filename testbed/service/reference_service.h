@@ -22,6 +22,7 @@ struct ServiceConfig {
   std::string jwt_secret;
   size_t pool_size = 25;
   unsigned bcrypt_threads = 2;
+  int decoy_bcrypt_cost = 12;  // match the seeded hashes, so unknown users cost the same
   std::chrono::seconds token_lifetime{900};
 };
 
@@ -39,6 +40,7 @@ class ReferenceService {
   tcp::acceptor acceptor_;
   DbPool db_;
   asio::thread_pool bcrypt_threads_;
+  std::string decoy_hash_;
   std::unique_ptr<Routes> routes_;
 };
 

@@ -25,6 +25,11 @@ int main(int argc, char** argv) {
   app.add_option("--pool-size", pool_size, "DB connections (DB_POOL_MAX)")->capture_default_str();
   app.add_option("--threads", threads, "HTTP threads")->capture_default_str();
   app.add_option("--bcrypt-threads", bcrypt_threads, "threads for bcrypt")->capture_default_str();
+  int bcrypt_cost = 12;
+  app.add_option("--bcrypt-cost", bcrypt_cost,
+                 "cost of the seeded hashes (for the unknown-user decoy)")
+      ->check(CLI::Range(4, 31))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     auto address = testbed::parse_host_port(listen);
@@ -35,6 +40,7 @@ int main(int argc, char** argv) {
     config.jwt_secret = testbed::read_secret(jwt_secret_file);
     config.pool_size = pool_size;
     config.bcrypt_threads = bcrypt_threads;
+    config.decoy_bcrypt_cost = bcrypt_cost;
 
     asio::io_context io(static_cast<int>(threads));
     testbed::ReferenceService service(io, config);

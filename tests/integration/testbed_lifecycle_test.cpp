@@ -2,8 +2,6 @@
 // taking it down are checked, not assumed. Hidden tags: CTest runs them by name only.
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -30,8 +28,9 @@ json status_json(const std::string& dir) {
 TEST_CASE("testbed up starts every process on loopback, and a second up changes nothing",
           "[.][testbed-up]") {
   const std::string dir = shared_testbed_dir();
-  std::filesystem::create_directories(dir);
-  chmod(dir.c_str(), 0755);
+  // A directory left by an earlier run with no testbed in it (only logs) starts afresh.
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "state.json"))
+    std::filesystem::remove_all(dir);
   CommandResult up = run_command(
       loadgate_bin() + " testbed up --bcrypt-cost 4 --users 200 --items 100 --dir " + dir, 300);
   INFO(up.output);
@@ -78,4 +77,65 @@ TEST_CASE("testbed down leaves no process and no port behind", "[.][testbed-down
   }
   CHECK_FALSE(std::filesystem::exists(std::filesystem::path(dir) / "state.json"));
   CHECK(run_command(loadgate_bin() + " testbed status --dir " + dir).exit_code == 3);
+}
+
+TEST_CASE("testbed up refuses a directory that is not a testbed's, or a symlink", "[cli]") {
+  const auto base =
+      std::filesystem::temp_directory_path() / ("loadgate-dir-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base / "occupied");
+  std::ofstream(base / "occupied" / "precious.txt") << "not ours";
+  std::filesystem::create_directory_symlink(base / "occupied", base / "link");
+
+  CommandResult occupied =
+      run_command(loadgate_bin() + " testbed up --dir " + (base / "occupied").string());
+  CHECK(occupied.exit_code == 2);
+  CHECK_THAT(occupied.output, Catch::Matchers::Contains("not a testbed directory"));
+  CommandResult link =
+      run_command(loadgate_bin() + " testbed up --dir " + (base / "link").string());
+  CHECK(link.exit_code == 2);
+  CHECK_THAT(link.output, Catch::Matchers::Contains("not a directory"));
+  CHECK(std::filesystem::exists(base / "occupied" / "precious.txt"));
+  std::filesystem::remove_all(base);
+}
+
+TEST_CASE("testbed down never signals a process that merely reuses a recorded pid", "[cli]") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("loadgate-pid-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / ".loadgate-testbed") << "test";
+  // An unrelated process, recorded with another start time: as after a reboot that reused its pid.
+  const pid_t bystander = spawn_detached({{"sleep", "30"}, dir / "sleep.log", std::nullopt, {}});
+  REQUIRE(process_alive(bystander));
+  json state = {{"version", 1},
+                {"dir", dir.string()},
+                {"run_as", "x"},
+                {"synchronous_replication", true},
+                {"database", {{"name", "app"}, {"user", "app"}, {"password_file", ""}}},
+                {"pgbouncer_admin", {{"user", "a"}, {"password_file", ""}}},
+                {"jwt", {{"secret_file", ""}}},
+                {"users",
+                 {{"count", 0},
+                  {"name_pattern", ""},
+                  {"password_pattern", ""},
+                  {"distinct_passwords", 8},
+                  {"bcrypt_cost", 4}}},
+                {"items", 0},
+                {"processes",
+                 {{{"name", "service-1"},
+                   {"role", "service"},
+                   {"pid", bystander},
+                   {"start_ticks", process_start_ticks(bystander) + 1},
+                   {"host", "127.0.0.1"},
+                   {"port", find_free_port()},
+                   {"log_file", ""}}}}};
+  std::ofstream(dir / "state.json") << state.dump();
+
+  CommandResult down = run_command(loadgate_bin() + " testbed down --dir " + dir.string());
+  INFO(down.output);
+  CHECK(down.exit_code == 0);
+  CHECK(process_alive(bystander));
+  stop_process(bystander, 0, std::chrono::seconds(2));
+  std::filesystem::remove_all(dir);
 }
