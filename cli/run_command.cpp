@@ -9,6 +9,7 @@
 
 #include "harness/http_connection.h"
 #include "harness/load_runner.h"
+#include "harness/process.h"
 #include "harness/scenario.h"
 #include "reports/console_summary.h"
 #include "reports/json_result.h"
@@ -51,6 +52,31 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
   return resolved;
 }
 
+// Every connection is a file descriptor: raise the limit as far as allowed, refuse a closed
+// model that cannot fit, and warn when open-loop caps could be reached.
+void check_open_file_limit(const Scenario& scenario) {
+  const uint64_t limit = raise_open_file_limit();
+  constexpr uint64_t kReserved = 64;  // logs, timeline, resolver, the process's own files
+  uint64_t vus = 0, open_cap = 0;
+  for (const auto& w : scenario.workloads) {
+    if (w.executor.model == ExecutorSpec::Model::closed)
+      vus += static_cast<uint64_t>(w.executor.profile.peak());
+    else
+      open_cap +=
+          w.executor.max_in_flight ? w.executor.max_in_flight : scenario.client.max_in_flight;
+  }
+  if (vus + kReserved > limit)
+    throw std::runtime_error(fmt::format(
+        "{} virtual users need {} open files, but this process may open only {} (raise the hard "
+        "limit: ulimit -Hn, or LimitNOFILE= for a service)",
+        vus, vus + kReserved, limit));
+  if (vus + open_cap + kReserved > limit)
+    std::cerr << fmt::format(
+        "loadgate: note: max_in_flight allows up to {} connections but only {} files may be open; "
+        "beyond that requests fail as too_many_files\n",
+        vus + open_cap, limit);
+}
+
 std::filesystem::path default_out(const Scenario& scenario) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   return std::filesystem::path("out") / fmt::format("{}-{:%Y%m%dT%H%M%S}", scenario.name, now);
@@ -67,14 +93,16 @@ int run(const RunArgs& args) {
     scenario = load_scenario(args.scenario, args.overrides);
     if (args.testbed) scenario.target = {*args.testbed, {}};
     target = resolve_target(scenario.target);
+    TlsContext tls(scenario.client.tls);
     for (const auto& endpoint : target.endpoints)
-      if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout))
+      if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
         throw std::runtime_error(*problem);
     for (const auto& spec : scenario.workloads) {
       workloads.push_back(make_workload(spec, target.context));
       workloads.back()->prepare();
       runs.push_back({spec.name, spec.kind, workloads.back().get(), spec.executor});
     }
+    check_open_file_limit(scenario);
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;

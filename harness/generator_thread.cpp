@@ -43,6 +43,7 @@ struct GeneratorThread::Impl {
   const unsigned index;
   const unsigned count;
   asio::io_context io{1};
+  std::unique_ptr<TlsContext> tls;  // this thread's, for https endpoints
   Rng rng;
   std::vector<std::unique_ptr<Lane>> lanes;
   Clock::time_point start;
@@ -59,6 +60,9 @@ struct GeneratorThread::Impl {
   Impl(const std::vector<WorkloadRun>& runs, const RunOptions& options_, unsigned index_,
        unsigned count_)
       : options(options_), index(index_), count(count_), rng(0x6c6f6164ull + index_) {
+    for (const auto& endpoint : options.endpoints)
+      if (endpoint.scheme == "https" && !tls)
+        tls = std::make_unique<TlsContext>(options.client.tls);
     const Duration end = options.phases.back().start + options.phases.back().duration;
     for (const auto& run : runs) {
       auto lane = std::make_unique<Lane>();
@@ -97,7 +101,7 @@ struct GeneratorThread::Impl {
     const Endpoint& endpoint = options.endpoints[lane.next_endpoint++ % options.endpoints.size()];
     return std::make_unique<HttpConnection>(io.get_executor(), endpoint,
                                             options.client.connect_timeout,
-                                            options.client.request_timeout);
+                                            options.client.request_timeout, tls.get());
   }
 
   // Sends one request and records its outcome against the phase of `intended`. The connection

@@ -11,6 +11,7 @@
 #include "harness/asio.h"
 #include "harness/clock.h"
 #include "harness/http_types.h"
+#include "harness/tls_context.h"
 #include "harness/units.h"
 
 namespace loadgate {
@@ -23,7 +24,9 @@ enum class TransportError {
   connect_failed,  // any other connect error (unreachable, no route, ...)
   reset,           // the peer reset or closed the connection mid-exchange
   timeout,         // no complete response within the request timeout
+  tls,             // the TLS handshake failed (untrusted certificate, wrong host name, ...)
   bad_response,    // bytes arrived that are not HTTP/1.1
+  too_many_files,  // the generator ran out of file descriptors (raise `ulimit -n`)
   cancelled,       // the run ended while the request was still in flight
 };
 std::string_view error_class_name(TransportError error);
@@ -36,8 +39,9 @@ struct Exchange {
 
 class HttpConnection {
  public:
+  // `tls` is needed for https endpoints and ignored otherwise; it must outlive the connection.
   HttpConnection(asio::any_io_executor executor, Endpoint endpoint, Duration connect_timeout,
-                 Duration request_timeout);
+                 Duration request_timeout, TlsContext* tls = nullptr);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -49,13 +53,14 @@ class HttpConnection {
   void cancel();
 
  private:
-  friend std::optional<std::string> check_reachable(const Endpoint&, Duration);
+  friend std::optional<std::string> check_reachable(const Endpoint&, Duration, TlsContext*);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-// Opens and closes one TCP connection to check that the endpoint is reachable before a run.
-// Returns a one-line reason naming the address when it is not.
-std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration timeout);
+// Opens and closes one connection (with the TLS handshake for https) to check that the endpoint
+// is reachable before a run. Returns a one-line reason naming the address when it is not.
+std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration timeout,
+                                           TlsContext* tls = nullptr);
 
 }  // namespace loadgate

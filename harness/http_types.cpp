@@ -19,8 +19,8 @@ Endpoint parse_endpoint(const std::string& url) {
   if (scheme_end == std::string::npos) throw bad("expected http://host:port");
   Endpoint endpoint;
   endpoint.scheme = url.substr(0, scheme_end);
-  if (endpoint.scheme == "https") throw bad("https targets need the TLS client, not built yet");
-  if (endpoint.scheme != "http") throw bad("the scheme must be http");
+  if (endpoint.scheme != "http" && endpoint.scheme != "https")
+    throw bad("the scheme must be http or https");
   std::string rest = url.substr(scheme_end + 3);
   if (auto slash = rest.find('/'); slash != std::string::npos) {
     if (rest.substr(slash) != "/") throw bad("a base URL has no path; workloads add their own");
@@ -37,7 +37,7 @@ Endpoint parse_endpoint(const std::string& url) {
   }
   if (endpoint.host.empty()) throw bad("no host");
   if (colon == std::string::npos) {
-    endpoint.port = 80;
+    endpoint.port = endpoint.scheme == "https" ? 443 : 80;
     return endpoint;
   }
   std::string port = rest.substr(colon + 1);

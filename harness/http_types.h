@@ -23,13 +23,13 @@ struct HttpResponse {
 
 // A base URL of a target instance, e.g. http://127.0.0.1:8080
 struct Endpoint {
-  std::string scheme;  // "http" (https arrives with the TLS client)
+  std::string scheme;  // "http" or "https"
   std::string host;
   uint16_t port = 0;
   std::string to_string() const;
 };
 
-// Parses "http://host:port[/]"; throws std::invalid_argument naming the URL otherwise.
+// Parses "http[s]://host[:port][/]"; throws std::invalid_argument naming the URL otherwise.
 Endpoint parse_endpoint(const std::string& url);
 
 }  // namespace loadgate

@@ -51,6 +51,10 @@ uint16_t find_free_port();
 bool port_open(const std::string& host, uint16_t port);
 bool wait_for_port(const std::string& host, uint16_t port, Duration timeout);
 
+// Raises this process's soft limit on open files to its hard limit (each connection is a file)
+// and returns the new soft limit.
+uint64_t raise_open_file_limit();
+
 // The last `lines` lines of a log file, for error messages that say why a server did not start.
 std::string tail_of(const std::filesystem::path& file, size_t lines = 5);
 

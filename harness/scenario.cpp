@@ -154,8 +154,13 @@ TargetSpec parse_target(const ConfigNode& node) {
 
 ClientSpec parse_client(const ConfigNode& node) {
   node.allow_only({"threads", "connect_timeout", "request_timeout", "max_in_flight",
-                   "max_schedule_lag", "interval"});
+                   "max_schedule_lag", "interval", "tls"});
   ClientSpec client;
+  if (auto tls = node.find("tls")) {
+    tls->allow_only({"insecure", "ca_file"});
+    if (auto insecure = tls->find("insecure")) client.tls.verify = !insecure->as_bool();
+    if (auto ca = tls->find("ca_file")) client.tls.ca_file = ca->as_string();
+  }
   if (auto v = node.find("threads")) client.threads = static_cast<unsigned>(v->as_integer(1, 256));
   if (auto v = node.find("connect_timeout")) client.connect_timeout = v->as_duration();
   if (auto v = node.find("request_timeout")) client.request_timeout = v->as_duration();

@@ -10,6 +10,7 @@
 
 #include "harness/config_node.h"
 #include "harness/load_profile.h"
+#include "harness/tls_context.h"
 #include "harness/units.h"
 
 namespace loadgate {
@@ -59,6 +60,7 @@ struct ClientSpec {
   // Requests starting later than this at p99 mark the run generator-bound.
   Duration max_schedule_lag = std::chrono::milliseconds(10);
   Duration interval = std::chrono::seconds(1);  // timeline resolution
+  TlsSettings tls;                              // for https targets
 };
 
 struct Scenario {
