@@ -3,8 +3,8 @@
 #include <sys/resource.h>
 
 #include <cmath>
+#include <deque>
 #include <optional>
-#include <set>
 
 #include "harness/asio.h"
 #include "harness/http_connection.h"
@@ -20,6 +20,13 @@ double thread_cpu_seconds() {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+// A request waiting for one of a capped set of connections: woken by cancelling its timer,
+// with the connection handed over (or none, when the run ends first).
+struct ConnectionWaiter {
+  asio::steady_timer wake;
+  std::unique_ptr<HttpConnection> connection;
+};
+
 // One workload's share of one generator thread. Touched only by that thread.
 struct Lane {
   const WorkloadRun* run = nullptr;
@@ -28,8 +35,12 @@ struct Lane {
   std::vector<WorkloadResult> phases;  // results by phase of the intended start
   WorkloadInterval interval;           // the interval being recorded
   std::vector<std::unique_ptr<HttpConnection>> idle;
-  std::set<HttpConnection*> busy;  // exchanging now (to cancel at the end)
-  uint64_t in_flight = 0;          // dispatched and not finished (⊇ busy)
+  size_t connections = 0;                   // open-model connections made (idle ∪ in use)
+  size_t max_connections = 0;               // this thread's share of client.connections; 0: no cap
+  std::deque<ConnectionWaiter*> waiting;    // requests queued for a connection, oldest first
+  std::unique_ptr<TimeoutSweeper> sweeper;  // deadlines of this lane's connections
+  uint64_t exchanging = 0;                  // requests on the wire now
+  uint64_t in_flight = 0;                   // open model: dispatched, not finished (⊇ exchanging)
   size_t next_endpoint = 0;
   std::vector<bool> vu_running;  // closed model, by this thread's VU slot
   uint64_t active_vus = 0;
@@ -71,6 +82,8 @@ struct GeneratorThread::Impl {
       const size_t cap =
           run.executor.max_in_flight ? run.executor.max_in_flight : options.client.max_in_flight;
       lane->max_in_flight = std::max<size_t>(1, cap / count);
+      if (options.client.connections)
+        lane->max_connections = std::max<size_t>(1, options.client.connections / count);
       if (run.executor.model == ExecutorSpec::Model::open)
         lane->arrivals.emplace(run.executor.profile, end, run.executor.spacing, index, count,
                                0x5eed + lanes.size());
@@ -80,6 +93,7 @@ struct GeneratorThread::Impl {
       empty.executor = run.executor.type;
       lane->phases.assign(options.phases.size(), empty);
       lane->interval.name = run.name;
+      lane->sweeper = std::make_unique<TimeoutSweeper>(io.get_executor());
       lanes.push_back(std::move(lane));
     }
   }
@@ -99,21 +113,19 @@ struct GeneratorThread::Impl {
 
   std::unique_ptr<HttpConnection> new_connection(Lane& lane) {
     const Endpoint& endpoint = options.endpoints[lane.next_endpoint++ % options.endpoints.size()];
-    return std::make_unique<HttpConnection>(io.get_executor(), endpoint,
-                                            options.client.connect_timeout,
-                                            options.client.request_timeout, tls.get());
+    return std::make_unique<HttpConnection>(
+        io.get_executor(), endpoint, options.client.connect_timeout, options.client.request_timeout,
+        *lane.sweeper, tls.get());
   }
 
   // Sends one request and records its outcome against the phase of `intended`. The connection
   // is closed by HttpConnection on any transport error and reopened by the next exchange.
   awaitable<void> exchange(Lane& lane, HttpConnection& connection, Clock::time_point intended) {
-    // Whatever happens below, the connection leaves `busy` (drain() cancels what is in it).
-    lane.busy.insert(&connection);
-    struct Unbusy {
+    ++lane.exchanging;
+    struct Done {
       Lane& lane;
-      HttpConnection* connection;
-      ~Unbusy() { lane.busy.erase(connection); }
-    } unbusy{lane, &connection};
+      ~Done() { --lane.exchanging; }
+    } done_exchanging{lane};
 
     Outcome outcome;
     Exchange exchange;
@@ -188,16 +200,48 @@ struct GeneratorThread::Impl {
     const int64_t lag = to_micros(Clock::now() - intended);
     lane.phases[phase_of(intended)].schedule_lag.record(lag);
     lane.interval.schedule_lag.record(lag);
-    std::unique_ptr<HttpConnection> connection;
-    if (!lane.idle.empty()) {
-      connection = std::move(lane.idle.back());
-      lane.idle.pop_back();
+    std::unique_ptr<HttpConnection> connection = co_await acquire(lane);
+    if (connection) {
+      co_await exchange(lane, *connection, intended);
+      release(lane, std::move(connection));
     } else {
-      connection = new_connection(lane);
+      ++lane.phases[phase_of(intended)].errors["cancelled"];  // the run ended while it queued
+      ++lane.interval.errors["cancelled"];
     }
-    co_await exchange(lane, *connection, intended);
     --lane.in_flight;
-    if (!lane.done) lane.idle.push_back(std::move(connection));
+  }
+
+  // An idle connection, a new one while under client.connections, or the next one released.
+  // Waiting is not hidden: the latency from the intended start includes it, as in wrk2, while
+  // the service time (from the send) does not.
+  awaitable<std::unique_ptr<HttpConnection>> acquire(Lane& lane) {
+    if (!lane.idle.empty()) {
+      auto connection = std::move(lane.idle.back());
+      lane.idle.pop_back();
+      co_return connection;
+    }
+    if (lane.max_connections == 0 || lane.connections < lane.max_connections) {
+      ++lane.connections;
+      co_return new_connection(lane);
+    }
+    ConnectionWaiter waiter{asio::steady_timer(io, Clock::time_point::max()), nullptr};
+    lane.waiting.push_back(&waiter);
+    boost::system::error_code ignored;
+    co_await waiter.wake.async_wait(asio::redirect_error(use_awaitable, ignored));
+    co_return std::move(waiter.connection);
+  }
+
+  // A connection that failed is kept too: its next exchange reconnects.
+  void release(Lane& lane, std::unique_ptr<HttpConnection> connection) {
+    if (lane.done) return;
+    if (!lane.waiting.empty()) {
+      ConnectionWaiter* next = lane.waiting.front();
+      lane.waiting.pop_front();
+      next->connection = std::move(connection);
+      next->wake.cancel();
+      return;
+    }
+    lane.idle.push_back(std::move(connection));
   }
 
   // --- closed model --------------------------------------------------------------------------
@@ -257,7 +301,9 @@ struct GeneratorThread::Impl {
       co_await timer.async_wait(use_awaitable);
     }
     lane.done = true;
-    for (HttpConnection* connection : std::set<HttpConnection*>(lane.busy)) connection->cancel();
+    lane.sweeper->cancel_all();
+    lane.sweeper->stop();
+    for (ConnectionWaiter* waiter : std::exchange(lane.waiting, {})) waiter->wake.cancel();
     lane.idle.clear();
     if (++lanes_done == lanes.size()) {
       publish(/*last=*/true);
@@ -285,7 +331,7 @@ struct GeneratorThread::Impl {
     for (auto& lane : lanes) {
       WorkloadInterval fresh;
       fresh.name = lane->run->name;
-      lane->interval.in_flight = std::max<uint64_t>(lane->in_flight, lane->busy.size());
+      lane->interval.in_flight = std::max(lane->in_flight, lane->exchanging);
       lane->interval.vus = lane->active_vus;
       snapshot.workloads.push_back(std::exchange(lane->interval, std::move(fresh)));
     }
@@ -297,6 +343,7 @@ struct GeneratorThread::Impl {
     start = start_;
     cpu_at_last_publish = thread_cpu_seconds();
     for (auto& lane : lanes) {
+      lane->sweeper->start();
       if (lane->arrivals)
         asio::co_spawn(io, drive_arrivals(*lane), asio::detached);
       else

@@ -1,12 +1,14 @@
 #include "harness/http_connection.h"
 
+#include <algorithm>
 #include <variant>
 
 #include <fmt/format.h>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
 
 namespace loadgate {
 
@@ -43,172 +45,268 @@ std::string_view error_class_name(TransportError error) {
 namespace {
 
 TransportError classify_connect(const boost::system::error_code& ec) {
-  if (ec == beast::error::timeout) return TransportError::connect_timeout;
   if (ec == asio::error::connection_refused) return TransportError::connect_refused;
-  if (ec == asio::error::operation_aborted) return TransportError::cancelled;
   if (ec == asio::error::no_descriptors) return TransportError::too_many_files;
   return TransportError::connect_failed;
 }
 
 TransportError classify_exchange(const boost::system::error_code& ec) {
-  if (ec == beast::error::timeout) return TransportError::timeout;
-  if (ec == asio::error::operation_aborted) return TransportError::cancelled;
-  if (ec.category() == asio::error::get_ssl_category() || ec == ssl::error::stream_truncated)
-    return TransportError::reset;  // a TLS peer that went away mid-exchange
   // Beast's parser errors share one category; end of stream and a cut-off message are the peer
   // going away, anything else is bytes that are not HTTP.
   static const auto& parser_category = make_error_code(http::error::bad_version).category();
   if (ec.category() == parser_category && ec != http::error::end_of_stream &&
       ec != http::error::partial_message)
     return TransportError::bad_response;
-  return TransportError::reset;  // eof, reset, broken pipe, partial message
+  return TransportError::reset;  // eof, reset, broken pipe, TLS truncation, partial message
 }
 
-using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// Keeps what a judge needs (status, body, keep-alive) and nothing else: no header map, so no
+// allocation per header. One parser per response, as Beast requires.
+class ResponseReader final : public http::basic_parser<false> {
+ public:
+  explicit ResponseReader(HttpResponse& response) : response_(response) {}
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
+                       beast::error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
+    response_.status = code;
+  }
+  void on_field_impl(http::field, beast::string_view, beast::string_view,
+                     beast::error_code&) override {}
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                         beast::error_code&) override {
+    response_.body.clear();
+    if (length)
+      response_.body.reserve(static_cast<size_t>(std::min<std::uint64_t>(*length, 1 << 20)));
+  }
+  size_t on_body_impl(beast::string_view part, beast::error_code&) override {
+    response_.body.append(part.data(), part.size());
+    return part.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view part, beast::error_code&) override {
+    response_.body.append(part.data(), part.size());
+    return part.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  HttpResponse& response_;
+};
+
+bool is_token(std::string_view method) {
+  return !method.empty() &&
+         std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+using TlsSocket = ssl::stream<tcp::socket>;
+constexpr auto kNoDeadline = Clock::time_point::max();
 
 }  // namespace
 
 struct HttpConnection::Impl {
   Impl(asio::any_io_executor executor_, Endpoint endpoint_, Duration connect_timeout_,
-       Duration request_timeout_, TlsContext* tls_)
+       Duration request_timeout_, TimeoutSweeper& sweeper_, TlsContext* tls_)
       : executor(std::move(executor_)),
         endpoint(std::move(endpoint_)),
         connect_timeout(connect_timeout_),
         request_timeout(request_timeout_),
+        sweeper(sweeper_),
         tls(endpoint.scheme == "https" ? tls_ : nullptr),
-        host_header(endpoint.port == (tls ? 443 : 80)
+        host_header(endpoint.port == (endpoint.scheme == "https" ? 443 : 80)
                         ? endpoint.host
                         : fmt::format("{}:{}", endpoint.host, endpoint.port)) {
+    if (endpoint.scheme == "https" && !tls) throw std::invalid_argument("https needs TLS settings");
     reset_stream();
   }
 
   asio::any_io_executor executor;
-  std::variant<PlainStream, TlsStream> stream{std::in_place_type<PlainStream>, executor};
+  std::variant<tcp::socket, TlsSocket> stream{std::in_place_type<tcp::socket>, executor};
   beast::flat_buffer buffer;
+  std::string wire;  // the request being written, reused
   Endpoint endpoint;
   std::optional<tcp::endpoint> resolved;  // resolved once per connection, not per request
   Duration connect_timeout;
   Duration request_timeout;
+  TimeoutSweeper& sweeper;
   TlsContext* tls;
   std::string host_header;
+  Clock::time_point deadline = kNoDeadline;
+  bool timed_out = false;
   bool connected = false;
   bool cancelled = false;
 
   // A TLS stream cannot be reused after an error: every (re)connect starts from a fresh one.
   void reset_stream() {
     if (tls)
-      stream.emplace<TlsStream>(executor, tls->native());
+      stream.emplace<TlsSocket>(executor, tls->native());
     else
-      stream.emplace<PlainStream>(executor);
+      stream.emplace<tcp::socket>(executor);
   }
 
-  PlainStream& transport() {
-    return std::visit(
-        [](auto& s) -> PlainStream& {
-          if constexpr (std::is_same_v<std::decay_t<decltype(s)>, TlsStream>)
-            return s.next_layer();
-          else
-            return s;
-        },
-        stream);
+  tcp::socket& socket() {
+    if (auto* tls_socket = std::get_if<TlsSocket>(&stream)) return tls_socket->next_layer();
+    return std::get<tcp::socket>(stream);
+  }
+
+  void close() {
+    boost::system::error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
+    connected = false;
+  }
+
+  // Called by the sweeper: aborts the pending operation, which then reports a timeout.
+  void expire() {
+    timed_out = true;
+    deadline = kNoDeadline;
+    close();
   }
 
   awaitable<TransportError> connect() {
     boost::system::error_code ec;
+    timed_out = false;
+    deadline = Clock::now() + connect_timeout;
     if (!resolved) {
       tcp::resolver resolver(executor);
       auto results = co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port),
                                                      asio::redirect_error(use_awaitable, ec));
-      if (ec || results.empty()) co_return TransportError::connect_failed;
+      if (ec || results.empty()) co_return finish_connect(TransportError::connect_failed);
       resolved = results.begin()->endpoint();
     }
     reset_stream();
-    transport().expires_after(connect_timeout);
-    co_await transport().async_connect(*resolved, asio::redirect_error(use_awaitable, ec));
-    if (ec) co_return classify_connect(ec);
-    transport().socket().set_option(tcp::no_delay(true), ec);
-    if (auto* tls_stream = std::get_if<TlsStream>(&stream)) {
+    co_await socket().async_connect(*resolved, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return finish_connect(classify_connect(ec));
+    socket().set_option(tcp::no_delay(true), ec);
+    if (auto* tls_socket = std::get_if<TlsSocket>(&stream)) {
       // SNI, and the name the certificate must carry.
-      SSL_set_tlsext_host_name(tls_stream->native_handle(), endpoint.host.c_str());
+      SSL_set_tlsext_host_name(tls_socket->native_handle(), endpoint.host.c_str());
       if (tls->verify())
-        tls_stream->set_verify_callback(ssl::host_name_verification(endpoint.host));
-      co_await tls_stream->async_handshake(ssl::stream_base::client,
+        tls_socket->set_verify_callback(ssl::host_name_verification(endpoint.host));
+      co_await tls_socket->async_handshake(ssl::stream_base::client,
                                            asio::redirect_error(use_awaitable, ec));
-      if (ec)
-        co_return ec == beast::error::timeout ? TransportError::connect_timeout
-                                              : TransportError::tls;
+      if (ec) co_return finish_connect(TransportError::tls);
     }
     connected = true;
     buffer.clear();
-    co_return TransportError::none;
+    co_return finish_connect(TransportError::none);
   }
 
-  void close() {
-    beast::error_code ignored;
-    transport().socket().shutdown(tcp::socket::shutdown_both, ignored);
-    transport().close();
-    connected = false;
+  TransportError finish_connect(TransportError error) {
+    deadline = kNoDeadline;
+    if (cancelled)
+      error = TransportError::cancelled;
+    else if (timed_out)
+      error = TransportError::connect_timeout;
+    if (error != TransportError::none) close();
+    return error;
+  }
+
+  void encode(const HttpRequest& request) {
+    if (!is_token(request.method))
+      throw std::invalid_argument(fmt::format("\"{}\" is not an HTTP method", request.method));
+    wire.clear();
+    wire.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\nHost: ");
+    wire.append(host_header).append("\r\nUser-Agent: loadgate\r\n");
+    for (const auto& [name, value] : request.headers)
+      wire.append(name).append(": ").append(value).append("\r\n");
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH")
+      wire.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
+    wire.append("\r\n").append(request.body);
   }
 };
 
 HttpConnection::HttpConnection(asio::any_io_executor executor, Endpoint endpoint,
-                               Duration connect_timeout, Duration request_timeout, TlsContext* tls)
+                               Duration connect_timeout, Duration request_timeout,
+                               TimeoutSweeper& sweeper, TlsContext* tls)
     : impl_(std::make_unique<Impl>(std::move(executor), std::move(endpoint), connect_timeout,
-                                   request_timeout, tls)) {}
+                                   request_timeout, sweeper, tls)) {
+  sweeper.connections_.push_back(this);
+}
 
-HttpConnection::~HttpConnection() = default;
+HttpConnection::~HttpConnection() {
+  auto& list = impl_->sweeper.connections_;
+  auto it = std::find(list.begin(), list.end(), this);
+  if (it != list.end()) {
+    *it = list.back();
+    list.pop_back();
+  }
+}
 
 void HttpConnection::cancel() {
   impl_->cancelled = true;
   impl_->close();
 }
 
+awaitable<TransportError> HttpConnection::connect() {
+  return impl_->connect();
+}
+
 awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
   Impl& c = *impl_;
+  c.encode(request);
   Exchange result;
   if (!c.connected) {
     result.error = co_await c.connect();
-    if (c.cancelled) result.error = TransportError::cancelled;
-    if (result.error != TransportError::none) {
-      c.close();
-      co_return result;
-    }
-  }
-
-  const http::verb verb = http::string_to_verb(request.method);
-  if (verb == http::verb::unknown)
-    throw std::invalid_argument("unknown HTTP method " + request.method);
-  http::request<http::string_body> req{verb, request.target, 11};
-  req.set(http::field::host, c.host_header);
-  req.set(http::field::user_agent, "loadgate");
-  for (const auto& [name, value] : request.headers) req.set(name, value);
-  if (!request.body.empty() || verb == http::verb::post || verb == http::verb::put) {
-    req.body() = request.body;
-    req.prepare_payload();
+    if (result.error != TransportError::none) co_return result;
   }
 
   boost::system::error_code ec;
-  http::response<http::string_body> res;
-  c.transport().expires_after(c.request_timeout);
+  c.timed_out = false;
+  c.deadline = Clock::now() + c.request_timeout;
   result.sent_at = Clock::now();
+  ResponseReader reader(result.response);
+  reader.body_limit(64 << 20);
   co_await std::visit(
       [&](auto& stream) -> awaitable<void> {
-        co_await http::async_write(stream, req, asio::redirect_error(use_awaitable, ec));
+        co_await asio::async_write(stream, asio::buffer(c.wire),
+                                   asio::redirect_error(use_awaitable, ec));
         if (!ec)
-          co_await http::async_read(stream, c.buffer, res, asio::redirect_error(use_awaitable, ec));
+          co_await http::async_read(stream, c.buffer, reader,
+                                    asio::redirect_error(use_awaitable, ec));
       },
       c.stream);
-  if (ec) {
-    result.error = c.cancelled ? TransportError::cancelled : classify_exchange(ec);
+  c.deadline = kNoDeadline;
+  if (ec || c.cancelled || c.timed_out) {
+    result.error = c.cancelled   ? TransportError::cancelled
+                   : c.timed_out ? TransportError::timeout
+                                 : classify_exchange(ec);
     c.close();
     co_return result;
   }
-  c.transport().expires_never();
-  result.response.status = static_cast<int>(res.result_int());
-  result.response.body = std::move(res.body());
-  if (!res.keep_alive()) c.close();
+  if (!reader.keep_alive()) c.close();
   co_return result;
+}
+
+TimeoutSweeper::TimeoutSweeper(asio::any_io_executor executor, Duration granularity)
+    : timer_(executor), granularity_(granularity) {}
+
+void TimeoutSweeper::start() {
+  if (running_) return;
+  running_ = true;
+  asio::co_spawn(timer_.get_executor(), sweep(), asio::detached);
+}
+
+void TimeoutSweeper::stop() {
+  running_ = false;
+  timer_.cancel();
+}
+
+void TimeoutSweeper::cancel_all() {
+  for (HttpConnection* connection : connections_) connection->cancel();
+}
+
+awaitable<void> TimeoutSweeper::sweep() {
+  boost::system::error_code ec;
+  while (running_) {
+    timer_.expires_after(granularity_);
+    co_await timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+    const auto now = Clock::now();
+    for (size_t i = 0; i < connections_.size(); ++i)  // expire() never adds or removes
+      if (connections_[i]->impl_->deadline <= now) connections_[i]->impl_->expire();
+  }
 }
 
 std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration timeout,
@@ -216,12 +314,15 @@ std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration ti
   if (endpoint.scheme == "https" && !tls)
     return fmt::format("{}: https needs TLS settings", endpoint.to_string());
   asio::io_context io;
-  HttpConnection probe(io.get_executor(), endpoint, timeout, timeout, tls);
+  TimeoutSweeper sweeper(io.get_executor());
+  HttpConnection probe(io.get_executor(), endpoint, timeout, timeout, sweeper, tls);
   std::optional<std::string> problem;
+  sweeper.start();
   asio::co_spawn(
       io,
       [&]() -> awaitable<void> {
-        TransportError error = co_await probe.impl_->connect();
+        TransportError error = co_await probe.connect();
+        sweeper.stop();
         if (error == TransportError::tls)
           problem = fmt::format(
               "cannot reach {}:{} ({}): TLS handshake failed (an untrusted or "
@@ -231,7 +332,6 @@ std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration ti
         else if (error != TransportError::none)
           problem = fmt::format("cannot reach {}:{} ({}): {}", endpoint.host, endpoint.port,
                                 endpoint.to_string(), error_class_name(error));
-        probe.impl_->close();
       },
       asio::detached);
   io.run();

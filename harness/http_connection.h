@@ -1,12 +1,16 @@
 // One keep-alive HTTP/1.1 connection to one endpoint, owned by one generator thread.
 //
-// Beast stays behind this header: only http_connection.cpp parses it.
+// The hot path is kept lean on purpose (the generator must not be the bottleneck): the request
+// is written from one reused buffer, the response is parsed without building a header map, and
+// timeouts are deadlines checked by a per-thread TimeoutSweeper instead of a timer per request.
+// Beast and OpenSSL stay behind this header: only http_connection.cpp parses them.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/asio.h"
 #include "harness/clock.h"
@@ -20,14 +24,14 @@ namespace loadgate {
 enum class TransportError {
   none,
   connect_refused,  // nothing listens at the address
-  connect_timeout,
-  connect_failed,  // any other connect error (unreachable, no route, ...)
-  reset,           // the peer reset or closed the connection mid-exchange
-  timeout,         // no complete response within the request timeout
-  tls,             // the TLS handshake failed (untrusted certificate, wrong host name, ...)
-  bad_response,    // bytes arrived that are not HTTP/1.1
-  too_many_files,  // the generator ran out of file descriptors (raise `ulimit -n`)
-  cancelled,       // the run ended while the request was still in flight
+  connect_timeout,  // no connection (and TLS handshake) within the connect timeout
+  connect_failed,   // any other connect error (unreachable, no route, unresolvable name)
+  reset,            // the peer reset or closed the connection mid-exchange
+  timeout,          // no complete response within the request timeout
+  tls,              // the TLS handshake failed (untrusted certificate, wrong host name, ...)
+  bad_response,     // bytes arrived that are not HTTP/1.1
+  too_many_files,   // the generator ran out of file descriptors (raise `ulimit -n`)
+  cancelled,        // the run ended while the request was still in flight
 };
 std::string_view error_class_name(TransportError error);
 
@@ -37,23 +41,48 @@ struct Exchange {
   Clock::time_point sent_at;  // when the request went on the wire (after any connect)
 };
 
+class HttpConnection;
+
+// Enforces the deadlines of a thread's connections: every `granularity` it expires those whose
+// exchange has run past its timeout. Runs on the connections' io_context until stop().
+class TimeoutSweeper {
+ public:
+  explicit TimeoutSweeper(asio::any_io_executor executor,
+                          Duration granularity = std::chrono::milliseconds(20));
+  void start();
+  void stop();
+  // Cancels every live connection registered here (the end of a run's drain).
+  void cancel_all();
+
+ private:
+  friend class HttpConnection;
+  awaitable<void> sweep();
+  std::vector<HttpConnection*> connections_;
+  asio::steady_timer timer_;
+  Duration granularity_;
+  bool running_ = false;
+};
+
 class HttpConnection {
  public:
-  // `tls` is needed for https endpoints and ignored otherwise; it must outlive the connection.
+  // `tls` is needed for https endpoints; it and `sweeper` must outlive the connection.
   HttpConnection(asio::any_io_executor executor, Endpoint endpoint, Duration connect_timeout,
-                 Duration request_timeout, TlsContext* tls = nullptr);
+                 Duration request_timeout, TimeoutSweeper& sweeper, TlsContext* tls = nullptr);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
   // Connects first when needed. After an error the connection is closed; the next exchange
-  // reconnects.
+  // reconnects. Throws std::invalid_argument for a request that cannot be written (a method
+  // that is not an HTTP token).
   awaitable<Exchange> exchange(const HttpRequest& request);
+  // Connects (and handshakes) without sending anything.
+  awaitable<TransportError> connect();
   // Aborts whatever is in flight; the pending exchange completes with `cancelled`.
   void cancel();
 
  private:
-  friend std::optional<std::string> check_reachable(const Endpoint&, Duration, TlsContext*);
+  friend class TimeoutSweeper;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -61,6 +61,9 @@ struct ClientSpec {
   Duration max_schedule_lag = std::chrono::milliseconds(10);
   Duration interval = std::chrono::seconds(1);  // timeline resolution
   TlsSettings tls;                              // for https targets
+  // Open model: connections per workload (0: one per in-flight request). With a cap, a request
+  // waits for a free connection, as with wrk2's fixed connections; the wait shows in latency.
+  size_t connections = 0;
 };
 
 struct Scenario {

@@ -34,12 +34,15 @@ void JwtValidation::prepare() {
   for (size_t i = 0; i < token_count_; ++i)
     tokens_.push_back(
         mint_hs256({fmt::format("user{}", i + 1), "loadgate", now, expires}, secret_));
+  // The header values are built here, off the clock, not per request.
+  authorizations_.clear();
+  for (const auto& token : tokens_) authorizations_.push_back("Bearer " + token);
 }
 
 HttpRequest JwtValidation::next(Rng& rng) const {
   HttpRequest request;
   request.target = path_;
-  request.headers.emplace_back("Authorization", "Bearer " + tokens_[rng() % tokens_.size()]);
+  request.headers.emplace_back("Authorization", authorizations_[rng() % authorizations_.size()]);
   return request;
 }
 

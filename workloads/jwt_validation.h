@@ -37,6 +37,7 @@ class JwtValidation : public Workload {
   size_t token_count_ = 1000;
   Duration lifetime_ = std::chrono::hours(1);
   std::vector<std::string> tokens_;
+  std::vector<std::string> authorizations_;  // "Bearer <token>", one per token
 };
 
 }  // namespace loadgate

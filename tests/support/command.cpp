@@ -37,11 +37,17 @@ std::string shared_testbed_dir() {
 
 HttpResponse http_call(const std::string& base_url, const HttpRequest& request) {
   asio::io_context io;
+  TimeoutSweeper sweeper(io.get_executor());
   HttpConnection connection(io.get_executor(), parse_endpoint(base_url), std::chrono::seconds(5),
-                            std::chrono::seconds(30));
+                            std::chrono::seconds(30), sweeper);
+  sweeper.start();
   Exchange exchange;
   asio::co_spawn(
-      io, [&]() -> awaitable<void> { exchange = co_await connection.exchange(request); },
+      io,
+      [&]() -> awaitable<void> {
+        exchange = co_await connection.exchange(request);
+        sweeper.stop();
+      },
       asio::detached);
   io.run();
   if (exchange.error != TransportError::none)
