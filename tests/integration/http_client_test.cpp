@@ -114,3 +114,36 @@ TEST_CASE("a fixed rate against nginx is delivered and the timeline adds up", "[
   CHECK(lines >= 6);  // 3 s at 500 ms, plus the drain
   CHECK(attempts == 6000);
 }
+
+TEST_CASE("SIGINT stops the run early, still writes the results, and exits 130", "[nginx]") {
+  NginxPeer nginx;
+  const std::string scenario =
+      nginx.scenario("http://127.0.0.1:" + std::to_string(nginx.http_port), "", "200/s", "60s");
+  const auto out = nginx.dir / "interrupted";
+  CommandResult run =
+      run_command("sh -c '" + loadgate_bin() + " run " + scenario + " --out " + out.string() +
+                      " & pid=$!; sleep 1.5; kill -INT $pid; wait $pid'",
+                  30);
+  INFO(run.output);
+  CHECK(run.exit_code == 130);
+  std::ifstream in(out / "result.json");
+  REQUIRE(in);
+  json result = json::parse(in);
+  CHECK(result["interrupted"] == true);
+  const auto attempts = result["workloads"][0]["attempts"].get<uint64_t>();
+  CHECK(attempts > 100);   // about 1.5 s at 200/s were measured ...
+  CHECK(attempts < 1000);  // ... and the remaining 58 s were not issued
+}
+
+TEST_CASE("a run whose requests start late is marked generator-bound, loudly", "[nginx]") {
+  NginxPeer nginx;
+  CommandResult run;
+  // No generator starts requests within 1 µs of schedule: the threshold is certain to be passed.
+  json result = nginx.run(nginx.scenario("http://127.0.0.1:" + std::to_string(nginx.http_port),
+                                         "max_schedule_lag: 1us", "500/s", "1s"),
+                          run);
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  CHECK(result["generator"]["generator_bound"] == true);
+  CHECK_THAT(run.output, Contains("GENERATOR-BOUND"));
+}

@@ -1,0 +1,39 @@
+// A one-thread loopback HTTP peer that behaves as told, for the client and runner tests that
+// need a peer misbehaving on purpose (no real server can be told to send garbage or to hang).
+#pragma once
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "harness/asio.h"
+#include "harness/http_types.h"
+
+namespace loadgate::test {
+
+enum class PeerBehaviour {
+  ok,              // 200 "ok" to every request, keep-alive
+  garbage,         // bytes that are not HTTP
+  close_at_once,   // closes without answering
+  silent,          // accepts, reads, never answers
+  busy_then_close  // 503 "busy" with Connection: close
+};
+
+class LoopbackPeer {
+ public:
+  explicit LoopbackPeer(PeerBehaviour behaviour);
+  ~LoopbackPeer();
+  Endpoint endpoint() const;
+
+ private:
+  awaitable<void> serve();
+  awaitable<void> answer(std::shared_ptr<tcp::socket> socket);
+
+  PeerBehaviour behaviour_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::vector<std::shared_ptr<tcp::socket>> held_;
+  std::jthread thread_;
+};
+
+}  // namespace loadgate::test

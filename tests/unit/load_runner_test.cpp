@@ -1,0 +1,115 @@
+// The run loop against loopback peers: what it offers, drops, records per phase, and how the
+// timeline adds up. The workload is a plain GET; the peers are real sockets.
+#include <catch2/catch.hpp>
+
+#include "harness/load_runner.h"
+#include "tests/support/loopback_peer.h"
+
+using namespace loadgate;
+using namespace std::chrono_literals;
+using loadgate::test::LoopbackPeer;
+using loadgate::test::PeerBehaviour;
+
+namespace {
+
+class PlainGet : public Workload {
+ public:
+  void prepare() override {}
+  HttpRequest next(Rng&) const override { return {"GET", "/", {}, ""}; }
+  Outcome judge(const HttpRequest&, const HttpResponse& response) const override {
+    if (response.status == 200) return {};
+    return {Outcome::Kind::error, "http_" + std::to_string(response.status)};
+  }
+};
+
+ExecutorSpec open_rate(double rate) {
+  ExecutorSpec spec;
+  spec.type = "constant-arrival-rate";
+  spec.profile = LoadProfile::constant(rate);
+  return spec;
+}
+
+RunOptions options_for(const Endpoint& endpoint, std::vector<Phase> phases) {
+  RunOptions options;
+  options.phases = std::move(phases);
+  options.endpoints = {endpoint};
+  options.interval = 250ms;
+  options.drain_timeout = 300ms;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a request over max_in_flight is dropped and counted, never delayed") {
+  LoopbackPeer silent(PeerBehaviour::silent);
+  PlainGet get;
+  RunOptions options = options_for(silent.endpoint(), {{"main", 0s, 1s, true}});
+  options.client.max_in_flight = 5;
+  options.client.request_timeout = 10s;
+  RunResult result = run_load({{"get", "get", &get, open_rate(100)}}, options);
+  const WorkloadResult& w = result.workloads[0];
+  CHECK(w.scheduled == 100);
+  CHECK(w.dropped == 95);
+  CHECK(w.ok == 0);
+  CHECK(w.errors.at("cancelled") == 5);  // still hanging when the drain ended
+}
+
+TEST_CASE("phases keep their own results and the warmup stays out of the totals") {
+  LoopbackPeer ok(PeerBehaviour::ok);
+  PlainGet get;
+  RunOptions options =
+      options_for(ok.endpoint(), {{"warmup", 0s, 500ms, false}, {"steady", 500ms, 1s, true}});
+  RunResult result = run_load({{"get", "get", &get, open_rate(200)}}, options);
+  REQUIRE(result.phases.size() == 2);
+  CHECK(result.phases[0].workloads[0].ok == 100);
+  CHECK(result.phases[1].workloads[0].ok == 200);
+  CHECK(result.workloads[0].ok == 200);
+  CHECK(result.workloads[0].offered_rate == Approx(200));
+  CHECK(result.recorded_duration == Duration(1s));
+}
+
+TEST_CASE("the timeline's intervals add up to the totals, in order") {
+  LoopbackPeer ok(PeerBehaviour::ok);
+  PlainGet get;
+  RunOptions options = options_for(ok.endpoint(), {{"main", 0s, 1s, true}});
+  options.client.threads = 2;
+  std::vector<IntervalSample> samples;
+  options.on_interval = [&](const IntervalSample& sample) { samples.push_back(sample); };
+  RunResult result = run_load({{"get", "get", &get, open_rate(400)}}, options);
+  uint64_t attempts = 0;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    CHECK(samples[i].index == i);
+    attempts += samples[i].workloads[0].attempts();
+  }
+  CHECK(samples.size() >= 4);
+  CHECK(attempts == result.workloads[0].attempts());
+  CHECK(result.workloads[0].ok == 400);
+}
+
+TEST_CASE("a closed model keeps its virtual users busy and ramps them") {
+  LoopbackPeer ok(PeerBehaviour::ok);
+  PlainGet get;
+  ExecutorSpec vus;
+  vus.type = "ramping-vus";
+  vus.model = ExecutorSpec::Model::closed;
+  vus.profile = LoadProfile(1, {{4, 500ms}});
+  vus.think = 10ms;
+  RunOptions options = options_for(ok.endpoint(), {{"main", 0s, 1s, true}});
+  RunResult result = run_load({{"vus", "get", &get, vus}}, options);
+  const WorkloadResult& w = result.workloads[0];
+  CHECK(w.peak_vus == 4);
+  CHECK(w.error_count() == 0);
+  // Between 1 and 4 VUs, each at most one request per 10 ms think: well above 1 VU's 100.
+  CHECK(w.ok > 150);
+  CHECK(w.ok < 400);
+  CHECK(w.scheduled == 0);  // no schedule in a closed model
+}
+
+TEST_CASE("errors from the target are counted by class, per request") {
+  LoopbackPeer busy(PeerBehaviour::busy_then_close);
+  PlainGet get;
+  RunOptions options = options_for(busy.endpoint(), {{"main", 0s, 500ms, true}});
+  RunResult result = run_load({{"get", "get", &get, open_rate(100)}}, options);
+  CHECK(result.workloads[0].errors.at("http_503") == 50);
+  CHECK(result.workloads[0].attempts() == 50);
+}
