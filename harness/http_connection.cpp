@@ -1,12 +1,13 @@
 #include "harness/http_connection.h"
 
+#include "harness/http_codec.h"
+
 #include <algorithm>
 #include <variant>
 
 #include <fmt/format.h>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -58,46 +59,6 @@ TransportError classify_exchange(const boost::system::error_code& ec) {
       ec != http::error::partial_message)
     return TransportError::bad_response;
   return TransportError::reset;  // eof, reset, broken pipe, TLS truncation, partial message
-}
-
-// Keeps what a judge needs (status, body, keep-alive) and nothing else: no header map, so no
-// allocation per header. One parser per response, as Beast requires.
-class ResponseReader final : public http::basic_parser<false> {
- public:
-  explicit ResponseReader(HttpResponse& response) : response_(response) {}
-
- private:
-  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
-                       beast::error_code&) override {}
-  void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
-    response_.status = code;
-  }
-  void on_field_impl(http::field, beast::string_view, beast::string_view,
-                     beast::error_code&) override {}
-  void on_header_impl(beast::error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
-                         beast::error_code&) override {
-    response_.body.clear();
-    if (length)
-      response_.body.reserve(static_cast<size_t>(std::min<std::uint64_t>(*length, 1 << 20)));
-  }
-  size_t on_body_impl(beast::string_view part, beast::error_code&) override {
-    response_.body.append(part.data(), part.size());
-    return part.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
-  size_t on_chunk_body_impl(std::uint64_t, beast::string_view part, beast::error_code&) override {
-    response_.body.append(part.data(), part.size());
-    return part.size();
-  }
-  void on_finish_impl(beast::error_code&) override {}
-
-  HttpResponse& response_;
-};
-
-bool is_token(std::string_view method) {
-  return !method.empty() &&
-         std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 using TlsSocket = ssl::stream<tcp::socket>;
@@ -202,20 +163,6 @@ struct HttpConnection::Impl {
     if (error != TransportError::none) close();
     return error;
   }
-
-  void encode(const HttpRequest& request) {
-    if (!is_token(request.method))
-      throw std::invalid_argument(fmt::format("\"{}\" is not an HTTP method", request.method));
-    wire.clear();
-    wire.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\nHost: ");
-    wire.append(host_header).append("\r\nUser-Agent: loadgate\r\n");
-    for (const auto& [name, value] : request.headers)
-      wire.append(name).append(": ").append(value).append("\r\n");
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH")
-      wire.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
-    wire.append("\r\n").append(request.body);
-  }
 };
 
 HttpConnection::HttpConnection(asio::any_io_executor executor, Endpoint endpoint,
@@ -246,7 +193,7 @@ awaitable<TransportError> HttpConnection::connect() {
 
 awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
   Impl& c = *impl_;
-  c.encode(request);
+  encode_request(request, c.host_header, c.wire);
   Exchange result;
   if (!c.connected) {
     result.error = co_await c.connect();

@@ -3,6 +3,7 @@
 // its own class, and the connection must work again afterwards.
 #include <catch2/catch.hpp>
 
+#include "harness/http_codec.h"
 #include "harness/http_connection.h"
 #include "harness/process.h"
 #include "tests/support/loopback_peer.h"
@@ -91,4 +92,15 @@ TEST_CASE("a method that is not an HTTP token is refused before anything is sent
       asio::detached);
   io.run();
   CHECK(threw);
+}
+
+TEST_CASE("a request is written as HTTP/1.1 with Host, its headers and a length for a body") {
+  std::string wire = "left over from the last request";
+  encode_request({"POST", "/api/v1/items", {{"Content-Type", "application/json"}}, "{\"a\":1}"},
+                 "127.0.0.1:8080", wire);
+  CHECK(wire ==
+        "POST /api/v1/items HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: loadgate\r\n"
+        "Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
+  encode_request({"GET", "/validate", {}, ""}, "localhost", wire);
+  CHECK(wire == "GET /validate HTTP/1.1\r\nHost: localhost\r\nUser-Agent: loadgate\r\n\r\n");
 }
