@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -77,8 +78,12 @@ void prepare_dir(const fs::path& dir, const std::string& run_as) {
   if (info.st_mode & S_IWOTH)
     throw std::runtime_error(
         fmt::format("{} is writable by everyone; choose another --dir", dir.string()));
+  // What `down` leaves behind (only logs/) is a testbed directory too, marker or not.
+  const bool only_logs =
+      std::all_of(fs::directory_iterator(dir), fs::directory_iterator(),
+                  [](const fs::directory_entry& e) { return e.path().filename() == "logs"; });
   if (!fs::exists(marker)) {
-    if (!fs::is_empty(dir))
+    if (!only_logs)
       throw std::runtime_error(fmt::format(
           "{} is not empty and is not a testbed directory; choose an empty or new --dir",
           dir.string()));
