@@ -163,14 +163,14 @@ struct ReferenceService::Routes {
 
 ReferenceService::ReferenceService(asio::io_context& io, ServiceConfig config)
     : config_(std::move(config)),
-      acceptor_(io,
-                tcp::endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port)),
-      db_(config_.db_conninfo, config_.pool_size),
-      bcrypt_threads_(config_.bcrypt_threads),
       // Compared against when the user does not exist, so an unknown user costs the same bcrypt
       // time as a wrong password (no user enumeration by timing).
       decoy_hash_(bcrypt_hash("loadgate-decoy", config_.decoy_bcrypt_cost)),
-      routes_(std::make_unique<Routes>(Routes{*this})) {}
+      db_(config_.db_conninfo, config_.pool_size),
+      bcrypt_threads_(config_.bcrypt_threads),
+      routes_(std::make_unique<Routes>(Routes{*this})),
+      acceptor_(io,
+                tcp::endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port)) {}
 
 ReferenceService::~ReferenceService() {
   bcrypt_threads_.join();

@@ -36,12 +36,14 @@ class ReferenceService {
   struct Routes;
   awaitable<void> session(tcp::socket socket);
 
+  // Order matters: everything slow is ready before the acceptor opens the port, because the
+  // testbed takes an open port to mean "ready to serve".
   ServiceConfig config_;
-  tcp::acceptor acceptor_;
+  std::string decoy_hash_;
   DbPool db_;
   asio::thread_pool bcrypt_threads_;
-  std::string decoy_hash_;
   std::unique_ptr<Routes> routes_;
+  tcp::acceptor acceptor_;
 };
 
 }  // namespace loadgate::testbed
