@@ -45,6 +45,12 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
                       dir.string(), dir.string()));
     urls = state->service_urls();
     resolved.context.jwt_secret_file = state->jwt_secret_file;
+    // The seeded users' credentials follow the pattern the state names: user<n>, password<n % k>.
+    const int count = std::min(state->users.count, 100'000);
+    for (int n = 1; n <= count; ++n)
+      resolved.context.seeded_users.push_back(
+          {fmt::format("user{}", n),
+           fmt::format("password{}", n % state->users.distinct_passwords)});
   }
   for (const auto& url : urls) resolved.endpoints.push_back(parse_endpoint(url));
   if (resolved.endpoints.empty())

@@ -14,6 +14,7 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. "/validate"
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  uint32_t variant = 0;  // the workload's own marker for judge(), e.g. "sent a wrong password"
 };
 
 struct HttpResponse {

@@ -4,11 +4,18 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace loadgate {
 
+struct Credential {
+  std::string user;
+  std::string password;
+};
+
 struct WorkloadContext {
-  std::string jwt_secret_file;  // the testbed's HS256 secret, when the target is a testbed
+  std::string jwt_secret_file;           // the testbed's HS256 secret, when the target is a testbed
+  std::vector<Credential> seeded_users;  // the testbed's users, when the target is a testbed
 };
 
 }  // namespace loadgate

@@ -1,6 +1,7 @@
 // The reference service of the shared testbed, used as a client would use it.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -84,4 +85,23 @@ TEST_CASE("seeded items are there, and healthz answers", "[testbed]") {
   HttpResponse item = http_call(url, {"GET", "/api/v1/items/1", {}, ""});
   REQUIRE(item.status == 200);
   CHECK(json::parse(item.body)["name"] == "item-1");
+}
+
+TEST_CASE("a login run counts the 401s of its wrong passwords as expected, not as errors",
+          "[testbed]") {
+  const auto out =
+      std::filesystem::temp_directory_path() / ("loadgate-login-" + std::to_string(::getpid()));
+  CommandResult run = run_command(
+      loadgate_bin() + " run " + source_dir() + "/scenarios/login.yaml" + " --testbed " +
+      shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=3s" +
+      " --set workloads.login.executor.rate=40/s" +
+      " --set workloads.login.wrong_password_share=0.3" + " --out " + out.string());
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  std::ifstream in(out / "result.json");
+  json w = json::parse(in)["workloads"][0];
+  CHECK(w["attempts"] == 120);
+  CHECK(w["error_count"] == 0);
+  CHECK(w["expected_failures"].get<int>() == Approx(36).margin(20));
+  CHECK(w["ok"].get<int>() + w["expected_failures"].get<int>() == 120);
 }

@@ -61,7 +61,7 @@ TEST_CASE("the jwt workload names what is missing or wrong in its settings") {
   SECTION("an unsupported algorithm") {
     CHECK_THROWS_WITH(
         make_workload(spec_from("    kind: jwt\n" + executor + "    algorithm: RS256\n"),
-                      {"/dev/null"}),
+                      WorkloadContext{"/dev/null", {}}),
         Contains("w.yaml:8:") && Contains("RS256"));
   }
   SECTION("an unknown workload kind") {
