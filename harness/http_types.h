@@ -15,6 +15,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   uint32_t variant = 0;  // the workload's own marker for judge(), e.g. "sent a wrong password"
+  std::string tag = {};  // the workload's own data for judge(), e.g. the id a reply must echo
 };
 
 struct HttpResponse {

@@ -105,3 +105,19 @@ TEST_CASE("a login run counts the 401s of its wrong passwords as expected, not a
   CHECK(w["expected_failures"].get<int>() == Approx(36).margin(20));
   CHECK(w["ok"].get<int>() + w["expected_failures"].get<int>() == 120);
 }
+
+TEST_CASE("api.yaml reads checked items and writes new ones through pgbouncer", "[testbed]") {
+  const auto out =
+      std::filesystem::temp_directory_path() / ("loadgate-api-" + std::to_string(::getpid()));
+  CommandResult run =
+      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/api.yaml" + " --testbed " +
+                  shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=3s" +
+                  " --set workloads.items.ids.max=100 --out " + out.string());
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  std::ifstream in(out / "result.json");
+  json w = json::parse(in)["workloads"][0];
+  CHECK(w["attempts"] == 600);
+  CHECK(w["ok"] == 600);  // every read echoed its id, every write got 201
+  CHECK(w["error_count"] == 0);
+}

@@ -1,0 +1,84 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "harness/scenario.h"
+#include "workloads/api.h"
+
+using namespace loadgate;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::unique_ptr<Api> api_from(const std::string& settings) {
+  static std::vector<Scenario> keep;  // the spec's ConfigNode refers into its scenario's YAML
+  keep.push_back(
+      parse_scenario("name: t\ntarget: {urls: [http://127.0.0.1:1]}\nduration: 1s\n"
+                     "workloads:\n  a:\n    kind: api\n"
+                     "    executor: {type: constant-arrival-rate, rate: 1/s}\n" +
+                         settings,
+                     "a.yaml", {}));
+  return std::make_unique<Api>(keep.back().workloads[0], WorkloadContext{});
+}
+
+const std::string kMix =
+    "    ids: {min: 1, max: 100}\n"
+    "    requests:\n"
+    "      - {name: read, weight: 3, path: \"/items/{{id}}\", check: {field: id, equals: "
+    "\"{{id}}\"}}\n"
+    "      - {name: write, weight: 1, method: POST, path: /items, expect: 201,"
+    " body: '{\"name\": \"{{uid}}\"}'}\n";
+
+}  // namespace
+
+TEST_CASE("the api workload mixes its calls by weight and fills their templates") {
+  auto api = api_from(kMix);
+  Rng rng(5);
+  std::map<std::string, int> methods;
+  std::set<std::string> uids;
+  for (int i = 0; i < 8000; ++i) {
+    HttpRequest request = api->next(rng);
+    ++methods[request.method];
+    if (request.method == "GET") {
+      CHECK(request.target == "/items/" + request.tag);
+      const int id = std::stoi(request.tag);
+      CHECK((id >= 1 && id <= 100));
+    } else {
+      CHECK(request.body.size() == std::string(R"({"name": "0123456789abcdef"})").size());
+      uids.insert(request.body);
+    }
+  }
+  CHECK(methods["GET"] == Approx(6000).margin(250));
+  CHECK(uids.size() == static_cast<size_t>(methods["POST"]));  // every write is unique
+}
+
+TEST_CASE("the api workload judges status and the echoed field") {
+  auto api = api_from(kMix);
+  HttpRequest read{"GET", "/items/7", {}, "", 0, "7"};
+  HttpRequest write{"POST", "/items", {}, "{}", 1, ""};
+  CHECK(api->judge(read, {200, R"({"id": 7, "name": "x"})"}).kind == Outcome::Kind::ok);
+  CHECK(api->judge(read, {200, R"({"id": 8})"}).error_class == "check_failed");
+  CHECK(api->judge(read, {404, ""}).error_class == "http_404");
+  CHECK(api->judge(write, {201, R"({"id": 1001})"}).kind == Outcome::Kind::ok);
+  CHECK(api->judge(write, {200, ""}).error_class == "http_200");
+}
+
+TEST_CASE("Zipf ids favour the low ids by the exponent") {
+  IdDistribution zipf(1, 1000, 1.0);
+  Rng rng(9);
+  std::map<int64_t, int> seen;
+  for (int i = 0; i < 100000; ++i) ++seen[zipf.draw(rng)];
+  // P(1) = 1/H(1000) ≈ 0.1336, P(2) half of it.
+  CHECK(seen[1] / 100000.0 == Approx(0.1336).margin(0.005));
+  CHECK(static_cast<double>(seen[1]) / seen[2] == Approx(2.0).margin(0.15));
+  CHECK(seen.rbegin()->first <= 1000);
+}
+
+TEST_CASE("the api workload names what is wrong in its requests") {
+  CHECK_THROWS_WITH(api_from("    requests:\n      - {path: \"/items/{{idx}}\"}\n"),
+                    Contains("a.yaml:9:") && Contains("unknown placeholder {{idx}}"));
+  CHECK_THROWS_WITH(api_from("    requests:\n      - {path: /x, weight: 0}\n"), Contains("weight"));
+  CHECK_THROWS_WITH(api_from("    ids: {distribution: pareto}\n    requests: [{path: /x}]\n"),
+                    Contains("uniform or zipf"));
+}
