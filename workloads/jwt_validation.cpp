@@ -9,10 +9,27 @@
 
 namespace loadgate {
 
+const std::array<const char*, JwtValidation::kinds> JwtValidation::kKindNames = {
+    "valid", "expired", "wrong_signature", "malformed"};
+
 JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& context) {
   const ConfigNode& node = spec.settings;
-  node.allow_only(
-      {"kind", "executor", "path", "algorithm", "secret_env", "secret_file", "tokens", "lifetime"});
+  node.allow_only({"kind", "executor", "path", "algorithm", "secret_env", "secret_file", "tokens",
+                   "lifetime", "mix"});
+  if (auto mix = node.find("mix")) {
+    mix->allow_only({"valid", "expired", "wrong_signature", "malformed"});
+    std::array<double, kinds> share{};
+    double total = 0;
+    for (uint32_t k = 0; k < kinds; ++k)
+      if (auto value = mix->find(kKindNames[k])) {
+        share[k] = value->as_number();
+        if (share[k] < 0) value->fail("a share is not negative");
+        total += share[k];
+      }
+    if (total <= 0) mix->fail("give at least one positive share");
+    double sum = 0;
+    for (uint32_t k = 0; k < kinds; ++k) cumulative_share_[k] = (sum += share[k]) / total;
+  }
   if (auto path = node.find("path")) {
     path_ = path->as_string();
     if (!path_.starts_with('/')) path->fail("a path starts with /");
@@ -29,25 +46,47 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
 void JwtValidation::prepare() {
   const auto now = std::chrono::system_clock::now();
   const auto expires = now + std::chrono::duration_cast<std::chrono::seconds>(lifetime_);
-  tokens_.clear();
-  tokens_.reserve(token_count_);
-  for (size_t i = 0; i < token_count_; ++i)
-    tokens_.push_back(
-        mint_hs256({fmt::format("user{}", i + 1), "loadgate", now, expires}, secret_));
-  // The header values are built here, off the clock, not per request.
-  authorizations_.clear();
-  for (const auto& token : tokens_) authorizations_.push_back("Bearer " + token);
+  const std::string other_key = secret_ + "-not-the-key";
+  for (auto& pool : authorizations_) pool.clear();
+  for (size_t i = 0; i < token_count_; ++i) {
+    const std::string subject = fmt::format("user{}", i + 1);
+    const std::string token = mint_hs256({subject, "loadgate", now, expires}, secret_);
+    authorizations_[valid].push_back("Bearer " + token);
+    authorizations_[expired].push_back(
+        "Bearer " +
+        mint_hs256({subject, "loadgate", now - std::chrono::hours(2), now - std::chrono::hours(1)},
+                   secret_));
+    authorizations_[wrong_signature].push_back(
+        "Bearer " + mint_hs256({subject, "loadgate", now, expires}, other_key));
+    // Three shapes of garbage: not a JWT at all, a JWT cut short, a payload that is not JSON.
+    const std::string header = token.substr(0, token.find('.'));
+    const std::string malformed_token[] = {
+        "not-a-jwt", token.substr(0, token.rfind('.')),
+        header + ".bm90IGpzb24." + token.substr(token.rfind('.') + 1)};
+    authorizations_[malformed].push_back("Bearer " + malformed_token[i % 3]);
+  }
 }
 
 HttpRequest JwtValidation::next(Rng& rng) const {
+  const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+  uint32_t kind = valid;
+  while (kind + 1 < kinds && u >= cumulative_share_[kind]) ++kind;
+  const auto& pool = authorizations_[kind];
   HttpRequest request;
   request.target = path_;
-  request.headers.emplace_back("Authorization", authorizations_[rng() % authorizations_.size()]);
+  request.variant = kind;
+  request.headers.emplace_back("Authorization", pool[rng() % pool.size()]);
   return request;
 }
 
-Outcome JwtValidation::judge(const HttpRequest&, const HttpResponse& response) const {
-  if (response.status == 200) return {};
+Outcome JwtValidation::judge(const HttpRequest& request, const HttpResponse& response) const {
+  if (request.variant == valid) {
+    if (response.status == 200) return {};
+    return {Outcome::Kind::error, fmt::format("http_{}", response.status)};
+  }
+  if (response.status == 401) return {Outcome::Kind::expected_failure, ""};
+  if (response.status == 200)
+    return {Outcome::Kind::error, fmt::format("accepted_{}_token", kKindNames[request.variant])};
   return {Outcome::Kind::error, fmt::format("http_{}", response.status)};
 }
 

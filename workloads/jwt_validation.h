@@ -8,7 +8,12 @@
 //     secret_env: JWT_SECRET   # or secret_file: path; on a testbed, the testbed's secret
 //     tokens: 1000             # distinct tokens, minted before the run (off the clock)
 //     lifetime: 1h             # exp - iat of each token
+//     mix: {valid: 0.9, expired: 0.04, wrong_signature: 0.03, malformed: 0.03}
+// A valid token expects 200; the others expect 401 and count as expected failures, and a 200
+// for one of them is the error accepted_<kind>_token.
 #pragma once
+
+#include <array>
 
 #include <memory>
 #include <string>
@@ -29,15 +34,17 @@ class JwtValidation : public Workload {
   HttpRequest next(Rng& rng) const override;
   Outcome judge(const HttpRequest& request, const HttpResponse& response) const override;
 
-  const std::vector<std::string>& tokens() const { return tokens_; }
+  enum TokenKind : uint32_t { valid, expired, wrong_signature, malformed, kinds };
+  static const std::array<const char*, kinds> kKindNames;
 
  private:
   std::string path_ = "/validate";
   std::string secret_;
   size_t token_count_ = 1000;
   Duration lifetime_ = std::chrono::hours(1);
-  std::vector<std::string> tokens_;
-  std::vector<std::string> authorizations_;  // "Bearer <token>", one per token
+  std::array<double, kinds> cumulative_share_{1, 1, 1, 1};
+  // "Bearer <token>" values by kind, built before the run so minting is off the clock.
+  std::array<std::vector<std::string>, kinds> authorizations_;
 };
 
 }  // namespace loadgate

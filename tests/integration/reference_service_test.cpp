@@ -121,3 +121,22 @@ TEST_CASE("api.yaml reads checked items and writes new ones through pgbouncer", 
   CHECK(w["ok"] == 600);  // every read echoed its id, every write got 201
   CHECK(w["error_count"] == 0);
 }
+
+TEST_CASE("jwt.yaml: expired, forged and malformed tokens all get 401 from the service",
+          "[testbed]") {
+  const auto out =
+      std::filesystem::temp_directory_path() / ("loadgate-jwt-" + std::to_string(::getpid()));
+  CommandResult run =
+      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/jwt.yaml" + " --testbed " +
+                  shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=2s" +
+                  " --set workloads.validate.executor.rate=500/s" +
+                  " --set workloads.validate.mix.valid=0.5 --out " + out.string());
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  std::ifstream in(out / "result.json");
+  json w = json::parse(in)["workloads"][0];
+  CHECK(w["attempts"] == 1000);
+  CHECK(w["error_count"] == 0);  // no invalid token was accepted, no valid one refused
+  // The invalid kinds hold 0.1 of the 0.6 total share: about 167 of 1000 (sigma 12).
+  CHECK(w["expected_failures"].get<int>() == Approx(167).margin(48));
+}

@@ -4,6 +4,7 @@
 
 #include "harness/jwt.h"
 #include "harness/scenario.h"
+#include "workloads/jwt_validation.h"
 #include "workloads/workload_factory.h"
 
 using namespace loadgate;
@@ -68,4 +69,34 @@ TEST_CASE("the jwt workload names what is missing or wrong in its settings") {
     CHECK_THROWS_WITH(make_workload(spec_from("    kind: graphql\n" + executor), {}),
                       Contains("w.yaml:6:") && Contains("unknown workload kind 'graphql'"));
   }
+}
+
+TEST_CASE("the jwt token mix sends each kind at its share, each judged by what it should get") {
+  setenv("LOADGATE_TEST_JWT_SECRET", "test-secret", 1);
+  auto workload = make_workload(
+      spec_from("    kind: jwt\n"
+                "    executor: {type: constant-arrival-rate, rate: 1/s}\n"
+                "    secret_env: LOADGATE_TEST_JWT_SECRET\n"
+                "    tokens: 30\n"
+                "    mix: {valid: 0.6, expired: 0.2, wrong_signature: 0.1, malformed: 0.1}\n"),
+      {});
+  workload->prepare();
+  Rng rng(2);
+  const auto now = std::chrono::system_clock::now();
+  std::array<int, JwtValidation::kinds> sent{};
+  for (int i = 0; i < 10000; ++i) {
+    HttpRequest request = workload->next(rng);
+    ++sent[request.variant];
+    const std::string token = request.headers[0].second.substr(std::string("Bearer ").size());
+    // Only the valid kind verifies: the others are what a service must turn away.
+    CHECK(static_cast<bool>(verify_hs256(token, "test-secret", now)) ==
+          (request.variant == JwtValidation::valid));
+  }
+  CHECK(sent[JwtValidation::valid] == Approx(6000).margin(250));
+  CHECK(sent[JwtValidation::expired] == Approx(2000).margin(200));
+  CHECK(sent[JwtValidation::malformed] == Approx(1000).margin(150));
+
+  HttpRequest expired{"GET", "/validate", {}, "", JwtValidation::expired};
+  CHECK(workload->judge(expired, {401, ""}).kind == Outcome::Kind::expected_failure);
+  CHECK(workload->judge(expired, {200, ""}).error_class == "accepted_expired_token");
 }
