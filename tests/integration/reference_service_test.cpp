@@ -140,3 +140,23 @@ TEST_CASE("jwt.yaml: expired, forged and malformed tokens all get 401 from the s
   // The invalid kinds hold 0.1 of the 0.6 total share: about 167 of 1000 (sigma 12).
   CHECK(w["expected_failures"].get<int>() == Approx(167).margin(48));
 }
+
+TEST_CASE("mix.yaml runs logins, validations and API calls side by side, each on its own",
+          "[testbed]") {
+  const auto out =
+      std::filesystem::temp_directory_path() / ("loadgate-mix-" + std::to_string(::getpid()));
+  CommandResult run =
+      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/mix.yaml" + " --testbed " +
+                  shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=3s" +
+                  " --set workloads.items.ids.max=100 --out " + out.string());
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  std::ifstream in(out / "result.json");
+  json result = json::parse(in);
+  REQUIRE(result["workloads"].size() == 3);
+  for (const json& w : result["workloads"]) {
+    INFO(w["name"]);
+    CHECK(w["error_count"] == 0);
+    CHECK(w["attempts"].get<int>() > 0);
+  }
+}
