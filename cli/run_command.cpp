@@ -45,6 +45,8 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
                       dir.string(), dir.string()));
     urls = state->service_urls();
     resolved.context.jwt_secret_file = state->jwt_secret_file;
+    resolved.context.jwt_rs256_private_key_file = state->jwt_rs256_private_key_file;
+    resolved.context.jwt_es256_private_key_file = state->jwt_es256_private_key_file;
     // The seeded users' credentials follow the pattern the state names: user<n>, password<n % k>.
     const int count = std::min(state->users.count, 100'000);
     for (int n = 1; n <= count; ++n)

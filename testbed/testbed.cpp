@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
+#include "harness/jwt.h"
 #include "harness/process.h"
 #include "testbed/launch.h"
 #include "testbed/pgbouncer_fleet.h"
@@ -161,6 +162,20 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
                      fmt::format("127.0.0.1:*:*:replicator:{}\n", replication_password),
                      layout.run_as);
   make_secret_file(state.jwt_secret_file);
+  // Key pairs for RS256 and ES256 tokens: the workload signs with the private halves, the
+  // service verifies with the public ones.
+  for (JwtAlgorithm algorithm : {JwtAlgorithm::RS256, JwtAlgorithm::ES256}) {
+    const PemKeyPair pair = generate_jwt_key_pair(algorithm);
+    const std::string stem = algorithm == JwtAlgorithm::RS256 ? "jwt_rs256" : "jwt_es256";
+    const fs::path private_file = dir / "secrets" / (stem + "_private.pem");
+    const fs::path public_file = dir / "secrets" / (stem + "_public.pem");
+    write_private_file(private_file, pair.private_pem);
+    write_private_file(public_file, pair.public_pem);
+    (algorithm == JwtAlgorithm::RS256 ? state.jwt_rs256_private_key_file
+                                      : state.jwt_es256_private_key_file) = private_file.string();
+    (algorithm == JwtAlgorithm::RS256 ? state.jwt_rs256_public_key_file
+                                      : state.jwt_es256_public_key_file) = public_file.string();
+  }
 
   Launch launch(state);
   log << fmt::format("testbed up in {} (Postgres {} as {})\n", dir.string(),
@@ -199,18 +214,21 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
     const uint16_t port = find_free_port();
     // Instance i uses pgbouncer (i-1) % 2: the seeds' tasks spread over both pgbouncers.
     const uint16_t pgbouncer = pgbouncer_ports[static_cast<size_t>(i - 1) % pgbouncer_ports.size()];
-    launch.started(start_own_process(fmt::format("service-{}", i), "service",
-                                     {(options.bin_dir / "loadgate-service").string(), "--listen",
-                                      fmt::format("127.0.0.1:{}", port), "--db",
-                                      fmt::format("host=127.0.0.1 port={} dbname={} user={}",
-                                                  pgbouncer, state.database, state.db_user),
-                                      "--db-password-file", state.db_password_file, "--bcrypt-cost",
-                                      std::to_string(options.bcrypt_cost), "--jwt-secret-file",
-                                      state.jwt_secret_file, "--pool-size",
-                                      std::to_string(options.service_pool_size), "--threads",
-                                      std::to_string(options.service_threads)},
-                                     dir, port),
-                   log);
+    launch.started(
+        start_own_process(
+            fmt::format("service-{}", i), "service",
+            {(options.bin_dir / "loadgate-service").string(), "--listen",
+             fmt::format("127.0.0.1:{}", port), "--db",
+             fmt::format("host=127.0.0.1 port={} dbname={} user={}", pgbouncer, state.database,
+                         state.db_user),
+             "--db-password-file", state.db_password_file, "--jwt-rs256-public-key-file",
+             state.jwt_rs256_public_key_file, "--jwt-es256-public-key-file",
+             state.jwt_es256_public_key_file, "--bcrypt-cost", std::to_string(options.bcrypt_cost),
+             "--jwt-secret-file", state.jwt_secret_file, "--pool-size",
+             std::to_string(options.service_pool_size), "--threads",
+             std::to_string(options.service_threads)},
+            dir, port),
+        log);
   }
 }
 

@@ -59,6 +59,15 @@ std::string read_secret(const std::filesystem::path& file) {
   return secret;
 }
 
+std::string read_pem(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().empty())
+    throw std::runtime_error(fmt::format("cannot read the key file {}", file.string()));
+  return text.str();
+}
+
 namespace {
 
 json process_to_json(const ProcessRecord& p, bool with_liveness) {
@@ -86,7 +95,13 @@ std::string state_to_json(const TestbedState& s, bool with_liveness) {
       {"database",
        {{"name", s.database}, {"user", s.db_user}, {"password_file", s.db_password_file}}},
       {"pgbouncer_admin", {{"user", s.admin_user}, {"password_file", s.admin_password_file}}},
-      {"jwt", {{"algorithm", "HS256"}, {"secret_file", s.jwt_secret_file}}},
+      {"jwt",
+       {{"algorithm", "HS256"},
+        {"secret_file", s.jwt_secret_file},
+        {"rs256_private_key_file", s.jwt_rs256_private_key_file},
+        {"rs256_public_key_file", s.jwt_rs256_public_key_file},
+        {"es256_private_key_file", s.jwt_es256_private_key_file},
+        {"es256_public_key_file", s.jwt_es256_public_key_file}}},
       {"users",
        {{"count", s.users.count},
         {"name_pattern", s.users.name_pattern},
@@ -129,6 +144,10 @@ std::optional<TestbedState> read_state(const std::filesystem::path& dir) {
     s.admin_user = j.at("pgbouncer_admin").at("user");
     s.admin_password_file = j.at("pgbouncer_admin").at("password_file");
     s.jwt_secret_file = j.at("jwt").at("secret_file");
+    s.jwt_rs256_private_key_file = j.at("jwt").value("rs256_private_key_file", "");
+    s.jwt_rs256_public_key_file = j.at("jwt").value("rs256_public_key_file", "");
+    s.jwt_es256_private_key_file = j.at("jwt").value("es256_private_key_file", "");
+    s.jwt_es256_public_key_file = j.at("jwt").value("es256_public_key_file", "");
     const json& users = j.at("users");
     s.users = {users.at("count"), users.at("name_pattern"), users.at("password_pattern"),
                users.at("distinct_passwords"), users.at("bcrypt_cost")};

@@ -43,6 +43,9 @@ struct TestbedState {
   std::string admin_user = "loadgate_admin";  // pgbouncer admin console user
   std::string admin_password_file;
   std::string jwt_secret_file;  // secrets/jwt_secret (HS256)
+  // PEM key pairs for RS256 and ES256 tokens (the service trusts the public halves).
+  std::string jwt_rs256_private_key_file, jwt_rs256_public_key_file;
+  std::string jwt_es256_private_key_file, jwt_es256_public_key_file;
   SeededUsers users;
   int items = 0;  // items seeded with ids 1..items
   std::vector<ProcessRecord> processes;
@@ -64,6 +67,7 @@ std::filesystem::path default_dir();
 // "default" or empty means default_dir(); anything else is taken as a path.
 std::filesystem::path resolve_dir(const std::string& name);
 
-std::string read_secret(const std::filesystem::path& file);
+std::string read_secret(const std::filesystem::path& file);  // its first line
+std::string read_pem(const std::filesystem::path& file);     // the whole file
 
 }  // namespace loadgate::testbed

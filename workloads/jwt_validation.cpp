@@ -1,6 +1,8 @@
 #include "workloads/jwt_validation.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -14,8 +16,8 @@ const std::array<const char*, JwtValidation::kinds> JwtValidation::kKindNames = 
 
 JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& context) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "executor", "path", "algorithm", "secret_env", "secret_file", "tokens",
-                   "lifetime", "mix"});
+  node.allow_only({"kind", "executor", "path", "algorithm", "secret_env", "secret_file",
+                   "private_key_file", "tokens", "lifetime", "mix"});
   if (auto mix = node.find("mix")) {
     mix->allow_only({"valid", "expired", "wrong_signature", "malformed"});
     std::array<double, kinds> share{};
@@ -34,30 +36,64 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
     path_ = path->as_string();
     if (!path_.starts_with('/')) path->fail("a path starts with /");
   }
-  if (auto algorithm = node.find("algorithm"); algorithm && algorithm->as_string() != "HS256")
-    algorithm->fail(
-        fmt::format("algorithm {} is not supported yet (HS256 is)", algorithm->as_string()));
+  if (auto algorithm = node.find("algorithm")) {
+    auto parsed = parse_jwt_algorithm(algorithm->as_string());
+    if (!parsed) algorithm->fail("expected HS256, RS256 or ES256");
+    algorithm_ = *parsed;
+  }
   if (auto tokens = node.find("tokens"))
     token_count_ = static_cast<size_t>(tokens->as_integer(1, 1'000'000));
   if (auto lifetime = node.find("lifetime")) lifetime_ = lifetime->as_duration();
-  secret_ = read_secret_setting(node, context.jwt_secret_file, "the JWT secret");
+  if (algorithm_ == JwtAlgorithm::HS256) {
+    if (node.has("private_key_file"))
+      node.at("private_key_file").fail("HS256 signs with secret_env or secret_file");
+    signing_key_ = read_secret_setting(node, context.jwt_secret_file, "the JWT secret");
+  } else {
+    if (node.has("secret_env") || node.has("secret_file"))
+      node.fail(fmt::format("{} signs with private_key_file, not a secret",
+                            jwt_algorithm_name(algorithm_)));
+    const std::string file = node.has("private_key_file") ? node.at("private_key_file").as_string()
+                             : algorithm_ == JwtAlgorithm::RS256
+                                 ? context.jwt_rs256_private_key_file
+                                 : context.jwt_es256_private_key_file;
+    if (file.empty()) node.fail("give private_key_file: PATH (a PEM private key)");
+    std::ifstream in(file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in || pem.str().empty()) {
+      const std::string message = fmt::format("cannot read the private key {}", file);
+      if (node.has("private_key_file")) node.at("private_key_file").fail(message);
+      node.fail(message);
+    }
+    signing_key_ = pem.str();
+    try {  // a wrong key must fail here, with the file named, not in prepare()
+      const auto now = std::chrono::system_clock::now();
+      mint_jwt({"probe", "loadgate", now, now + lifetime_}, algorithm_, signing_key_);
+    } catch (const std::runtime_error& e) {
+      node.fail(fmt::format("{}: {}", file, e.what()));
+    }
+  }
 }
 
 void JwtValidation::prepare() {
   const auto now = std::chrono::system_clock::now();
   const auto expires = now + std::chrono::duration_cast<std::chrono::seconds>(lifetime_);
-  const std::string other_key = secret_ + "-not-the-key";
+  // Forged tokens are signed with a key the target cannot know.
+  const std::string other_key = algorithm_ == JwtAlgorithm::HS256
+                                    ? signing_key_ + "-not-the-key"
+                                    : generate_jwt_key_pair(algorithm_).private_pem;
   for (auto& pool : authorizations_) pool.clear();
   for (size_t i = 0; i < token_count_; ++i) {
     const std::string subject = fmt::format("user{}", i + 1);
-    const std::string token = mint_hs256({subject, "loadgate", now, expires}, secret_);
+    const std::string token =
+        mint_jwt({subject, "loadgate", now, expires}, algorithm_, signing_key_);
     authorizations_[valid].push_back("Bearer " + token);
     authorizations_[expired].push_back(
         "Bearer " +
-        mint_hs256({subject, "loadgate", now - std::chrono::hours(2), now - std::chrono::hours(1)},
-                   secret_));
+        mint_jwt({subject, "loadgate", now - std::chrono::hours(2), now - std::chrono::hours(1)},
+                 algorithm_, signing_key_));
     authorizations_[wrong_signature].push_back(
-        "Bearer " + mint_hs256({subject, "loadgate", now, expires}, other_key));
+        "Bearer " + mint_jwt({subject, "loadgate", now, expires}, algorithm_, other_key));
     // Three shapes of garbage: not a JWT at all, a JWT cut short, a payload that is not JSON.
     const std::string header = token.substr(0, token.find('.'));
     const std::string malformed_token[] = {

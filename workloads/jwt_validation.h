@@ -4,8 +4,9 @@
 //     kind: jwt
 //     executor: {type: constant-arrival-rate, rate: 200/s}
 //     path: /validate          # default
-//     algorithm: HS256         # the only one for now
-//     secret_env: JWT_SECRET   # or secret_file: path; on a testbed, the testbed's secret
+//     algorithm: HS256         # or RS256, ES256
+//     secret_env: JWT_SECRET   # HS256: or secret_file: path; on a testbed, the testbed's secret
+//     private_key_file: k.pem  # RS256/ES256 signing key; on a testbed, the testbed's
 //     tokens: 1000             # distinct tokens, minted before the run (off the clock)
 //     lifetime: 1h             # exp - iat of each token
 //     mix: {valid: 0.9, expired: 0.04, wrong_signature: 0.03, malformed: 0.03}
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/jwt.h"
 #include "harness/scenario.h"
 #include "harness/workload.h"
 #include "workloads/workload_context.h"
@@ -39,7 +41,8 @@ class JwtValidation : public Workload {
 
  private:
   std::string path_ = "/validate";
-  std::string secret_;
+  JwtAlgorithm algorithm_ = JwtAlgorithm::HS256;
+  std::string signing_key_;  // the HS256 secret, or the RS256/ES256 private key (PEM)
   size_t token_count_ = 1000;
   Duration lifetime_ = std::chrono::hours(1);
   std::array<double, kinds> cumulative_share_{1, 1, 1, 1};

@@ -14,8 +14,10 @@ struct Credential {
 };
 
 struct WorkloadContext {
-  std::string jwt_secret_file;           // the testbed's HS256 secret, when the target is a testbed
-  std::vector<Credential> seeded_users;  // the testbed's users, when the target is a testbed
+  std::string jwt_secret_file = {};  // the testbed's HS256 secret, when the target is a testbed
+  std::string jwt_rs256_private_key_file = {};  // the testbed's RS256 signing key (PEM)
+  std::string jwt_es256_private_key_file = {};  // the testbed's ES256 signing key (PEM)
+  std::vector<Credential> seeded_users = {};    // the testbed's users, when the target is a testbed
 };
 
 }  // namespace loadgate

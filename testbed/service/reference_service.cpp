@@ -75,7 +75,7 @@ struct ReferenceService::Routes {
     if (!valid) co_return error_reply(http::status::unauthorized, "invalid credentials");
     auto now = std::chrono::system_clock::now();
     std::string token = mint_hs256({user, "loadgate", now, now + service.config_.token_lifetime},
-                                   service.config_.jwt_secret);
+                                   service.config_.jwt_keys.hs256_secret);
     co_return reply(http::status::ok, {{"token", token},
                                        {"token_type", "Bearer"},
                                        {"expires_in", service.config_.token_lifetime.count()}});
@@ -87,8 +87,8 @@ struct ReferenceService::Routes {
     constexpr std::string_view prefix = "Bearer ";
     if (!auth.starts_with(prefix))
       return error_reply(http::status::unauthorized, "expected Authorization: Bearer <token>");
-    auto claims = verify_hs256(std::string(auth.substr(prefix.size())), service.config_.jwt_secret,
-                               std::chrono::system_clock::now());
+    auto claims = verify_jwt(std::string(auth.substr(prefix.size())), service.config_.jwt_keys,
+                             std::chrono::system_clock::now());
     if (!claims) return error_reply(http::status::unauthorized, "invalid token");
     return reply(http::status::ok, {{"sub", claims->subject}});
   }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "harness/asio.h"
+#include "harness/jwt.h"
 #include "testbed/service/db_pool.h"
 
 namespace loadgate::testbed {
@@ -19,7 +20,7 @@ struct ServiceConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 0;
   std::string db_conninfo;  // with the password
-  std::string jwt_secret;
+  JwtKeys jwt_keys;         // HS256 secret (also used to issue tokens), RS256 and ES256 public keys
   size_t pool_size = 25;
   unsigned bcrypt_threads = 2;
   int decoy_bcrypt_cost = 12;  // match the seeded hashes, so unknown users cost the same

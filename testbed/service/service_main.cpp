@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   app.add_option("--pool-size", pool_size, "DB connections (DB_POOL_MAX)")->capture_default_str();
   app.add_option("--threads", threads, "HTTP threads")->capture_default_str();
   app.add_option("--bcrypt-threads", bcrypt_threads, "threads for bcrypt")->capture_default_str();
+  std::string rs256_public_key_file, es256_public_key_file;
+  app.add_option("--jwt-rs256-public-key-file", rs256_public_key_file, "PEM key for RS256 tokens");
+  app.add_option("--jwt-es256-public-key-file", es256_public_key_file, "PEM key for ES256 tokens");
   int bcrypt_cost = 12;
   app.add_option("--bcrypt-cost", bcrypt_cost,
                  "cost of the seeded hashes (for the unknown-user decoy)")
@@ -37,7 +40,11 @@ int main(int argc, char** argv) {
     config.listen_host = address.host;
     config.listen_port = address.port;
     config.db_conninfo = db + " password=" + testbed::read_secret(db_password_file);
-    config.jwt_secret = testbed::read_secret(jwt_secret_file);
+    config.jwt_keys.hs256_secret = testbed::read_secret(jwt_secret_file);
+    if (!rs256_public_key_file.empty())
+      config.jwt_keys.rs256_public_pem = testbed::read_pem(rs256_public_key_file);
+    if (!es256_public_key_file.empty())
+      config.jwt_keys.es256_public_pem = testbed::read_pem(es256_public_key_file);
     config.pool_size = pool_size;
     config.bcrypt_threads = bcrypt_threads;
     config.decoy_bcrypt_cost = bcrypt_cost;

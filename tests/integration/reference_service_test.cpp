@@ -160,3 +160,24 @@ TEST_CASE("mix.yaml runs logins, validations and API calls side by side, each on
     CHECK(w["attempts"].get<int>() > 0);
   }
 }
+
+TEST_CASE("RS256 and ES256 tokens signed with the testbed's keys are verified by the service",
+          "[testbed]") {
+  for (const std::string algorithm : {"RS256", "ES256"}) {
+    INFO(algorithm);
+    const auto out = std::filesystem::temp_directory_path() /
+                     ("loadgate-" + algorithm + "-" + std::to_string(::getpid()));
+    CommandResult run = run_command(
+        loadgate_bin() + " run " + source_dir() + "/scenarios/jwt.yaml --testbed " +
+        shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=1s" +
+        " --set workloads.validate.executor.rate=200/s --set workloads.validate.tokens=50" +
+        " --set workloads.validate.algorithm=" + algorithm + " --out " + out.string());
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    std::ifstream in(out / "result.json");
+    json w = json::parse(in)["workloads"][0];
+    CHECK(w["attempts"] == 200);
+    CHECK(w["error_count"] == 0);  // valid ones accepted; expired, forged, malformed refused
+    CHECK(w["expected_failures"].get<int>() > 0);
+  }
+}

@@ -35,3 +35,33 @@ TEST_CASE("bcrypt hashes verify the right password only") {
   CHECK_FALSE(bcrypt_verify("password4", hash));
   CHECK_THROWS(bcrypt_hash("x", 3));
 }
+
+TEST_CASE("RS256 and ES256 tokens verify with their public key and with no other") {
+  const auto now = std::chrono::system_clock::now();
+  for (JwtAlgorithm algorithm : {JwtAlgorithm::RS256, JwtAlgorithm::ES256}) {
+    INFO(jwt_algorithm_name(algorithm));
+    const PemKeyPair ours = generate_jwt_key_pair(algorithm);
+    const PemKeyPair theirs = generate_jwt_key_pair(algorithm);
+    const std::string token =
+        mint_jwt({"user3", "loadgate", now, now + 1h}, algorithm, ours.private_pem);
+    JwtKeys trusted, other;
+    (algorithm == JwtAlgorithm::RS256 ? trusted.rs256_public_pem : trusted.es256_public_pem) =
+        ours.public_pem;
+    (algorithm == JwtAlgorithm::RS256 ? other.rs256_public_pem : other.es256_public_pem) =
+        theirs.public_pem;
+    auto claims = verify_jwt(token, trusted, now);
+    REQUIRE(claims);
+    CHECK(claims->subject == "user3");
+    CHECK_FALSE(verify_jwt(token, other, now));
+  }
+}
+
+TEST_CASE("a public key is never accepted as an HS256 secret (algorithm confusion)") {
+  const auto now = std::chrono::system_clock::now();
+  const PemKeyPair rsa = generate_jwt_key_pair(JwtAlgorithm::RS256);
+  // An attacker signs HS256 with the (public) RSA key as the HMAC secret.
+  const std::string forged =
+      mint_jwt({"admin", "x", now, now + 1h}, JwtAlgorithm::HS256, rsa.public_pem);
+  CHECK_FALSE(verify_jwt(forged, JwtKeys{"", rsa.public_pem, ""}, now));
+  CHECK_FALSE(verify_jwt(forged, JwtKeys{"the-real-secret", rsa.public_pem, ""}, now));
+}

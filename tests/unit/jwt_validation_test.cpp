@@ -61,9 +61,26 @@ TEST_CASE("the jwt workload names what is missing or wrong in its settings") {
   }
   SECTION("an unsupported algorithm") {
     CHECK_THROWS_WITH(
-        make_workload(spec_from("    kind: jwt\n" + executor + "    algorithm: RS256\n"),
-                      WorkloadContext{"/dev/null", {}}),
-        Contains("w.yaml:8:") && Contains("RS256"));
+        make_workload(spec_from("    kind: jwt\n" + executor + "    algorithm: HS512\n"),
+                      WorkloadContext{.jwt_secret_file = "/dev/null"}),
+        Contains("w.yaml:8:") && Contains("HS256, RS256 or ES256"));
+  }
+  SECTION("RS256 without a private key, or with a secret instead") {
+    CHECK_THROWS_WITH(
+        make_workload(spec_from("    kind: jwt\n" + executor + "    algorithm: RS256\n"), {}),
+        Contains("private_key_file"));
+    CHECK_THROWS_WITH(
+        make_workload(spec_from("    kind: jwt\n" + executor +
+                                "    algorithm: ES256\n    secret_env: LOADGATE_TEST_JWT_SECRET\n"),
+                      {}),
+        Contains("not a secret"));
+  }
+  SECTION("a private key file that holds no key is named") {
+    CHECK_THROWS_WITH(
+        make_workload(spec_from("    kind: jwt\n" + executor +
+                                "    algorithm: RS256\n    private_key_file: /etc/hostname\n"),
+                      {}),
+        Contains("w.yaml:") && Contains("/etc/hostname"));
   }
   SECTION("an unknown workload kind") {
     CHECK_THROWS_WITH(make_workload(spec_from("    kind: graphql\n" + executor), {}),

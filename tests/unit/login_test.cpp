@@ -77,8 +77,9 @@ TEST_CASE("the login workload sends a wrong password at the configured share, an
 
 TEST_CASE("the login workload says where its users should come from") {
   CHECK_THROWS_WITH(login_from("", {}), Contains("l.yaml:6:") && Contains("users_csv"));
-  CHECK_THROWS_WITH(login_from("    wrong_password_share: 2\n", WorkloadContext{"", {{"a", "b"}}}),
-                    Contains("between 0 and 1"));
+  CHECK_THROWS_WITH(
+      login_from("    wrong_password_share: 2\n", WorkloadContext{.seeded_users = {{"a", "b"}}}),
+      Contains("between 0 and 1"));
   CHECK_THROWS_WITH(login_from("    users_csv: /nonexistent.csv\n", {}),
                     Contains("l.yaml:8:") && Contains("/nonexistent.csv"));
 }
