@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
       "result.json\n"
       "  loadgate testbed down                stop it again\n"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "loadgate 0.1.0");
   int exit_code = 0;
 
   loadgate::cli::RunArgs run_args;
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
                   "override a scenario value, e.g. --set workloads.validate.executor.rate=50/s "
                   "(repeatable; checked like the file)");
   run->footer(
+      "Ready scenarios: scenarios/{demo,jwt,login,api,mix}.yaml; every key is described in the\n"
+      "README (Scenarios). Results: OUT/result.json and OUT/timeline.jsonl.\n"
       "Exit codes: 0 completed, 2 could not run (bad scenario, unreachable target), 130 "
       "interrupted.");
   run->callback([&] {
