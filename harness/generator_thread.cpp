@@ -70,7 +70,10 @@ struct GeneratorThread::Impl {
 
   Impl(const std::vector<WorkloadRun>& runs, const RunOptions& options_, unsigned index_,
        unsigned count_)
-      : options(options_), index(index_), count(count_), rng(0x6c6f6164ull + index_) {
+      : options(options_),
+        index(index_),
+        count(count_),
+        rng(options_.client.seed * 1000003 + index_) {
     for (const auto& endpoint : options.endpoints)
       if (endpoint.scheme == "https" && !tls)
         tls = std::make_unique<TlsContext>(options.client.tls);
@@ -86,7 +89,7 @@ struct GeneratorThread::Impl {
         lane->max_connections = std::max<size_t>(1, options.client.connections / count);
       if (run.executor.model == ExecutorSpec::Model::open)
         lane->arrivals.emplace(run.executor.profile, end, run.executor.spacing, index, count,
-                               0x5eed + lanes.size());
+                               options.client.seed * 7919 + lanes.size());
       WorkloadResult empty;
       empty.name = run.name;
       empty.kind = run.kind;

@@ -154,7 +154,7 @@ TargetSpec parse_target(const ConfigNode& node) {
 
 ClientSpec parse_client(const ConfigNode& node) {
   node.allow_only({"threads", "connect_timeout", "request_timeout", "max_in_flight",
-                   "max_schedule_lag", "interval", "tls", "connections"});
+                   "max_schedule_lag", "interval", "tls", "connections", "seed"});
   ClientSpec client;
   if (auto tls = node.find("tls")) {
     tls->allow_only({"insecure", "ca_file"});
@@ -170,6 +170,7 @@ ClientSpec parse_client(const ConfigNode& node) {
     if (client.interval < std::chrono::milliseconds(100))
       v->fail("the timeline interval is at least 100ms");
   }
+  if (auto v = node.find("seed")) client.seed = static_cast<uint64_t>(v->as_integer(0, INT64_MAX));
   if (auto v = node.find("connections"))
     client.connections = static_cast<size_t>(v->as_integer(1, 1'000'000));
   if (auto v = node.find("max_in_flight"))

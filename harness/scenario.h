@@ -64,6 +64,8 @@ struct ClientSpec {
   // Open model: connections per workload (0: one per in-flight request). With a cap, a request
   // waits for a free connection, as with wrk2's fixed connections; the wait shows in latency.
   size_t connections = 0;
+  // Seeds Poisson gaps, id draws, user and token picks: the same seed replays the same run.
+  uint64_t seed = 1;
 };
 
 struct Scenario {
