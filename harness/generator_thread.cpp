@@ -153,6 +153,8 @@ struct GeneratorThread::Impl {
       case Outcome::Kind::error:
         ++phase.errors[outcome.error_class];
         ++interval.errors[outcome.error_class];
+        // How long a failure took to show matters in a fault window (a timeout vs a refusal).
+        phase.error_latency.record(to_micros(done - intended));
         co_return;
       case Outcome::Kind::ok:
         ++phase.ok;

@@ -27,6 +27,7 @@ void WorkloadResult::merge(const WorkloadResult& other) {
   latency.merge(other.latency);
   service_time.merge(other.service_time);
   schedule_lag.merge(other.schedule_lag);
+  error_latency.merge(other.error_latency);
 }
 
 uint64_t WorkloadInterval::attempts() const {

@@ -28,6 +28,7 @@ struct WorkloadResult {
   Histogram latency;       // µs from the intended start to the end of the response (ok + expected)
   Histogram service_time;  // µs from the actual send to the end of the response (ok + expected)
   Histogram schedule_lag;  // µs by which the generator started requests late (open model)
+  Histogram error_latency;  // µs from the intended start until a request failed (errors only)
 
   uint64_t error_count() const;
   uint64_t attempts() const { return ok + expected_failures + error_count(); }

@@ -35,7 +35,8 @@ json workload_json(const WorkloadResult& w, Duration measured) {
           {"peak_vus", w.peak_vus},
           {"latency_us", histogram_json(w.latency)},
           {"service_time_us", histogram_json(w.service_time)},
-          {"schedule_lag_us", histogram_json(w.schedule_lag)}};
+          {"schedule_lag_us", histogram_json(w.schedule_lag)},
+          {"error_latency_us", histogram_json(w.error_latency)}};
 }
 
 }  // namespace

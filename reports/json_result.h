@@ -8,10 +8,11 @@
 //    phases: [{name, start_s, duration_s, recorded, workloads: [WORKLOAD]}]}
 //   WORKLOAD = {name, kind, executor, offered_rate, achieved_rate, scheduled, attempts, ok,
 //    expected_failures, dropped, error_count, errors: {class: count}, peak_vus,
-//    latency_us / service_time_us / schedule_lag_us: {count, min, mean, p50, p90, p95, p99,
-//    p99_9, max, out_of_range}}
+//    latency_us / service_time_us / schedule_lag_us / error_latency_us: {count, min, mean, p50,
+//    p90, p95, p99, p99_9, max, out_of_range}}
 // Latency is from each request's intended start (coordinated omission corrected); service time
-// from the moment it was sent. Both cover successful and expected-failure responses.
+// from the moment it was sent. Both cover successful and expected-failure responses; errors have
+// their own latency (intended start to failure), so a fault's timeouts do not hide in p99.
 #pragma once
 
 #include <filesystem>

@@ -113,3 +113,17 @@ TEST_CASE("errors from the target are counted by class, per request") {
   CHECK(result.workloads[0].errors.at("http_503") == 50);
   CHECK(result.workloads[0].attempts() == 50);
 }
+
+TEST_CASE("failed requests keep their own latency, apart from the successes'") {
+  LoopbackPeer silent(PeerBehaviour::silent);
+  PlainGet get;
+  RunOptions options = options_for(silent.endpoint(), {{"main", 0s, 500ms, true}});
+  options.client.request_timeout = 100ms;
+  options.drain_timeout = 1s;
+  RunResult result = run_load({{"get", "get", &get, open_rate(20)}}, options);
+  const WorkloadResult& w = result.workloads[0];
+  CHECK(w.errors.at("timeout") == 10);
+  CHECK(w.latency.count() == 0);
+  CHECK(w.error_latency.count() == 10);
+  CHECK(w.error_latency.min() >= 100'000);  // each waited out the 100 ms request timeout
+}
