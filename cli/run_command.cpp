@@ -105,6 +105,7 @@ int run(const RunArgs& args) {
     for (const auto& endpoint : target.endpoints)
       if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
         throw std::runtime_error(*problem);
+    target.context.run_duration = scenario.duration;
     for (const auto& spec : scenario.workloads) {
       workloads.push_back(make_workload(spec, target.context));
       workloads.back()->prepare();

@@ -13,6 +13,14 @@
 namespace loadgate {
 namespace {
 
+constexpr auto kStopCheck = std::chrono::milliseconds(100);
+
+// Thread `index`'s part of a per-workload cap: the parts add up to the cap exactly (the first
+// threads take the remainder), and no thread gets none.
+size_t share_of(size_t cap, unsigned index, unsigned count) {
+  return std::max<size_t>(1, cap / count + (index < cap % count ? 1 : 0));
+}
+
 double thread_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_THREAD, &usage);
@@ -84,9 +92,9 @@ struct GeneratorThread::Impl {
       // The cap is per workload: each thread holds its share of it.
       const size_t cap =
           run.executor.max_in_flight ? run.executor.max_in_flight : options.client.max_in_flight;
-      lane->max_in_flight = std::max<size_t>(1, cap / count);
+      lane->max_in_flight = share_of(cap, index, count);
       if (options.client.connections)
-        lane->max_connections = std::max<size_t>(1, options.client.connections / count);
+        lane->max_connections = share_of(options.client.connections, index, count);
       if (run.executor.model == ExecutorSpec::Model::open)
         lane->arrivals.emplace(run.executor.profile, end, run.executor.spacing, index, count,
                                options.client.seed * 7919 + lanes.size());
@@ -142,7 +150,6 @@ struct GeneratorThread::Impl {
     } catch (const std::exception&) {
       // A workload or client bug must be counted, not lose the request from every total.
       outcome = {Outcome::Kind::error, "internal_error"};
-      connection.cancel();
     }
     const Clock::time_point done = Clock::now();
     last_response = std::max(last_response, done);
@@ -179,8 +186,12 @@ struct GeneratorThread::Impl {
       if (stop_requested()) break;
       const Clock::time_point intended = start + *offset;
       if (Clock::now() < intended) {
-        timer.expires_at(intended);
-        co_await timer.async_wait(use_awaitable);
+        // In slices, so a stop request is seen within 100 ms even at a low or zero rate.
+        while (Clock::now() < intended && !stop_requested()) {
+          timer.expires_at(std::min(intended, Clock::now() + kStopCheck));
+          co_await timer.async_wait(use_awaitable);
+        }
+        if (stop_requested()) break;
       } else {
         // Behind schedule: let responses and requests already dispatched run before the next
         // one, so a backlog is sent (and its lag measured) instead of piling up unsent.
@@ -287,8 +298,11 @@ struct GeneratorThread::Impl {
       co_await exchange(lane, *connection, now);
       if (lane.run->executor.think > Duration::zero()) {
         // Never think past the end of the run: the drain would wait for it.
-        think.expires_after(std::min(lane.run->executor.think, run_end() - (Clock::now() - start)));
-        co_await think.async_wait(use_awaitable);
+        const auto resume = std::min(Clock::now() + lane.run->executor.think, start + run_end());
+        while (Clock::now() < resume && !stop_requested()) {
+          think.expires_at(std::min(resume, Clock::now() + kStopCheck));
+          co_await think.async_wait(use_awaitable);
+        }
       }
     }
     lane.vu_running[v / count] = false;
@@ -307,9 +321,15 @@ struct GeneratorThread::Impl {
     }
     lane.done = true;
     lane.sweeper->cancel_all();
-    lane.sweeper->stop();
     for (ConnectionWaiter* waiter : std::exchange(lane.waiting, {})) waiter->wake.cancel();
     lane.idle.clear();
+    // Let the cancelled requests finish (they only need their handlers to run) so their counts
+    // land in the last interval published, not after it.
+    for (int i = 0; i < 200 && (lane.in_flight > 0 || lane.active_vus > 0); ++i) {
+      timer.expires_after(std::chrono::milliseconds(5));
+      co_await timer.async_wait(use_awaitable);
+    }
+    lane.sweeper->stop();
     if (++lanes_done == lanes.size()) {
       publish(/*last=*/true);
       interval_timer.cancel();

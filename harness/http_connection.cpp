@@ -63,6 +63,8 @@ TransportError classify_exchange(const boost::system::error_code& ec) {
 
 using TlsSocket = ssl::stream<tcp::socket>;
 constexpr auto kNoDeadline = Clock::time_point::max();
+// Below the idle timeouts of common servers and load balancers (nginx 75 s, AWS ALB 60 s).
+constexpr auto kIdleReconnect = std::chrono::seconds(30);
 
 }  // namespace
 
@@ -94,6 +96,7 @@ struct HttpConnection::Impl {
   TlsContext* tls;
   std::string host_header;
   Clock::time_point deadline = kNoDeadline;
+  Clock::time_point last_used{};
   bool timed_out = false;
   bool connected = false;
   bool cancelled = false;
@@ -135,6 +138,8 @@ struct HttpConnection::Impl {
                                                      asio::redirect_error(use_awaitable, ec));
       if (ec || results.empty()) co_return finish_connect(TransportError::connect_failed);
       resolved = results.begin()->endpoint();
+      // The resolver cannot be aborted by expire() or cancel(): honour them once it is back.
+      if (timed_out || cancelled) co_return finish_connect(TransportError::connect_failed);
     }
     reset_stream();
     co_await socket().async_connect(*resolved, asio::redirect_error(use_awaitable, ec));
@@ -195,6 +200,9 @@ awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
   Impl& c = *impl_;
   encode_request(request, c.host_header, c.wire);
   Exchange result;
+  // Servers and load balancers close idle keep-alive connections (often after 60 s); reusing
+  // one would fail as a reset that is the client's doing, not the target's. Reconnect first.
+  if (c.connected && Clock::now() - c.last_used > kIdleReconnect) c.close();
   if (!c.connected) {
     result.error = co_await c.connect();
     if (result.error != TransportError::none) co_return result;
@@ -216,6 +224,7 @@ awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
       },
       c.stream);
   c.deadline = kNoDeadline;
+  c.last_used = Clock::now();
   if (ec || c.cancelled || c.timed_out) {
     result.error = c.cancelled   ? TransportError::cancelled
                    : c.timed_out ? TransportError::timeout

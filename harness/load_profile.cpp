@@ -24,7 +24,10 @@ LoadProfile::LoadProfile(double start, std::vector<Stage> stages) {
   double t = 0, level = start, area = 0;
   for (const auto& stage : stages) {
     const double t1 = t + seconds(stage.duration);
-    if (t1 <= t) continue;  // a zero-length stage jumps to its target
+    if (t1 <= t) {  // a zero-length stage jumps to its target
+      level = stage.target;
+      continue;
+    }
     segments_.push_back({t, t1, level, stage.target, area});
     area += (level + stage.target) / 2 * (t1 - t);
     t = t1;

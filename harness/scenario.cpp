@@ -175,6 +175,11 @@ ClientSpec parse_client(const ConfigNode& node) {
     client.connections = static_cast<size_t>(v->as_integer(1, 1'000'000));
   if (auto v = node.find("max_in_flight"))
     client.max_in_flight = static_cast<size_t>(v->as_integer(1, 1'000'000));
+  // Caps are split across the generator threads: each needs at least one.
+  if (client.connections && client.connections < client.threads)
+    node.at("connections").fail(fmt::format("at least one per thread ({})", client.threads));
+  if (client.max_in_flight < client.threads)
+    node.at("max_in_flight").fail(fmt::format("at least one per thread ({})", client.threads));
   return client;
 }
 

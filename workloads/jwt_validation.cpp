@@ -44,6 +44,13 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
   if (auto tokens = node.find("tokens"))
     token_count_ = static_cast<size_t>(tokens->as_integer(1, 1'000'000));
   if (auto lifetime = node.find("lifetime")) lifetime_ = lifetime->as_duration();
+  // Tokens are minted before the run: a "valid" one expiring mid-run would be a false 401.
+  const Duration needed = context.run_duration + std::chrono::minutes(1);
+  if (lifetime_ < needed)
+    (node.has("lifetime") ? node.at("lifetime") : node)
+        .fail(fmt::format("lifetime {} is shorter than the run plus a minute ({}); valid tokens "
+                          "would expire during it",
+                          format_duration(lifetime_), format_duration(needed)));
   if (algorithm_ == JwtAlgorithm::HS256) {
     if (node.has("private_key_file"))
       node.at("private_key_file").fail("HS256 signs with secret_env or secret_file");

@@ -79,6 +79,8 @@ TEST_CASE("the api workload names what is wrong in its requests") {
   CHECK_THROWS_WITH(api_from("    requests:\n      - {path: \"/items/{{idx}}\"}\n"),
                     Contains("a.yaml:9:") && Contains("unknown placeholder {{idx}}"));
   CHECK_THROWS_WITH(api_from("    requests:\n      - {path: /x, weight: 0}\n"), Contains("weight"));
+  CHECK_THROWS_WITH(api_from("    requests:\n      - {path: /x, method: get}\n"),
+                    Contains("a.yaml:9:") && Contains("not an HTTP method"));
   CHECK_THROWS_WITH(api_from("    ids: {distribution: pareto}\n    requests: [{path: /x}]\n"),
                     Contains("uniform or zipf"));
 }

@@ -82,6 +82,14 @@ TEST_CASE("the jwt workload names what is missing or wrong in its settings") {
                       {}),
         Contains("w.yaml:") && Contains("/etc/hostname"));
   }
+  SECTION("tokens that would expire before the run ends") {
+    WorkloadContext context;
+    context.run_duration = std::chrono::hours(2);
+    CHECK_THROWS_WITH(make_workload(spec_from("    kind: jwt\n" + executor +
+                                              "    secret_env: HOME\n    lifetime: 1h\n"),
+                                    context),
+                      Contains("w.yaml:9:") && Contains("shorter than the run"));
+  }
   SECTION("an unknown workload kind") {
     CHECK_THROWS_WITH(make_workload(spec_from("    kind: graphql\n" + executor), {}),
                       Contains("w.yaml:6:") && Contains("unknown workload kind 'graphql'"));

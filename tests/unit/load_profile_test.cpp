@@ -104,3 +104,9 @@ TEST_CASE("Poisson arrivals have the configured mean rate and exponential gaps")
   CHECK(mean == Approx(0.002).epsilon(0.02));
   CHECK(sd == Approx(mean).epsilon(0.05));
 }
+
+TEST_CASE("a zero-length stage steps straight to its target") {
+  const LoadProfile step(0, {{500, 0s}, {500, 10s}});
+  CHECK(step.level_at(1s) == Approx(500));
+  CHECK(all(Arrivals(step, 10s, Arrivals::Spacing::uniform)).size() == 5000);
+}

@@ -46,8 +46,17 @@ TEST_CASE("a request over max_in_flight is dropped and counted, never delayed") 
   RunOptions options = options_for(silent.endpoint(), {{"main", 0s, 1s, true}});
   options.client.max_in_flight = 5;
   options.client.request_timeout = 10s;
+  uint64_t timeline_cancelled = 0, timeline_dropped = 0;
+  options.on_interval = [&](const IntervalSample& sample) {
+    const auto& errors = sample.workloads[0].errors;
+    if (auto it = errors.find("cancelled"); it != errors.end()) timeline_cancelled += it->second;
+    timeline_dropped += sample.workloads[0].dropped;
+  };
   RunResult result = run_load({{"get", "get", &get, open_rate(100)}}, options);
   const WorkloadResult& w = result.workloads[0];
+  // The drain's cancellations reach the timeline too, not only the totals.
+  CHECK(timeline_cancelled == 5);
+  CHECK(timeline_dropped == 95);
   CHECK(w.scheduled == 100);
   CHECK(w.dropped == 95);
   CHECK(w.ok == 0);

@@ -87,6 +87,10 @@ TEST_CASE("each kind of invalid scenario is rejected with its file, line and key
     CHECK_THAT(error_of(replace(kValid, "threads: 2", "threads: 0")),
                Contains("s.yaml:6:12") && Contains("out of range"));
   }
+  SECTION("a connection cap smaller than the generator threads") {
+    CHECK_THAT(error_of(replace(kValid, "threads: 2", "threads: 2\n  connections: 1")),
+               Contains("s.yaml:7:") && Contains("at least one per thread"));
+  }
   SECTION("a missing required key") {
     CHECK_THAT(error_of(replace(kValid, "name: demo\n", "")),
                Contains("missing required key 'name'"));
