@@ -1,22 +1,13 @@
 #include "harness/http_codec.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 namespace loadgate {
-namespace {
-
-bool is_token(std::string_view method) {
-  return !method.empty() &&
-         std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
-}  // namespace
 
 void encode_request(const HttpRequest& request, std::string_view host_header, std::string& wire) {
-  if (!is_token(request.method))
+  if (!is_http_method(request.method))
     throw std::invalid_argument(fmt::format("\"{}\" is not an HTTP method", request.method));
   wire.clear();
   wire.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\nHost: ");

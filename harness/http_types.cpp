@@ -1,11 +1,17 @@
 #include "harness/http_types.h"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 namespace loadgate {
+
+bool is_http_method(std::string_view method) {
+  return !method.empty() &&
+         std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
 
 std::string Endpoint::to_string() const {
   return fmt::format("{}://{}:{}", scheme, host, port);

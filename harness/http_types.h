@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct Endpoint {
   uint16_t port = 0;
   std::string to_string() const;
 };
+
+// Whether `method` can go on the request line: an upper-case HTTP token (GET, POST, ...), so
+// nothing can smuggle a second request into it.
+bool is_http_method(std::string_view method);
 
 // Parses "http[s]://host[:port][/]"; throws std::invalid_argument naming the URL otherwise.
 Endpoint parse_endpoint(const std::string& url);

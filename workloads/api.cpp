@@ -79,8 +79,7 @@ Api::Api(const WorkloadSpec& spec, const WorkloadContext&) : ids_(parse_ids(spec
               "",
               std::nullopt};
     if (call.weight <= 0) item.at("weight").fail("a weight is above 0");
-    if (method.empty() ||
-        !std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    if (!is_http_method(method))
       item.at("method").fail(fmt::format("\"{}\" is not an HTTP method (GET, POST, ...)", method));
     if (auto body = item.find("body")) call.body = template_at(*body, TextTemplate::Escape::json);
     if (auto check = item.find("check")) {
