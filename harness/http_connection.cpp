@@ -202,16 +202,19 @@ awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
   Exchange result;
   // Servers and load balancers close idle keep-alive connections (often after 60 s); reusing
   // one would fail as a reset that is the client's doing, not the target's. Reconnect first.
-  if (c.connected && Clock::now() - c.last_used > kIdleReconnect) c.close();
+  // One clock read serves the idle check, the send time and the deadline (a hot path).
+  Clock::time_point now = Clock::now();
+  if (c.connected && now - c.last_used > kIdleReconnect) c.close();
   if (!c.connected) {
     result.error = co_await c.connect();
     if (result.error != TransportError::none) co_return result;
+    now = Clock::now();
   }
 
   boost::system::error_code ec;
   c.timed_out = false;
-  c.deadline = Clock::now() + c.request_timeout;
-  result.sent_at = Clock::now();
+  c.deadline = now + c.request_timeout;
+  result.sent_at = now;
   ResponseReader reader(result.response);
   reader.body_limit(64 << 20);
   co_await std::visit(

@@ -159,26 +159,42 @@ int run_to_completion(const ProcessSpec& spec, Duration timeout) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-uint64_t process_start_ticks(pid_t pid) {
+namespace {
+
+// The two fields of /proc/PID/stat loadgate needs, read in one go.
+struct ProcStat {
+  char state = '?';  // 'Z' for a zombie
+  uint64_t start_ticks = 0;
+};
+
+std::optional<ProcStat> read_proc_stat(pid_t pid) {
   std::ifstream in(fmt::format("/proc/{}/stat", pid));
   std::string stat;
-  if (!pid || !std::getline(in, stat)) return 0;
+  if (pid <= 0 || !std::getline(in, stat)) return std::nullopt;
   // Fields after the command name, which is in parentheses and may itself hold spaces.
   std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  ProcStat result;
   std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i)
-    if (i == 22) return std::stoull(field);
-  return 0;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 3) result.state = field[0];
+    if (i == 22) result.start_ticks = std::stoull(field);
+  }
+  return result;
+}
+
+}  // namespace
+
+uint64_t process_start_ticks(pid_t pid) {
+  auto stat = read_proc_stat(pid);
+  return stat ? stat->start_ticks : 0;
 }
 
 bool process_alive(pid_t pid, uint64_t start_ticks) {
   if (pid <= 0) return false;
   if (kill(pid, 0) != 0 && errno != EPERM) return false;
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string stat;
-  if (!std::getline(in, stat)) return false;
-  if (stat.substr(stat.rfind(')') + 2, 1) == "Z") return false;  // a zombie is gone
-  return start_ticks == 0 || process_start_ticks(pid) == start_ticks;
+  auto stat = read_proc_stat(pid);
+  if (!stat || stat->state == 'Z') return false;  // a zombie is gone
+  return start_ticks == 0 || stat->start_ticks == start_ticks;
 }
 
 bool stop_process(pid_t pid, uint64_t start_ticks, Duration grace, int signal) {
