@@ -64,18 +64,8 @@ class TimelineCollector {
         sample.workloads = std::move(interval.workloads);
         continue;
       }
-      for (size_t w = 0; w < sample.workloads.size(); ++w) {
-        WorkloadInterval& into = sample.workloads[w];
-        const WorkloadInterval& from = interval.workloads[w];
-        into.ok += from.ok;
-        into.expected_failures += from.expected_failures;
-        into.dropped += from.dropped;
-        for (const auto& [error_class, n] : from.errors) into.errors[error_class] += n;
-        into.in_flight += from.in_flight;
-        into.vus += from.vus;
-        into.latency.merge(from.latency);
-        into.schedule_lag.merge(from.schedule_lag);
-      }
+      for (size_t w = 0; w < sample.workloads.size(); ++w)
+        sample.workloads[w].merge(interval.workloads[w]);
     }
     // The phase the interval's start falls in.
     size_t phase = 0;
@@ -171,28 +161,25 @@ RunResult run_load(const std::vector<WorkloadRun>& workloads, const RunOptions& 
     result.phases.push_back(std::move(phase_result));
   }
 
+  Duration recorded{};
+  for (const auto& phase : options.phases)
+    if (phase.recorded) recorded += phase.duration;
+  const double recorded_seconds = std::chrono::duration<double>(recorded).count();
   for (size_t w = 0; w < workloads.size(); ++w) {
     WorkloadResult total;
     total.name = workloads[w].name;
     total.kind = workloads[w].kind;
     total.executor = workloads[w].executor.type;
-    for (const auto& phase : result.phases)
-      if (phase.recorded) total.merge(phase.workloads[w]);
+    double offered_requests = 0;  // the offered rate over the recorded phases, length-weighted
+    for (const auto& phase : result.phases) {
+      if (!phase.recorded) continue;
+      total.merge(phase.workloads[w]);
+      offered_requests +=
+          phase.workloads[w].offered_rate * std::chrono::duration<double>(phase.duration).count();
+    }
+    if (recorded_seconds > 0) total.offered_rate = offered_requests / recorded_seconds;
     result.workloads.push_back(std::move(total));
   }
-  Duration recorded{};
-  for (const auto& phase : options.phases)
-    if (phase.recorded) recorded += phase.duration;
-  for (size_t w = 0; w < workloads.size(); ++w)
-    if (workloads[w].executor.model == ExecutorSpec::Model::open && recorded > Duration::zero()) {
-      // The mean over the recorded phases, weighting each by its length.
-      double expected = 0;
-      for (const auto& phase : options.phases)
-        if (phase.recorded)
-          expected += workloads[w].executor.profile.integral_to(phase.start + phase.duration) -
-                      workloads[w].executor.profile.integral_to(phase.start);
-      result.workloads[w].offered_rate = expected / std::chrono::duration<double>(recorded).count();
-    }
   result.recorded_duration = recorded;
 
   Clock::time_point last = start;

@@ -30,6 +30,17 @@ void WorkloadResult::merge(const WorkloadResult& other) {
   error_latency.merge(other.error_latency);
 }
 
+void WorkloadInterval::merge(const WorkloadInterval& other) {
+  ok += other.ok;
+  expected_failures += other.expected_failures;
+  dropped += other.dropped;
+  for (const auto& [error_class, count] : other.errors) errors[error_class] += count;
+  in_flight += other.in_flight;
+  vus += other.vus;
+  latency.merge(other.latency);
+  schedule_lag.merge(other.schedule_lag);
+}
+
 uint64_t WorkloadInterval::attempts() const {
   return ok + expected_failures + sum(errors);
 }

@@ -55,6 +55,8 @@ struct WorkloadInterval {
   Histogram latency;
   Histogram schedule_lag;
   uint64_t attempts() const;
+  // Adds another thread's numbers for the same interval (gauges add up too: disjoint shares).
+  void merge(const WorkloadInterval& other);
 };
 
 struct IntervalSample {
