@@ -42,13 +42,7 @@ void DbPool::execute(const std::function<void(pqxx::connection&)>& job) {
 }
 
 awaitable<void> DbPool::run(std::function<void(pqxx::connection&)> job) {
-  co_await asio::co_spawn(
-      threads_,
-      [this, &job]() -> awaitable<void> {
-        execute(job);
-        co_return;
-      },
-      use_awaitable);
+  co_await offload(threads_, [&] { execute(job); });
 }
 
 }  // namespace loadgate::testbed

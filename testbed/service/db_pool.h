@@ -16,6 +16,19 @@
 
 namespace loadgate::testbed {
 
+// Runs blocking `work` on `pool` and resumes the awaiting coroutine on its own executor when it
+// is done (exceptions propagate), so slow work never holds an HTTP thread.
+template <typename F>
+awaitable<void> offload(asio::thread_pool& pool, F&& work) {
+  co_await asio::co_spawn(
+      pool,
+      [&]() -> awaitable<void> {
+        work();
+        co_return;
+      },
+      use_awaitable);
+}
+
 class DbPool {
  public:
   // `conninfo` carries the password; it is kept in memory only.

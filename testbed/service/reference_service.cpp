@@ -43,17 +43,6 @@ std::optional<json> json_object(const Request& req, std::initializer_list<const 
 
 }  // namespace
 
-template <typename F>
-awaitable<void> offload(asio::thread_pool& pool, F&& work) {
-  co_await asio::co_spawn(
-      pool,
-      [&]() -> awaitable<void> {
-        work();
-        co_return;
-      },
-      use_awaitable);
-}
-
 struct ReferenceService::Routes {
   ReferenceService& service;
 
