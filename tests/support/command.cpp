@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "harness/http_connection.h"
+#include "tests/support/test_harness.h"
 
 namespace loadgate::test {
 
@@ -36,20 +37,8 @@ std::string shared_testbed_dir() {
 }
 
 HttpResponse http_call(const std::string& base_url, const HttpRequest& request) {
-  asio::io_context io;
-  TimeoutSweeper sweeper(io.get_executor());
-  HttpConnection connection(io.get_executor(), parse_endpoint(base_url), std::chrono::seconds(5),
-                            std::chrono::seconds(30), sweeper);
-  sweeper.start();
-  Exchange exchange;
-  asio::co_spawn(
-      io,
-      [&]() -> awaitable<void> {
-        exchange = co_await connection.exchange(request);
-        sweeper.stop();
-      },
-      asio::detached);
-  io.run();
+  const Exchange exchange = exchange_once(parse_endpoint(base_url), request,
+                                          std::chrono::seconds(5), std::chrono::seconds(30));
   if (exchange.error != TransportError::none)
     throw std::runtime_error(fmt::format("{} {}{}: {}", request.method, base_url, request.target,
                                          error_class_name(exchange.error)));

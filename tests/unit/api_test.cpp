@@ -4,6 +4,7 @@
 #include <set>
 
 #include "harness/scenario.h"
+#include "tests/support/test_harness.h"
 #include "workloads/api.h"
 
 using namespace loadgate;
@@ -12,14 +13,12 @@ using Catch::Matchers::Contains;
 namespace {
 
 std::unique_ptr<Api> api_from(const std::string& settings) {
-  static std::vector<Scenario> keep;  // the spec's ConfigNode refers into its scenario's YAML
-  keep.push_back(
-      parse_scenario("name: t\ntarget: {urls: [http://127.0.0.1:1]}\nduration: 1s\n"
-                     "workloads:\n  a:\n    kind: api\n"
-                     "    executor: {type: constant-arrival-rate, rate: 1/s}\n" +
-                         settings,
-                     "a.yaml", {}));
-  return std::make_unique<Api>(keep.back().workloads[0], WorkloadContext{});
+  return std::make_unique<Api>(
+      loadgate::test::workload_spec("    kind: api\n"
+                                    "    executor: {type: constant-arrival-rate, rate: 1/s}\n" +
+                                        settings,
+                                    "a.yaml"),
+      WorkloadContext{});
 }
 
 const std::string kMix =

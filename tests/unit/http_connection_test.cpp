@@ -7,6 +7,7 @@
 #include "harness/http_connection.h"
 #include "harness/process.h"
 #include "tests/support/loopback_peer.h"
+#include "tests/support/test_harness.h"
 
 using namespace loadgate;
 using namespace std::chrono_literals;
@@ -16,22 +17,9 @@ using loadgate::test::PeerBehaviour;
 namespace {
 
 Exchange exchange_with(const Endpoint& endpoint, Duration request_timeout = 2s) {
-  asio::io_context io;
-  TimeoutSweeper sweeper(io.get_executor(), 5ms);
-  HttpConnection connection(io.get_executor(), endpoint, 1s, request_timeout, sweeper);
-  Exchange result;
   // Named, not a braced temporary in the co_await: GCC 12 destroys such temporaries twice.
   const HttpRequest request{"GET", "/", {}, ""};
-  sweeper.start();
-  asio::co_spawn(
-      io,
-      [&]() -> awaitable<void> {
-        result = co_await connection.exchange(request);
-        sweeper.stop();
-      },
-      asio::detached);
-  io.run();
-  return result;
+  return loadgate::test::exchange_once(endpoint, request, 1s, request_timeout);
 }
 
 }  // namespace

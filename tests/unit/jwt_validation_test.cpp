@@ -4,6 +4,7 @@
 
 #include "harness/jwt.h"
 #include "harness/scenario.h"
+#include "tests/support/test_harness.h"
 #include "workloads/jwt_validation.h"
 #include "workloads/workload_factory.h"
 
@@ -12,14 +13,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-WorkloadSpec spec_from(const std::string& workload_yaml) {
-  static std::vector<Scenario> keep;  // the spec's ConfigNode refers into its scenario's YAML
-  keep.push_back(
-      parse_scenario("name: t\ntarget: {urls: [http://127.0.0.1:1]}\nduration: 1s\n"
-                     "workloads:\n  v:\n" +
-                         workload_yaml,
-                     "w.yaml", {}));
-  return keep.back().workloads[0];
+const WorkloadSpec& spec_from(const std::string& workload_yaml) {
+  return loadgate::test::workload_spec(workload_yaml, "w.yaml");
 }
 
 }  // namespace

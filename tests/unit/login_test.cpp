@@ -5,6 +5,7 @@
 
 #include "harness/scenario.h"
 #include "harness/text_template.h"
+#include "tests/support/test_harness.h"
 #include "workloads/login.h"
 
 using namespace loadgate;
@@ -38,14 +39,12 @@ TEST_CASE("a users CSV is read, and a malformed line is named") {
 namespace {
 
 std::unique_ptr<Login> login_from(const std::string& settings, const WorkloadContext& context) {
-  static std::vector<Scenario> keep;  // the spec's ConfigNode refers into its scenario's YAML
-  keep.push_back(
-      parse_scenario("name: t\ntarget: {urls: [http://127.0.0.1:1]}\nduration: 1s\n"
-                     "workloads:\n  l:\n    kind: login\n"
-                     "    executor: {type: constant-arrival-rate, rate: 1/s}\n" +
-                         settings,
-                     "l.yaml", {}));
-  return std::make_unique<Login>(keep.back().workloads[0], context);
+  return std::make_unique<Login>(
+      loadgate::test::workload_spec("    kind: login\n"
+                                    "    executor: {type: constant-arrival-rate, rate: 1/s}\n" +
+                                        settings,
+                                    "l.yaml"),
+      context);
 }
 
 }  // namespace

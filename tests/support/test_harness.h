@@ -1,0 +1,21 @@
+// Helpers the unit and integration tests share: one HTTP exchange on a fresh connection, and a
+// workload's spec parsed from a few lines of YAML.
+#pragma once
+
+#include <string>
+
+#include "harness/http_connection.h"
+#include "harness/scenario.h"
+
+namespace loadgate::test {
+
+// One exchange on a fresh connection and io_context, with timeouts enforced as in a run.
+Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request,
+                       Duration connect_timeout, Duration request_timeout);
+
+// The spec of a workload named "w" whose mapping is `body` (lines indented by four spaces), in a
+// minimal scenario called `file`: the body's first line is line 6. The spec stays valid for the
+// test program's life (its ConfigNode refers into the parsed YAML).
+const WorkloadSpec& workload_spec(const std::string& body, const std::string& file);
+
+}  // namespace loadgate::test
