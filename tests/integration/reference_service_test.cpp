@@ -30,6 +30,21 @@ std::string login(const std::string& url, const std::string& user, const std::st
   return json::parse(res.body)["token"];
 }
 
+// Runs scenarios/<scenario>.yaml against the shared testbed with `overrides` (" --set k=v ..."),
+// requires it to complete, and returns its result.json.
+json run_on_testbed(const std::string& scenario, const std::string& overrides,
+                    const std::string& tag) {
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("loadgate-" + tag + "-" + std::to_string(::getpid()));
+  CommandResult run =
+      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/" + scenario +
+                  ".yaml --testbed " + shared_testbed_dir() + overrides + " --out " + out.string());
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  std::ifstream in(out / "result.json");
+  return json::parse(in);
+}
+
 }  // namespace
 
 TEST_CASE("a seeded user logs in and the token validates on every instance", "[testbed]") {
@@ -89,17 +104,11 @@ TEST_CASE("seeded items are there, and healthz answers", "[testbed]") {
 
 TEST_CASE("a login run counts the 401s of its wrong passwords as expected, not as errors",
           "[testbed]") {
-  const auto out =
-      std::filesystem::temp_directory_path() / ("loadgate-login-" + std::to_string(::getpid()));
-  CommandResult run = run_command(
-      loadgate_bin() + " run " + source_dir() + "/scenarios/login.yaml" + " --testbed " +
-      shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=3s" +
-      " --set workloads.login.executor.rate=40/s" +
-      " --set workloads.login.wrong_password_share=0.3" + " --out " + out.string());
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  std::ifstream in(out / "result.json");
-  json w = json::parse(in)["workloads"][0];
+  json w = run_on_testbed("login",
+                          " --set phases.0.duration=1s --set phases.1.duration=3s"
+                          " --set workloads.login.executor.rate=40/s"
+                          " --set workloads.login.wrong_password_share=0.3",
+                          "login")["workloads"][0];
   CHECK(w["attempts"] == 120);
   CHECK(w["error_count"] == 0);
   CHECK(w["expected_failures"].get<int>() == Approx(36).margin(20));
@@ -107,16 +116,10 @@ TEST_CASE("a login run counts the 401s of its wrong passwords as expected, not a
 }
 
 TEST_CASE("api.yaml reads checked items and writes new ones through pgbouncer", "[testbed]") {
-  const auto out =
-      std::filesystem::temp_directory_path() / ("loadgate-api-" + std::to_string(::getpid()));
-  CommandResult run =
-      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/api.yaml" + " --testbed " +
-                  shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=3s" +
-                  " --set workloads.items.ids.max=100 --out " + out.string());
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  std::ifstream in(out / "result.json");
-  json w = json::parse(in)["workloads"][0];
+  json w = run_on_testbed("api",
+                          " --set phases.0.duration=1s --set phases.1.duration=3s"
+                          " --set workloads.items.ids.max=100",
+                          "api")["workloads"][0];
   CHECK(w["attempts"] == 600);
   CHECK(w["ok"] == 600);  // every read echoed its id, every write got 201
   CHECK(w["error_count"] == 0);
@@ -124,17 +127,11 @@ TEST_CASE("api.yaml reads checked items and writes new ones through pgbouncer", 
 
 TEST_CASE("jwt.yaml: expired, forged and malformed tokens all get 401 from the service",
           "[testbed]") {
-  const auto out =
-      std::filesystem::temp_directory_path() / ("loadgate-jwt-" + std::to_string(::getpid()));
-  CommandResult run =
-      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/jwt.yaml" + " --testbed " +
-                  shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=2s" +
-                  " --set workloads.validate.executor.rate=500/s" +
-                  " --set workloads.validate.mix.valid=0.5 --out " + out.string());
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  std::ifstream in(out / "result.json");
-  json w = json::parse(in)["workloads"][0];
+  json w = run_on_testbed("jwt",
+                          " --set phases.0.duration=1s --set phases.1.duration=2s"
+                          " --set workloads.validate.executor.rate=500/s"
+                          " --set workloads.validate.mix.valid=0.5",
+                          "jwt")["workloads"][0];
   CHECK(w["attempts"] == 1000);
   CHECK(w["error_count"] == 0);  // no invalid token was accepted, no valid one refused
   // The invalid kinds hold 0.1 of the 0.6 total share: about 167 of 1000 (sigma 12).
@@ -143,16 +140,10 @@ TEST_CASE("jwt.yaml: expired, forged and malformed tokens all get 401 from the s
 
 TEST_CASE("mix.yaml runs logins, validations and API calls side by side, each on its own",
           "[testbed]") {
-  const auto out =
-      std::filesystem::temp_directory_path() / ("loadgate-mix-" + std::to_string(::getpid()));
-  CommandResult run =
-      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/mix.yaml" + " --testbed " +
-                  shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=3s" +
-                  " --set workloads.items.ids.max=100 --out " + out.string());
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  std::ifstream in(out / "result.json");
-  json result = json::parse(in);
+  json result = run_on_testbed("mix",
+                               " --set phases.0.duration=1s --set phases.1.duration=3s"
+                               " --set workloads.items.ids.max=100",
+                               "mix");
   REQUIRE(result["workloads"].size() == 3);
   for (const json& w : result["workloads"]) {
     INFO(w["name"]);
@@ -165,17 +156,13 @@ TEST_CASE("RS256 and ES256 tokens signed with the testbed's keys are verified by
           "[testbed]") {
   for (const std::string algorithm : {"RS256", "ES256"}) {
     INFO(algorithm);
-    const auto out = std::filesystem::temp_directory_path() /
-                     ("loadgate-" + algorithm + "-" + std::to_string(::getpid()));
-    CommandResult run = run_command(
-        loadgate_bin() + " run " + source_dir() + "/scenarios/jwt.yaml --testbed " +
-        shared_testbed_dir() + " --set phases.0.duration=1s --set phases.1.duration=1s" +
-        " --set workloads.validate.executor.rate=200/s --set workloads.validate.tokens=50" +
-        " --set workloads.validate.algorithm=" + algorithm + " --out " + out.string());
-    INFO(run.output);
-    REQUIRE(run.exit_code == 0);
-    std::ifstream in(out / "result.json");
-    json w = json::parse(in)["workloads"][0];
+    json w = run_on_testbed("jwt",
+                            " --set phases.0.duration=1s --set phases.1.duration=1s"
+                            " --set workloads.validate.executor.rate=200/s"
+                            " --set workloads.validate.tokens=50"
+                            " --set workloads.validate.algorithm=" +
+                                algorithm,
+                            algorithm)["workloads"][0];
     CHECK(w["attempts"] == 200);
     CHECK(w["error_count"] == 0);  // valid ones accepted; expired, forged, malformed refused
     CHECK(w["expected_failures"].get<int>() > 0);
