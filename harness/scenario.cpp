@@ -1,7 +1,8 @@
 #include "harness/scenario.h"
 
+#include "harness/text_file.h"
+
 #include <charconv>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -239,13 +240,11 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
 
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides) {
-  std::ifstream in(file);
-  if (!in)
+  const auto text = read_text_file(file);
+  if (!text)
     throw ConfigError(fmt::format("{}: cannot read the scenario: {}", file.string(),
                                   std::error_code(errno, std::generic_category()).message()));
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), file.string(), overrides);
+  return parse_scenario(*text, file.string(), overrides);
 }
 
 }  // namespace loadgate

@@ -3,13 +3,13 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/process.h"
+#include "harness/text_file.h"
 
 namespace loadgate::testbed {
 
@@ -60,12 +60,10 @@ std::string read_secret(const std::filesystem::path& file) {
 }
 
 std::string read_pem(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in || text.str().empty())
+  auto text = read_text_file(file);
+  if (!text || text->empty())
     throw std::runtime_error(fmt::format("cannot read the key file {}", file.string()));
-  return text.str();
+  return *text;
 }
 
 namespace {

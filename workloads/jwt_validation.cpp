@@ -1,12 +1,11 @@
 #include "workloads/jwt_validation.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "harness/jwt.h"
+#include "harness/text_file.h"
 #include "workloads/secret_source.h"
 
 namespace loadgate {
@@ -64,15 +63,13 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
                                  ? context.jwt_rs256_private_key_file
                                  : context.jwt_es256_private_key_file;
     if (file.empty()) node.fail("give private_key_file: PATH (a PEM private key)");
-    std::ifstream in(file);
-    std::stringstream pem;
-    pem << in.rdbuf();
-    if (!in || pem.str().empty()) {
+    auto pem = read_text_file(file);
+    if (!pem || pem->empty()) {
       const std::string message = fmt::format("cannot read the private key {}", file);
       if (node.has("private_key_file")) node.at("private_key_file").fail(message);
       node.fail(message);
     }
-    signing_key_ = pem.str();
+    signing_key_ = std::move(*pem);
     try {  // a wrong key must fail here, with the file named, not in prepare()
       const auto now = std::chrono::system_clock::now();
       mint_jwt({"probe", "loadgate", now, now + lifetime_}, algorithm_, signing_key_);
