@@ -1,5 +1,6 @@
 #include "cli/run_command.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -44,6 +45,11 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
           fmt::format("no testbed in {}: start one with `loadgate testbed up --dir {}`",
                       dir.string(), dir.string()));
     urls = state->service_urls();
+    for (const auto* pgbouncer : state->with_role("pgbouncer"))
+      resolved.context.database_dsns.push_back(fmt::format("host={} port={} dbname={} user={}",
+                                                           pgbouncer->host, pgbouncer->port,
+                                                           state->database, state->db_user));
+    resolved.context.db_password_file = state->db_password_file;
     resolved.context.jwt_secret_file = state->jwt_secret_file;
     resolved.context.jwt_rs256_private_key_file = state->jwt_rs256_private_key_file;
     resolved.context.jwt_es256_private_key_file = state->jwt_es256_private_key_file;
@@ -55,29 +61,31 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
            fmt::format("password{}", n % state->users.distinct_passwords)});
   }
   for (const auto& url : urls) resolved.endpoints.push_back(parse_endpoint(url));
-  if (resolved.endpoints.empty())
-    throw std::runtime_error("the target has no service URL (a testbed that did not finish `up`?)");
   return resolved;
 }
 
 // Every connection is a file descriptor: raise the limit as far as allowed, refuse a closed
 // model that cannot fit, and warn when open-loop caps could be reached.
-void check_open_file_limit(const Scenario& scenario) {
+void check_open_file_limit(const Scenario& scenario, const std::vector<BuiltWorkload>& built) {
   const uint64_t limit = raise_open_file_limit();
   constexpr uint64_t kReserved = 64;  // logs, timeline, resolver, the process's own files
   uint64_t vus = 0, open_cap = 0;
-  for (const auto& w : scenario.workloads) {
-    if (w.executor.model == ExecutorSpec::Model::closed)
+  for (size_t i = 0; i < scenario.workloads.size(); ++i) {
+    const WorkloadSpec& w = scenario.workloads[i];
+    if (built[i].blocking)
+      vus += built[i].database_connections;  // a file each, whatever the executor
+    else if (w.executor.model == ExecutorSpec::Model::closed)
       vus += static_cast<uint64_t>(w.executor.profile.peak());
     else
       open_cap +=
           w.executor.max_in_flight ? w.executor.max_in_flight : scenario.client.max_in_flight;
   }
   if (vus + kReserved > limit)
-    throw std::runtime_error(fmt::format(
-        "{} virtual users need {} open files, but this process may open only {} (raise the hard "
-        "limit: ulimit -Hn, or LimitNOFILE= for a service)",
-        vus, vus + kReserved, limit));
+    throw std::runtime_error(
+        fmt::format("{} virtual users and database connections need {} open files, but this "
+                    "process may open only {} (raise the hard "
+                    "limit: ulimit -Hn, or LimitNOFILE= for a service)",
+                    vus, vus + kReserved, limit));
   if (vus + open_cap + kReserved > limit)
     std::cerr << fmt::format(
         "loadgate: note: max_in_flight allows up to {} connections but only {} files may be open; "
@@ -95,23 +103,34 @@ std::filesystem::path default_out(const Scenario& scenario) {
 int run(const RunArgs& args) {
   Scenario scenario;
   ResolvedTarget target;
-  std::vector<std::unique_ptr<Workload>> workloads;
+  std::vector<BuiltWorkload> workloads;
   std::vector<WorkloadRun> runs;
   try {
     scenario = load_scenario(args.scenario, args.overrides);
     if (args.testbed) scenario.target = {*args.testbed, {}};
     target = resolve_target(scenario.target);
-    TlsContext tls(scenario.client.tls);
-    for (const auto& endpoint : target.endpoints)
-      if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
-        throw std::runtime_error(*problem);
     target.context.run_duration = scenario.duration;
-    for (const auto& spec : scenario.workloads) {
+    for (const auto& spec : scenario.workloads)
       workloads.push_back(make_workload(spec, target.context));
-      workloads.back()->prepare();
-      runs.push_back({spec.name, spec.kind, workloads.back().get(), spec.executor});
+    const bool http = std::any_of(workloads.begin(), workloads.end(),
+                                  [](const BuiltWorkload& w) { return w.http != nullptr; });
+    if (http && target.endpoints.empty())
+      throw std::runtime_error(fmt::format(
+          "{}: the HTTP workloads need a service: name a target (target: {{testbed: default}} or "
+          "target: {{urls: [https://host]}})",
+          scenario.file.string()));
+    TlsContext tls(scenario.client.tls);
+    if (http)
+      for (const auto& endpoint : target.endpoints)
+        if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
+          throw std::runtime_error(*problem);
+    for (size_t i = 0; i < workloads.size(); ++i) {
+      const WorkloadSpec& spec = scenario.workloads[i];
+      workloads[i].prepare();
+      runs.push_back({spec.name, spec.kind, workloads[i].http.get(), spec.executor,
+                      workloads[i].blocking.get()});
     }
-    check_open_file_limit(scenario);
+    check_open_file_limit(scenario, workloads);
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -137,7 +156,8 @@ int run(const RunArgs& args) {
     options.phases = scenario.phases;
     options.client = scenario.client;
     options.interval = scenario.client.interval;
-    options.endpoints = target.endpoints;
+    if (std::any_of(workloads.begin(), workloads.end(), [](auto& w) { return w.http != nullptr; }))
+      options.endpoints = target.endpoints;
     options.stop_requested = &stop_requested;
     options.on_interval = [&](const IntervalSample& sample) {
       timeline->write(sample);
@@ -148,6 +168,12 @@ int run(const RunArgs& args) {
   result.scenario = scenario.name;
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  for (const auto& w : workloads)
+    for (const auto& database : w.database_targets)
+      if (std::find(result.targets.begin(), result.targets.end(), database) == result.targets.end())
+        result.targets.push_back(database);
+  for (const auto& w : workloads)
+    if (w.ledger) result.ledgers.push_back(w.ledger->verify());
 
   print_summary(result, std::cout);
   try {
@@ -157,7 +183,20 @@ int run(const RunArgs& args) {
     return 2;
   }
   std::cout << fmt::format("results: {}\n", (out / "result.json").string());
-  return result.interrupted ? 130 : 0;
+  if (result.interrupted) return 130;
+  for (const auto& ledger : result.ledgers) {
+    if (ledger.lost > 0) {
+      std::cerr << fmt::format("loadgate: FAILED: {} acknowledged writes of {} were lost\n",
+                               ledger.lost, ledger.workload);
+      return 1;
+    }
+    if (!ledger.verified) {
+      std::cerr << fmt::format("loadgate: the writes of {} could not be read back: {}\n",
+                               ledger.workload, ledger.verify_error);
+      return 2;
+    }
+  }
+  return 0;
 }
 
 }  // namespace loadgate::cli

@@ -38,6 +38,7 @@ struct ConnectionWaiter {
 // One workload's share of one generator thread. Touched only by that thread.
 struct Lane {
   const WorkloadRun* run = nullptr;
+  asio::thread_pool* call_threads = nullptr;  // a blocking workload's; shared by all generators
   size_t max_in_flight = 0;
   std::optional<Arrivals> arrivals;    // open model
   std::vector<WorkloadResult> phases;  // results by phase of the intended start
@@ -76,8 +77,8 @@ struct GeneratorThread::Impl {
   asio::steady_timer interval_timer{io};
   size_t lanes_done = 0;
 
-  Impl(const std::vector<WorkloadRun>& runs, const RunOptions& options_, unsigned index_,
-       unsigned count_)
+  Impl(const std::vector<WorkloadRun>& runs, const std::vector<asio::thread_pool*>& call_threads,
+       const RunOptions& options_, unsigned index_, unsigned count_)
       : options(options_),
         index(index_),
         count(count_),
@@ -89,9 +90,12 @@ struct GeneratorThread::Impl {
     for (const auto& run : runs) {
       auto lane = std::make_unique<Lane>();
       lane->run = &run;
-      // The cap is per workload: each thread holds its share of it.
-      const size_t cap =
+      lane->call_threads = call_threads[lanes.size()];
+      // The cap is per workload: each thread holds its share of it. A blocking workload's calls
+      // never queue for a thread: the cap is at most the threads it has.
+      size_t cap =
           run.executor.max_in_flight ? run.executor.max_in_flight : options.client.max_in_flight;
+      if (run.blocking) cap = std::min(cap, run.blocking->max_concurrent_calls());
       lane->max_in_flight = share_of(cap, index, count);
       if (options.client.connections)
         lane->max_connections = share_of(options.client.connections, index, count);
@@ -143,14 +147,57 @@ struct GeneratorThread::Impl {
     try {
       const HttpRequest request = lane.run->workload->next(rng);
       exchange = co_await connection.exchange(request);
-      if (exchange.error != TransportError::none)
+      if (exchange.error != TransportError::none) {
         outcome = {Outcome::Kind::error, std::string(error_class_name(exchange.error))};
-      else
+        lane.run->workload->unanswered(request, may_have_arrived(exchange.error));
+      } else {
         outcome = lane.run->workload->judge(request, exchange.response);
+      }
     } catch (const std::exception&) {
       // A workload or client bug must be counted, not lose the request from every total.
       outcome = {Outcome::Kind::error, "internal_error"};
     }
+    record(lane, intended, outcome, exchange.sent_at);
+  }
+
+  static bool may_have_arrived(TransportError error) {
+    switch (error) {
+      case TransportError::connect_refused:
+      case TransportError::connect_timeout:
+      case TransportError::connect_failed:
+      case TransportError::tls:
+      case TransportError::too_many_files:
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  // Runs one call of a blocking workload on its threads; this coroutine resumes here, on the
+  // generator's io_context, when the call returns.
+  awaitable<void> call(Lane& lane, Clock::time_point intended) {
+    ++lane.exchanging;
+    struct Done {
+      Lane& lane;
+      ~Done() { --lane.exchanging; }
+    } done_calling{lane};
+    CallResult result;
+    try {
+      result = co_await asio::co_spawn(*lane.call_threads, run_call(lane.run->blocking, rng()),
+                                       use_awaitable);
+    } catch (const std::exception&) {
+      result.outcome = {Outcome::Kind::error, "internal_error"};
+    }
+    record(lane, intended, result.outcome, result.sent_at);
+  }
+
+  // Parameters by value: the coroutine frame owns them while it runs on another thread.
+  static awaitable<CallResult> run_call(BlockingWorkload* workload, uint64_t seed) {
+    co_return workload->call(seed);
+  }
+
+  void record(Lane& lane, Clock::time_point intended, const Outcome& outcome,
+              Clock::time_point sent_at) {
     const Clock::time_point done = Clock::now();
     last_response = std::max(last_response, done);
 
@@ -162,7 +209,7 @@ struct GeneratorThread::Impl {
         ++interval.errors[outcome.error_class];
         // How long a failure took to show matters in a fault window (a timeout vs a refusal).
         phase.error_latency.record(to_micros(done - intended));
-        co_return;
+        return;
       case Outcome::Kind::ok:
         ++phase.ok;
         ++interval.ok;
@@ -175,7 +222,7 @@ struct GeneratorThread::Impl {
     const int64_t latency = to_micros(done - intended);
     phase.latency.record(latency);
     interval.latency.record(latency);
-    phase.service_time.record(to_micros(done - exchange.sent_at));
+    phase.service_time.record(to_micros(done - sent_at));
   }
 
   // --- open model ----------------------------------------------------------------------------
@@ -216,6 +263,11 @@ struct GeneratorThread::Impl {
     const int64_t lag = to_micros(Clock::now() - intended);
     lane.phases[phase_of(intended)].schedule_lag.record(lag);
     lane.interval.schedule_lag.record(lag);
+    if (lane.run->blocking) {
+      co_await call(lane, intended);
+      --lane.in_flight;
+      co_return;
+    }
     std::unique_ptr<HttpConnection> connection = co_await acquire(lane);
     if (connection) {
       co_await exchange(lane, *connection, intended);
@@ -287,7 +339,7 @@ struct GeneratorThread::Impl {
 
   awaitable<void> virtual_user(Lane& lane, size_t v) {
     ++lane.active_vus;
-    auto connection = new_connection(lane);
+    auto connection = lane.run->blocking ? nullptr : new_connection(lane);
     asio::steady_timer think(io);
     const LoadProfile& profile = lane.run->executor.profile;
     for (;;) {
@@ -295,7 +347,10 @@ struct GeneratorThread::Impl {
       if (now - start >= run_end() || stop_requested() || lane.done) break;
       if (static_cast<double>(v) >= std::floor(profile.level_at(now - start))) break;
       // A VU intends to start when it is ready, so latency equals service time here.
-      co_await exchange(lane, *connection, now);
+      if (connection)
+        co_await exchange(lane, *connection, now);
+      else
+        co_await call(lane, now);
       if (lane.run->executor.think > Duration::zero()) {
         // Never think past the end of the run: the drain would wait for it.
         const auto resume = std::min(Clock::now() + lane.run->executor.think, start + run_end());
@@ -380,9 +435,10 @@ struct GeneratorThread::Impl {
   }
 };
 
-GeneratorThread::GeneratorThread(const std::vector<WorkloadRun>& runs, const RunOptions& options,
-                                 unsigned index, unsigned count)
-    : impl_(std::make_unique<Impl>(runs, options, index, count)) {}
+GeneratorThread::GeneratorThread(const std::vector<WorkloadRun>& runs,
+                                 const std::vector<asio::thread_pool*>& call_threads,
+                                 const RunOptions& options, unsigned index, unsigned count)
+    : impl_(std::make_unique<Impl>(runs, call_threads, options, index, count)) {}
 
 GeneratorThread::~GeneratorThread() = default;
 

@@ -9,6 +9,10 @@
 
 #include "harness/load_runner.h"
 
+namespace boost::asio {
+class thread_pool;
+}
+
 namespace loadgate {
 
 // What one generator thread measured in one interval.
@@ -21,8 +25,11 @@ struct ThreadInterval {
 
 class GeneratorThread {
  public:
-  GeneratorThread(const std::vector<WorkloadRun>& runs, const RunOptions& options, unsigned index,
-                  unsigned count);
+  // `call_threads[w]` runs the calls of runs[w] when it is a blocking workload (else null); the
+  // pools are shared by every generator thread.
+  GeneratorThread(const std::vector<WorkloadRun>& runs,
+                  const std::vector<boost::asio::thread_pool*>& call_threads,
+                  const RunOptions& options, unsigned index, unsigned count);
   ~GeneratorThread();
 
   // Runs the thread's share until the end of the run (or a stop) plus draining. Blocks.

@@ -15,8 +15,9 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. "/validate"
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  uint32_t variant = 0;  // the workload's own marker for judge(), e.g. "sent a wrong password"
-  std::string tag = {};  // the workload's own data for judge(), e.g. the id a reply must echo
+  uint32_t variant = 0;       // the workload's own marker for judge(), e.g. "sent a wrong password"
+  std::string tag = {};       // the workload's own data for judge(), e.g. the id a reply must echo
+  std::string write_id = {};  // a write ledger's id for this request, when it records it
 };
 
 struct HttpResponse {

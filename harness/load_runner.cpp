@@ -1,11 +1,13 @@
 #include "harness/load_runner.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "harness/asio.h"
 #include "harness/generator_thread.h"
 
 namespace loadgate {
@@ -126,9 +128,25 @@ GeneratorCheck check_generator(const std::vector<WorkloadResult>& totals, const 
 
 RunResult run_load(const std::vector<WorkloadRun>& workloads, const RunOptions& options) {
   const unsigned count = options.client.threads;
+  // A blocking workload gets a thread per call it may have in flight (or per VU), declared
+  // before the generators so they are joined after them.
+  std::vector<std::unique_ptr<asio::thread_pool>> call_pools;
+  std::vector<asio::thread_pool*> call_threads;
+  for (const auto& run : workloads) {
+    if (!run.blocking) {
+      call_threads.push_back(nullptr);
+      continue;
+    }
+    size_t threads = run.blocking->max_concurrent_calls();
+    if (run.executor.model == ExecutorSpec::Model::closed)
+      threads = static_cast<size_t>(std::ceil(run.executor.profile.peak()));
+    call_pools.push_back(std::make_unique<asio::thread_pool>(std::max<size_t>(threads, 1)));
+    call_threads.push_back(call_pools.back().get());
+  }
   std::vector<std::unique_ptr<GeneratorThread>> generators;
   for (unsigned i = 0; i < count; ++i)
-    generators.push_back(std::make_unique<GeneratorThread>(workloads, options, i, count));
+    generators.push_back(
+        std::make_unique<GeneratorThread>(workloads, call_threads, options, i, count));
 
   RunResult result;
   result.started_at = WallClock::now();

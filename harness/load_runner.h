@@ -19,8 +19,9 @@ namespace loadgate {
 struct WorkloadRun {
   std::string name;
   std::string kind;
-  const Workload* workload = nullptr;
+  const Workload* workload = nullptr;  // an HTTP workload, or (workload null)
   ExecutorSpec executor;
+  BlockingWorkload* blocking = nullptr;  // one whose calls block (run on threads of their own)
 };
 
 struct RunOptions {

@@ -35,6 +35,20 @@ struct WorkloadResult {
   void merge(const WorkloadResult& other);
 };
 
+// What a workload's write ledger found: how its writes ended and, read back after the run,
+// which are in the database. `lost` (acknowledged, then missing) fails the run.
+struct LedgerResult {
+  std::string workload;
+  uint64_t acknowledged = 0, failed = 0, in_doubt = 0;
+  bool verified = false;     // the read-back ran
+  std::string verify_error;  // why it did not
+  uint64_t acknowledged_present = 0;
+  uint64_t lost = 0;
+  uint64_t in_doubt_present = 0, in_doubt_absent = 0;
+  uint64_t failed_present = 0;  // reported failed but written: a target that said no and did it
+  std::vector<std::string> lost_ids = {};  // the first few
+};
+
 // One phase of the run (warmup, steady, ...), with every workload's results within it. A request
 // belongs to the phase its intended start falls in.
 struct PhaseResult {
@@ -90,6 +104,7 @@ struct RunResult {
   std::vector<WorkloadResult> workloads;  // totals over the recorded phases
   std::vector<PhaseResult> phases;
   GeneratorCheck generator;
+  std::vector<LedgerResult> ledgers;  // one per workload that records its writes
 };
 
 }  // namespace loadgate

@@ -148,8 +148,6 @@ TargetSpec parse_target(const ConfigNode& node) {
   if (auto urls = node.find("urls"))
     for (const auto& url : urls->as_list()) target.urls.push_back(url.as_string());
   if (target.testbed && !target.urls.empty()) node.fail("give either testbed or urls, not both");
-  if (!target.testbed && target.urls.empty())
-    node.fail("name a target: testbed: default, or urls: [http://host:port]");
   return target;
 }
 

@@ -2,13 +2,19 @@
 //
 // A workload never sees a socket or a thread: the harness asks it for a request, sends it, and
 // asks it to judge the response. next() and judge() are called concurrently from every
-// generator thread, so they must only read what prepare() built.
+// generator thread, so they must only read what prepare() built (or what guards itself, like a
+// write ledger).
+//
+// A workload whose requests are blocking calls (SQL through libpqxx) implements BlockingWorkload
+// instead: the harness runs its calls on threads of their own, never on a generator's
+// io_context, so a stalled database cannot stall the HTTP workloads that share the thread.
 #pragma once
 
 #include <cstdint>
 #include <random>
 #include <string>
 
+#include "harness/clock.h"
 #include "harness/http_types.h"
 
 namespace loadgate {
@@ -30,6 +36,26 @@ class Workload {
   virtual HttpRequest next(Rng& rng) const = 0;
   // Whether the response is the one this request should get.
   virtual Outcome judge(const HttpRequest& request, const HttpResponse& response) const = 0;
+  // The request got no response (its outcome is a transport error): `maybe_delivered` is false
+  // only when it certainly never reached the target (no connection). A write ledger needs this.
+  virtual void unanswered(const HttpRequest& /*request*/, bool /*maybe_delivered*/) const {}
+};
+
+struct CallResult {
+  Outcome outcome;
+  Clock::time_point sent_at{};  // when the call began talking to the target (after pool waits)
+};
+
+class BlockingWorkload {
+ public:
+  virtual ~BlockingWorkload() = default;
+  // Off the clock, before the run: check the targets, build the pools. Throws on failure.
+  virtual void prepare() = 0;
+  // How many calls may block at once; the harness gives the workload that many threads.
+  virtual size_t max_concurrent_calls() const = 0;
+  // One request from start to finish, bounded in time by the workload's own timeouts. `seed`
+  // makes its random choices replayable. Called concurrently from the harness's threads.
+  virtual CallResult call(uint64_t seed) = 0;
 };
 
 }  // namespace loadgate

@@ -74,6 +74,26 @@ void print_summary(const RunResult& run, std::ostream& out) {
                      ms(g.schedule_lag_p99_us), ms(g.schedule_lag_threshold_us), g.cpu_max * 100,
                      g.generator_bound ? " — GENERATOR-BOUND" : "");
   for (const auto& warning : g.warnings) out << "  ! " << warning << "\n";
+  for (const auto& l : run.ledgers) print_ledger(l, out);
+}
+
+void print_ledger(const LedgerResult& l, std::ostream& out) {
+  const uint64_t writes = l.acknowledged + l.failed + l.in_doubt;
+  if (!l.verified) {
+    out << fmt::format(
+        "ledger {}: {} writes ({} acknowledged, {} in doubt, {} failed) NOT VERIFIED: {}\n",
+        l.workload, writes, l.acknowledged, l.in_doubt, l.failed, l.verify_error);
+    return;
+  }
+  out << fmt::format(
+      "ledger {}: {} writes: {} acknowledged ({} present, {} LOST), {} in doubt ({} present, {} "
+      "absent), {} failed{}\n",
+      l.workload, writes, l.acknowledged, l.acknowledged_present, l.lost, l.in_doubt,
+      l.in_doubt_present, l.in_doubt_absent, l.failed,
+      l.failed_present ? fmt::format(" ({} of them present anyway)", l.failed_present) : "");
+  if (l.lost)
+    out << fmt::format("  ! LOST: {} acknowledged writes are not in the database, e.g. {}\n",
+                       l.lost, fmt::join(l.lost_ids, ", "));
 }
 
 }  // namespace loadgate

@@ -55,6 +55,20 @@ std::string result_to_json(const RunResult& run) {
                       {"recorded", phase.recorded},
                       {"workloads", phase_workloads}});
   }
+  json ledgers = json::array();
+  for (const auto& l : run.ledgers)
+    ledgers.push_back({{"workload", l.workload},
+                       {"acknowledged", l.acknowledged},
+                       {"failed", l.failed},
+                       {"in_doubt", l.in_doubt},
+                       {"verified", l.verified},
+                       {"verify_error", l.verify_error},
+                       {"acknowledged_present", l.acknowledged_present},
+                       {"lost", l.lost},
+                       {"lost_ids", l.lost_ids},
+                       {"in_doubt_present", l.in_doubt_present},
+                       {"in_doubt_absent", l.in_doubt_absent},
+                       {"failed_present", l.failed_present}});
   const GeneratorCheck& g = run.generator;
   json doc = {{"schema", "loadgate.result/2"},
               {"scenario", run.scenario},
@@ -75,7 +89,8 @@ std::string result_to_json(const RunResult& run) {
                 {"dropped", g.dropped},
                 {"warnings", g.warnings}}},
               {"workloads", workloads},
-              {"phases", phases}};
+              {"phases", phases},
+              {"ledgers", ledgers}};
   return doc.dump(2);
 }
 

@@ -171,9 +171,10 @@ void create_schema_and_seed(const ClusterLayout& layout, const ProcessRecord& pr
   tx.exec(
       "CREATE TABLE users (id serial PRIMARY KEY, name text UNIQUE NOT NULL, "
       "password_hash text NOT NULL)");
+  // write_id: the id a load generator's write ledger gave the row, to read it back by.
   tx.exec(
       "CREATE TABLE items (id bigserial PRIMARY KEY, name text NOT NULL, payload text, "
-      "created_at timestamptz NOT NULL DEFAULT now())");
+      "write_id text UNIQUE, created_at timestamptz NOT NULL DEFAULT now())");
   // bcrypt is slow on purpose: hash each distinct password once, not each user.
   std::vector<std::string> hashes;
   for (int i = 0; i < state.users.distinct_passwords; ++i)

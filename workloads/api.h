@@ -10,7 +10,12 @@
 //          check: {field: id, equals: "{{id}}"}}
 //       - {name: write, weight: 1, method: POST, path: /api/v1/items, expect: 201,
 //          body: '{"name": "lg-{{uid}}", "payload": "x"}'}
-// Placeholders: {{id}} (drawn from `ids`) and {{uid}} (unique per request, for writes).
+//       - {name: recorded-write, weight: 1, method: POST, path: /api/v1/items, expect: 201,
+//          body: '{"name": "lg-{{uid}}", "write_id": "{{write_id}}"}'}
+//     ledger: {query: "SELECT write_id FROM items WHERE write_id = ANY($1::text[])"}
+// Placeholders: {{id}} (drawn from `ids`), {{uid}} (unique per request) and {{write_id}}: a write
+// the ledger records and reads back after the run (see write_ledger.h). The ledger reads from
+// the testbed's database, or from `ledger: {dsn: ..., password_env: ...}` (see db_target.h).
 #pragma once
 
 #include <optional>
@@ -20,21 +25,11 @@
 #include "harness/scenario.h"
 #include "harness/text_template.h"
 #include "harness/workload.h"
+#include "workloads/random_choice.h"
 #include "workloads/workload_context.h"
+#include "workloads/write_ledger.h"
 
 namespace loadgate {
-
-// Ids in [min, max]: uniform, or Zipf with `exponent` (id `min` the most popular), sampled by
-// inverting a cumulative table built once.
-class IdDistribution {
- public:
-  IdDistribution(int64_t min, int64_t max, std::optional<double> zipf_exponent);
-  int64_t draw(Rng& rng) const;
-
- private:
-  int64_t min_, max_;
-  std::vector<double> cumulative_;  // empty for uniform
-};
 
 class Api : public Workload {
  public:
@@ -43,6 +38,9 @@ class Api : public Workload {
   void prepare() override {}
   HttpRequest next(Rng& rng) const override;
   Outcome judge(const HttpRequest& request, const HttpResponse& response) const override;
+  void unanswered(const HttpRequest& request, bool maybe_delivered) const override;
+
+  std::shared_ptr<WriteLedger> ledger() const { return ledger_; }
 
  private:
   struct Call {
@@ -54,10 +52,12 @@ class Api : public Workload {
     int expect = 200;
     std::string check_field;  // empty: no check
     std::optional<TextTemplate> check_equals;
+    bool writes_ledger = false;  // uses {{write_id}}
   };
   std::vector<Call> calls_;
-  std::vector<double> cumulative_weight_;
+  WeightedChoice choice_;
   IdDistribution ids_;
+  std::shared_ptr<WriteLedger> ledger_;  // when a request uses {{write_id}}
 };
 
 }  // namespace loadgate

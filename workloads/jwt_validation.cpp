@@ -53,7 +53,7 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
   if (algorithm_ == JwtAlgorithm::HS256) {
     if (node.has("private_key_file"))
       node.at("private_key_file").fail("HS256 signs with secret_env or secret_file");
-    signing_key_ = read_secret_setting(node, context.jwt_secret_file, "the JWT secret");
+    signing_key_ = read_secret_setting(node, "secret", context.jwt_secret_file, "the JWT secret");
   } else {
     if (node.has("secret_env") || node.has("secret_file"))
       node.fail(fmt::format("{} signs with private_key_file, not a secret",

@@ -7,11 +7,11 @@
 
 namespace loadgate {
 
-std::string read_secret_setting(const ConfigNode& workload, const std::string& testbed_file,
-                                const std::string& what) {
-  auto env = workload.find("secret_env");
-  auto file = workload.find("secret_file");
-  if (env && file) workload.fail("give secret_env or secret_file, not both");
+std::string read_secret_setting(const ConfigNode& workload, const std::string& prefix,
+                                const std::string& testbed_file, const std::string& what) {
+  auto env = workload.find(prefix + "_env");
+  auto file = workload.find(prefix + "_file");
+  if (env && file) workload.fail(fmt::format("give {0}_env or {0}_file, not both", prefix));
   if (env) {
     const std::string name = env->as_string();
     const char* value = std::getenv(name.c_str());
@@ -21,7 +21,7 @@ std::string read_secret_setting(const ConfigNode& workload, const std::string& t
   }
   std::string path = file ? file->as_string() : testbed_file;
   if (path.empty())
-    workload.fail(fmt::format("{} is needed: add secret_env: NAME or secret_file: PATH", what));
+    workload.fail(fmt::format("{0} is needed: add {1}_env: NAME or {1}_file: PATH", what, prefix));
   std::ifstream in(path);
   std::string secret;
   std::getline(in, secret);

@@ -1,6 +1,7 @@
-// Secrets named by a scenario: `secret_env: NAME` (an environment variable) or
-// `secret_file: PATH`, falling back to a testbed's secret file. The value is returned, never
-// logged; errors name the setting and the variable or file, not the secret.
+// Secrets named by a scenario: `<prefix>_env: NAME` (an environment variable) or
+// `<prefix>_file: PATH` (secret_env, password_file, ...), falling back to a testbed's secret
+// file. The value is returned, never logged; errors name the setting and the variable or file,
+// not the secret.
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@
 
 namespace loadgate {
 
-std::string read_secret_setting(const ConfigNode& workload, const std::string& testbed_file,
-                                const std::string& what);
+std::string read_secret_setting(const ConfigNode& node, const std::string& prefix,
+                                const std::string& testbed_file, const std::string& what);
 
 }  // namespace loadgate

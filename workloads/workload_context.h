@@ -19,9 +19,11 @@ struct WorkloadContext {
   std::string jwt_secret_file = {};  // the testbed's HS256 secret, when the target is a testbed
   std::string jwt_rs256_private_key_file = {};  // the testbed's RS256 signing key (PEM)
   std::string jwt_es256_private_key_file = {};  // the testbed's ES256 signing key (PEM)
-  std::vector<Credential> seeded_users = {};
-  Duration run_duration = {};  // how long the run lasts: pre-minted tokens must outlive it    //
-                               // the testbed's users, when the target is a testbed
+  std::vector<Credential> seeded_users = {};    // the testbed's users, when it is the target
+  Duration run_duration = {};  // how long the run lasts: pre-minted tokens must outlive it
+  // The testbed's databases as a client reaches them: one DSN per pgbouncer, no password.
+  std::vector<std::string> database_dsns = {};
+  std::string db_password_file = {};
 };
 
 }  // namespace loadgate

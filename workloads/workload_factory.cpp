@@ -5,15 +5,31 @@
 #include "workloads/api.h"
 #include "workloads/jwt_validation.h"
 #include "workloads/login.h"
+#include "workloads/sql.h"
 
 namespace loadgate {
 
-std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, const WorkloadContext& context) {
-  if (spec.kind == "jwt") return std::make_unique<JwtValidation>(spec, context);
-  if (spec.kind == "login") return std::make_unique<Login>(spec, context);
-  if (spec.kind == "api") return std::make_unique<Api>(spec, context);
-  spec.settings.at("kind").fail(
-      fmt::format("unknown workload kind '{}' (available: jwt, login, api)", spec.kind));
+BuiltWorkload make_workload(const WorkloadSpec& spec, const WorkloadContext& context) {
+  BuiltWorkload built;
+  if (spec.kind == "jwt") {
+    built.http = std::make_unique<JwtValidation>(spec, context);
+  } else if (spec.kind == "login") {
+    built.http = std::make_unique<Login>(spec, context);
+  } else if (spec.kind == "api") {
+    auto api = std::make_unique<Api>(spec, context);
+    built.ledger = api->ledger();
+    built.http = std::move(api);
+  } else if (spec.kind == "sql") {
+    auto sql = std::make_unique<Sql>(spec, context);
+    built.ledger = sql->ledger();
+    built.database_connections = sql->client_connections();
+    built.database_targets = sql->targets();
+    built.blocking = std::move(sql);
+  } else {
+    spec.settings.at("kind").fail(
+        fmt::format("unknown workload kind '{}' (available: jwt, login, api, sql)", spec.kind));
+  }
+  return built;
 }
 
 }  // namespace loadgate

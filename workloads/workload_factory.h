@@ -6,10 +6,22 @@
 #include "harness/scenario.h"
 #include "harness/workload.h"
 #include "workloads/workload_context.h"
+#include "workloads/write_ledger.h"
 
 namespace loadgate {
 
+// One of `http` and `blocking` is set; `ledger` when the workload records its writes.
+struct BuiltWorkload {
+  std::unique_ptr<Workload> http;
+  std::unique_ptr<BlockingWorkload> blocking;
+  std::shared_ptr<WriteLedger> ledger;
+  size_t database_connections = 0;  // client connections it opens to a database (files it uses)
+  std::vector<std::string> database_targets = {};  // the DSNs it connects to, without passwords
+
+  void prepare() { http ? http->prepare() : blocking->prepare(); }
+};
+
 // Throws ConfigError (located at the workload's `kind`) for a kind that does not exist.
-std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, const WorkloadContext& context);
+BuiltWorkload make_workload(const WorkloadSpec& spec, const WorkloadContext& context);
 
 }  // namespace loadgate

@@ -105,11 +105,16 @@ struct ReferenceService::Routes {
     if (!body) co_return error_reply(http::status::bad_request, "expected {\"name\",\"payload\"}");
     const std::string name = (*body)["name"];
     const std::string payload = body->value("payload", "");
+    // A load generator's write ledger names its writes, to read them back after the run.
+    std::optional<std::string> write_id;
+    if (body->contains("write_id") && (*body)["write_id"].is_string())
+      write_id = (*body)["write_id"].get<std::string>();
     int64_t id = 0;
     co_await service.db_.run([&](pqxx::connection& c) {
       pqxx::work tx(c);
-      id = tx.exec_params1("INSERT INTO items (name, payload) VALUES ($1, $2) RETURNING id", name,
-                           payload)[0]
+      id = tx.exec_params1(
+                 "INSERT INTO items (name, payload, write_id) VALUES ($1, $2, $3) RETURNING id",
+                 name, payload, write_id)[0]
                .as<int64_t>();
       tx.commit();
     });

@@ -17,15 +17,22 @@ const WorkloadSpec& spec_from(const std::string& workload_yaml) {
   return loadgate::test::workload_spec(workload_yaml, "w.yaml");
 }
 
+// The jwt workload is an HTTP one.
+std::unique_ptr<Workload> make_http_workload(const WorkloadSpec& spec,
+                                             const WorkloadContext& context) {
+  return make_workload(spec, context).http;
+}
+
 }  // namespace
 
 TEST_CASE("the jwt workload pre-mints tokens that verify with the configured secret") {
   setenv("LOADGATE_TEST_JWT_SECRET", "test-secret", 1);
-  auto workload = make_workload(spec_from("    kind: jwt\n"
-                                          "    executor: {type: constant-arrival-rate, rate: 1/s}\n"
-                                          "    secret_env: LOADGATE_TEST_JWT_SECRET\n"
-                                          "    tokens: 5\n"),
-                                {});
+  auto workload =
+      make_http_workload(spec_from("    kind: jwt\n"
+                                   "    executor: {type: constant-arrival-rate, rate: 1/s}\n"
+                                   "    secret_env: LOADGATE_TEST_JWT_SECRET\n"
+                                   "    tokens: 5\n"),
+                         {});
   workload->prepare();
   Rng rng(1);
   HttpRequest request = workload->next(rng);
@@ -93,7 +100,7 @@ TEST_CASE("the jwt workload names what is missing or wrong in its settings") {
 
 TEST_CASE("the jwt token mix sends each kind at its share, each judged by what it should get") {
   setenv("LOADGATE_TEST_JWT_SECRET", "test-secret", 1);
-  auto workload = make_workload(
+  auto workload = make_http_workload(
       spec_from("    kind: jwt\n"
                 "    executor: {type: constant-arrival-rate, rate: 1/s}\n"
                 "    secret_env: LOADGATE_TEST_JWT_SECRET\n"

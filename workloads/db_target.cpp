@@ -1,0 +1,124 @@
+#include "workloads/db_target.h"
+
+#include <libpq-fe.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "workloads/secret_source.h"
+
+namespace loadgate {
+namespace {
+
+bool is_uri(const std::string& dsn) {
+  return dsn.starts_with("postgresql://") || dsn.starts_with("postgres://");
+}
+
+// A value in key='value' form: backslashes and quotes escaped, as libpq reads it.
+std::string quoted(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string percent_encoded(const std::string& value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DbTarget::conninfo(
+    size_t index, const std::vector<std::pair<std::string, std::string>>& extra) const {
+  std::string info = dsns.at(index);
+  auto params = extra;
+  if (!password.empty()) params.emplace_back("password", password);
+  const bool uri = is_uri(info);
+  bool has_query = info.find('?') != std::string::npos;
+  for (const auto& [key, value] : params) {
+    if (uri) {
+      info += (has_query ? "&" : "?") + key + "=" + percent_encoded(value);
+      has_query = true;
+    } else {
+      info += " " + key + "=" + quoted(value);
+    }
+  }
+  return info;
+}
+
+DbTarget read_db_target(const ConfigNode& node, const WorkloadContext& context) {
+  DbTarget target;
+  auto dsn = node.find("dsn");
+  auto dsn_env = node.find("dsn_env");
+  if (dsn && dsn_env) node.fail("give dsn or dsn_env, not both");
+  if (dsn) {
+    for (const auto& item : dsn->as_list()) {
+      target.dsns.push_back(item.as_string());
+      char* error = nullptr;
+      std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
+          PQconninfoParse(target.dsns.back().c_str(), &error), PQconninfoFree);
+      if (!parsed) {
+        const std::string reason = error ? error : "unparsable";
+        PQfreemem(error);
+        item.fail(fmt::format("not a libpq connection string: {}", reason));
+      }
+    }
+  } else if (dsn_env) {
+    const std::string name = dsn_env->as_string();
+    const char* value = std::getenv(name.c_str());
+    if (!value || !*value)
+      dsn_env->fail(fmt::format("the environment variable {} (the DSN) is not set", name));
+    target.dsns.push_back(value);
+  } else {
+    target.dsns = context.database_dsns;
+  }
+  if (target.dsns.empty())
+    node.fail("no database to connect to: give dsn: or dsn_env: (or run against a testbed)");
+  const bool own_dsn = dsn || dsn_env;
+  if (node.has("password_env") || node.has("password_file") || !own_dsn)
+    target.password = read_secret_setting(node, "password", own_dsn ? "" : context.db_password_file,
+                                          "the database password");
+  return target;
+}
+
+std::string describe_dsn(const std::string& dsn) {
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
+      PQconninfoParse(dsn.c_str(), nullptr), PQconninfoFree);
+  if (!parsed) return "(unparsable DSN)";
+  std::string user, host = "localhost", port = "5432", dbname;
+  for (auto* option = parsed.get(); option->keyword; ++option) {
+    if (!option->val) continue;
+    const std::string keyword = option->keyword;
+    if (keyword == "user") user = option->val;
+    if (keyword == "host" || keyword == "hostaddr") host = option->val;
+    if (keyword == "port") port = option->val;
+    if (keyword == "dbname") dbname = option->val;
+  }
+  return fmt::format("{}{}:{}/{}", user.empty() ? "" : user + "@", host, port, dbname);
+}
+
+std::string single_line(std::string_view message) {
+  std::string out;
+  for (char c : message) {
+    if (c != '\n' && c != '\t')
+      out += c;
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace loadgate

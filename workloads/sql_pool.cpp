@@ -1,0 +1,204 @@
+#include "workloads/sql_pool.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <pqxx/pqxx>
+
+#include "workloads/db_target.h"
+
+namespace loadgate {
+
+// --- QueryWatchdog ---------------------------------------------------------------------------
+
+QueryWatchdog::QueryWatchdog() : thread_([this](std::stop_token stop) { loop(stop); }) {}
+
+QueryWatchdog::~QueryWatchdog() = default;
+
+uint64_t QueryWatchdog::arm(int fd, Clock::time_point deadline) {
+  std::lock_guard lock(mutex_);
+  watches_.push_back({next_ticket_, fd, deadline, false});
+  return next_ticket_++;
+}
+
+bool QueryWatchdog::disarm(uint64_t ticket) {
+  // Under the same lock as the shutdown, so a socket is never shut after its query ended (by
+  // then its descriptor may belong to another connection).
+  std::lock_guard lock(mutex_);
+  auto it = std::find_if(watches_.begin(), watches_.end(),
+                         [ticket](const Watch& w) { return w.ticket == ticket; });
+  const bool fired = it->fired;
+  *it = watches_.back();
+  watches_.pop_back();
+  return fired;
+}
+
+void QueryWatchdog::loop(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    // 10 ms granularity: query timeouts are seconds.
+    wake_.wait_for(lock, stop, std::chrono::milliseconds(10), [] { return false; });
+    const auto now = Clock::now();
+    for (Watch& w : watches_)
+      if (!w.fired && now >= w.deadline) {
+        ::shutdown(w.fd, SHUT_RDWR);
+        w.fired = true;
+      }
+  }
+}
+
+// --- error classes ---------------------------------------------------------------------------
+
+std::string sql_error_class(const std::exception& e) {
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return "in_doubt";
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string& state = sql->sqlstate();
+    if (state == "25006") return "read_only";      // a write reached a standby
+    if (state == "57014") return "query_timeout";  // the server's statement_timeout
+    if (state.starts_with("08")) return "broken_connection";
+    if (state == "57P01" || state == "57P02" || state == "57P03") return "server_shutdown";
+    if (state == "53300") return "too_many_connections";
+    return state.empty() ? "sql_error" : "sql_" + state;
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return "broken_connection";
+  return "sql_error";
+}
+
+std::string SqlPool::connect_error_class(const std::exception& e) const {
+  const std::string_view message = e.what();
+  if (message.find("Connection refused") != std::string_view::npos) return "connection_refused";
+  if (message.find("timeout expired") != std::string_view::npos) return "connect_timeout";
+  if (message.find("too many") != std::string_view::npos ||
+      message.find("no more connections") != std::string_view::npos)
+    return "too_many_connections";
+  if (message.find("starting up") != std::string_view::npos ||
+      message.find("shutting down") != std::string_view::npos)
+    return "server_shutdown";
+  if (message.find("authentication failed") != std::string_view::npos) return "auth_failed";
+  return "connect_failed";
+}
+
+// --- SqlPool ---------------------------------------------------------------------------------
+
+struct SqlPool::Slot {
+  std::unique_ptr<pqxx::connection> connection;
+  bool dead = false;  // broken with reconnecting off: fails every call from now on
+};
+
+SqlPool::SqlPool(std::string conninfo, std::string label, size_t size, ReconnectPolicy policy,
+                 QueryWatchdog& watchdog)
+    : conninfo_(std::move(conninfo)),
+      label_(std::move(label)),
+      policy_(policy),
+      watchdog_(watchdog) {
+  for (size_t i = 0; i < size; ++i) {
+    slots_.push_back(std::make_unique<Slot>());
+    free_.push_back(slots_.back().get());
+  }
+}
+
+SqlPool::~SqlPool() = default;
+
+void SqlPool::connect(Slot& slot) {
+  // A connection that broke is never used again (run() drops it), so libpqxx 6's reactivation
+  // of broken connections cannot reconnect behind the reconnect policy's back.
+  slot.connection = std::make_unique<pqxx::connection>(conninfo_);
+}
+
+void SqlPool::open_connections(size_t count) {
+  std::lock_guard lock(mutex_);
+  for (size_t i = 0; i < std::min(count, slots_.size()); ++i) {
+    try {
+      connect(*slots_[i]);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(
+          fmt::format("cannot connect to {}: {}", label_, single_line(e.what())));
+    }
+  }
+  // Slots with a connection at the back of the free list, where callers take from.
+  std::stable_partition(free_.begin(), free_.end(),
+                        [](const Slot* slot) { return !slot->connection; });
+}
+
+SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_timeout,
+                              const std::function<void(pqxx::connection_base&, bool*)>& body) {
+  Attempt attempt;
+  Slot* slot = nullptr;
+  {
+    std::unique_lock lock(mutex_);
+    if (!freed_.wait_until(lock, wait_deadline, [this] { return !free_.empty(); })) {
+      attempt.error_class = "pool_wait_timeout";
+      return attempt;
+    }
+    slot = free_.back();
+    free_.pop_back();
+  }
+  auto give_back = [&] {
+    {
+      std::lock_guard lock(mutex_);
+      // Slots with a connection go to the back, where the next caller takes from.
+      if (slot->connection)
+        free_.push_back(slot);
+      else
+        free_.insert(free_.begin(), slot);
+    }
+    freed_.notify_one();
+  };
+
+  if (!slot->connection) {
+    if (slot->dead) {
+      give_back();
+      attempt.error_class = "broken_connection";
+      return attempt;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (Clock::now() < retry_at_) attempt.error_class = last_connect_error_;
+    }
+    if (!attempt.error_class.empty()) {  // backing off: fail fast with the last reason
+      give_back();
+      return attempt;
+    }
+    try {
+      connect(*slot);
+      std::lock_guard lock(mutex_);
+      backoff_ = {};
+    } catch (const std::exception& e) {
+      attempt.error_class = connect_error_class(e);
+      {
+        std::lock_guard lock(mutex_);
+        backoff_ = backoff_ == Duration::zero() ? policy_.initial_backoff
+                                                : std::min(backoff_ * 2, policy_.max_backoff);
+        retry_at_ = Clock::now() + backoff_;
+        last_connect_error_ = attempt.error_class;
+      }
+      give_back();
+      return attempt;
+    }
+  }
+
+  attempt.sent_at = Clock::now();
+  const uint64_t ticket = watchdog_.arm(slot->connection->sock(), attempt.sent_at + query_timeout);
+  bool committing = false;
+  try {
+    body(*slot->connection, &committing);
+  } catch (const std::exception& e) {
+    attempt.error_class = sql_error_class(e);
+  }
+  const bool timed_out = watchdog_.disarm(ticket);
+  if (timed_out && !attempt.error_class.empty()) attempt.error_class = "query_timeout";
+  attempt.reached_commit = committing;
+  const bool broken = timed_out || attempt.error_class == "broken_connection" ||
+                      attempt.error_class == "in_doubt" ||
+                      attempt.error_class == "server_shutdown" || !slot->connection->is_open();
+  if (broken) {
+    slot->connection.reset();
+    slot->dead = !policy_.enabled;
+  }
+  give_back();
+  return attempt;
+}
+
+}  // namespace loadgate

@@ -1,0 +1,106 @@
+// One client-side connection pool as a service task holds it (pgx's pgxpool with MaxConns =
+// DB_POOL_MAX): up to `size` connections opened on demand; a caller waits up to its deadline
+// for a free one; a broken connection is replaced, with exponential backoff while connecting
+// fails, unless reconnecting is turned off, in which case its slot stays broken for the rest of
+// the run (the planted problem a fault must expose).
+//
+// Every failure comes back as an error class, the names results use: connection_refused,
+// connect_timeout, connect_failed, too_many_connections, broken_connection, in_doubt, read_only,
+// query_timeout, pool_wait_timeout, server_shutdown, sql_<SQLSTATE>.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/clock.h"
+#include "harness/units.h"
+
+namespace pqxx {
+class connection_base;  // libpqxx 6: pqxx::connection is an alias of one of its subclasses
+}
+
+namespace loadgate {
+
+struct ReconnectPolicy {
+  bool enabled = true;
+  Duration initial_backoff = std::chrono::milliseconds(100);
+  Duration max_backoff = std::chrono::seconds(5);
+};
+
+// Ends queries that run past their deadline the way pgx does on a context deadline: it shuts
+// the connection's socket, so a query stuck behind a blackhole ends too (a cancel request would
+// be stuck behind the same blackhole). One thread serves every pool of a workload.
+class QueryWatchdog {
+ public:
+  QueryWatchdog();
+  ~QueryWatchdog();
+  // Watches socket `fd` until disarm(); returns a ticket for disarm().
+  uint64_t arm(int fd, Clock::time_point deadline);
+  // Stops watching; true when the deadline had passed and the socket was shut.
+  bool disarm(uint64_t ticket);
+
+ private:
+  struct Watch {
+    uint64_t ticket;
+    int fd;
+    Clock::time_point deadline;
+    bool fired;
+  };
+  void loop(std::stop_token stop);
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::vector<Watch> watches_;
+  uint64_t next_ticket_ = 1;
+  std::jthread thread_;
+};
+
+class SqlPool {
+ public:
+  // `conninfo` holds the password; `label` (no secrets) names the pool in messages.
+  SqlPool(std::string conninfo, std::string label, size_t size, ReconnectPolicy policy,
+          QueryWatchdog& watchdog);
+  ~SqlPool();
+
+  struct Attempt {
+    std::string error_class;      // empty: `body` ran and returned
+    Clock::time_point sent_at{};  // when a connection was in hand
+    bool reached_commit = false;  // `body` set it: the failure may have come after the commit
+  };
+  // Runs `body` on a pooled connection, waiting until `wait_deadline` for one; the query
+  // deadline is `query_timeout` from when the connection is in hand. `body` sets
+  // `*committing` before it sends its commit (or its only autocommit statement).
+  Attempt run(Clock::time_point wait_deadline, Duration query_timeout,
+              const std::function<void(pqxx::connection_base&, bool* committing)>& body);
+
+  // Opens `count` connections before the run (pgx's MinConns; at least one checks the DSN, so a
+  // bad DSN, a wrong password or an unreachable pooler fails clearly, up front). Throws
+  // std::runtime_error naming the pool.
+  void open_connections(size_t count);
+
+ private:
+  struct Slot;
+  std::string connect_error_class(const std::exception& e) const;
+  void connect(Slot& slot);
+
+  const std::string conninfo_;
+  const std::string label_;
+  const ReconnectPolicy policy_;
+  QueryWatchdog& watchdog_;
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<Slot*> free_;       // free slots, those with an open connection at the back
+  Clock::time_point retry_at_{};  // no connect attempt before this (backoff)
+  Duration backoff_{};
+  std::string last_connect_error_;
+};
+
+// The error class of a failure of an open connection (see the list above).
+std::string sql_error_class(const std::exception& e);
+
+}  // namespace loadgate
