@@ -1,7 +1,6 @@
 // The reference service of the shared testbed, used as a client would use it.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -34,15 +33,11 @@ std::string login(const std::string& url, const std::string& user, const std::st
 // requires it to complete, and returns its result.json.
 json run_on_testbed(const std::string& scenario, const std::string& overrides,
                     const std::string& tag) {
-  const auto out = std::filesystem::temp_directory_path() /
-                   ("loadgate-" + tag + "-" + std::to_string(::getpid()));
-  CommandResult run =
-      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/" + scenario +
-                  ".yaml --testbed " + shared_testbed_dir() + overrides + " --out " + out.string());
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  std::ifstream in(out / "result.json");
-  return json::parse(in);
+  LoadgateRun run =
+      run_on_shared_testbed(source_dir() + "/scenarios/" + scenario + ".yaml", overrides, tag);
+  INFO(run.command.output);
+  REQUIRE(run.command.exit_code == 0);
+  return run.result;
 }
 
 }  // namespace
@@ -116,13 +111,20 @@ TEST_CASE("a login run counts the 401s of its wrong passwords as expected, not a
 }
 
 TEST_CASE("api.yaml reads checked items and writes new ones through pgbouncer", "[testbed]") {
-  json w = run_on_testbed("api",
-                          " --set phases.0.duration=1s --set phases.1.duration=3s"
-                          " --set workloads.items.ids.max=100",
-                          "api")["workloads"][0];
+  json result = run_on_testbed("api",
+                               " --set phases.0.duration=1s --set phases.1.duration=3s"
+                               " --set workloads.items.ids.max=100",
+                               "api");
+  json w = result["workloads"][0];
   CHECK(w["attempts"] == 600);
   CHECK(w["ok"] == 600);  // every read echoed its id, every write got 201
   CHECK(w["error_count"] == 0);
+  // Every write of the run (warmup too) was acknowledged and read back from the database.
+  json ledger = result["ledgers"][0];
+  CHECK(ledger["verified"] == true);
+  CHECK(ledger["acknowledged"].get<int>() == Approx(80).margin(40));  // 10% of 800
+  CHECK(ledger["acknowledged_present"] == ledger["acknowledged"]);
+  CHECK(ledger["lost"] == 0);
 }
 
 TEST_CASE("jwt.yaml: expired, forged and malformed tokens all get 401 from the service",

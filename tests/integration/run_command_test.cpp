@@ -17,19 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-std::filesystem::path scratch_dir() {
-  auto dir =
-      std::filesystem::temp_directory_path() / ("loadgate-run-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-std::string write_scenario(const std::string& name, const std::string& text) {
-  auto path = scratch_dir() / name;
-  std::ofstream(path) << text;
-  return path.string();
-}
-
 size_t line_count(const std::string& text) {
   return std::count(text.begin(), text.end(), '\n');
 }

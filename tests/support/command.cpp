@@ -2,8 +2,12 @@
 
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -34,6 +38,31 @@ std::string source_dir() {
 }
 std::string shared_testbed_dir() {
   return LOADGATE_TEST_TESTBED_DIR;
+}
+
+LoadgateRun run_on_shared_testbed(const std::string& scenario_file, const std::string& extra,
+                                  const std::string& tag) {
+  const auto out =
+      std::filesystem::temp_directory_path() / fmt::format("loadgate-{}-{}", tag, ::getpid());
+  std::filesystem::remove_all(out);
+  LoadgateRun run;
+  run.command = run_command(fmt::format("{} run {} --testbed {}{} --out {}", loadgate_bin(),
+                                        scenario_file, shared_testbed_dir(), extra, out.string()));
+  std::ifstream in(out / "result.json");
+  if (in) run.result = nlohmann::json::parse(in);
+  return run;
+}
+
+std::filesystem::path scratch_dir() {
+  const auto dir =
+      std::filesystem::temp_directory_path() / fmt::format("loadgate-test-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string write_scenario(const std::string& name, const std::string& text) {
+  std::ofstream(scratch_dir() / name) << text;
+  return (scratch_dir() / name).string();
 }
 
 HttpResponse http_call(const std::string& base_url, const HttpRequest& request) {

@@ -2,7 +2,10 @@
 // it started over HTTP.
 #pragma once
 
+#include <filesystem>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "harness/http_types.h"
 
@@ -21,6 +24,18 @@ std::string loadgate_bin();
 std::string source_dir();
 // The testbed the integration tests share (a CTest fixture brings it up and takes it down).
 std::string shared_testbed_dir();
+
+// `loadgate run SCENARIO_FILE --testbed <shared> EXTRA --out <fresh dir named by tag>`.
+struct LoadgateRun {
+  CommandResult command;
+  nlohmann::json result;  // result.json, or null when the run wrote none
+};
+LoadgateRun run_on_shared_testbed(const std::string& scenario_file, const std::string& extra,
+                                  const std::string& tag);
+// A directory of this test process's own, under the temporary directory.
+std::filesystem::path scratch_dir();
+// Writes `text` to the file `name` in scratch_dir() and returns its path.
+std::string write_scenario(const std::string& name, const std::string& text);
 
 // One HTTP exchange on a fresh connection; throws when there is no response.
 HttpResponse http_call(const std::string& base_url, const HttpRequest& request);

@@ -83,3 +83,36 @@ TEST_CASE("the api workload names what is wrong in its requests") {
   CHECK_THROWS_WITH(api_from("    ids: {distribution: pareto}\n    requests: [{path: /x}]\n"),
                     Contains("uniform or zipf"));
 }
+
+TEST_CASE("api writes with {{write_id}} land in the ledger by how their requests ended") {
+  setenv("LOADGATE_TEST_DB_PASSWORD", "pw", 1);
+  auto api = api_from(
+      "    requests:\n"
+      "      - {method: POST, path: /items, expect: 201,"
+      " body: '{\"write_id\": \"{{write_id}}\"}'}\n"
+      "    ledger: {dsn: \"host=127.0.0.1 port=1 dbname=app\","
+      " password_env: LOADGATE_TEST_DB_PASSWORD}\n");
+  REQUIRE(api->ledger());
+  Rng rng(1);
+  std::set<std::string> ids;
+  auto send = [&] {
+    HttpRequest request = api->next(rng);
+    CHECK_THAT(request.body, Contains(request.write_id));
+    CHECK(ids.insert(request.write_id).second);  // unique
+    return request;
+  };
+  CHECK(api->judge(send(), {201, "{}"}).kind == Outcome::Kind::ok);   // acknowledged
+  CHECK(api->judge(send(), {400, ""}).kind == Outcome::Kind::error);  // refused: failed
+  CHECK(api->judge(send(), {503, ""}).kind == Outcome::Kind::error);  // may have committed
+  api->unanswered(send(), /*maybe_delivered=*/true);                  // reset after sending
+  api->unanswered(send(), /*maybe_delivered=*/false);                 // never connected
+  const LedgerResult counts = api->ledger()->counts();
+  CHECK(counts.acknowledged == 1);
+  CHECK(counts.failed == 2);
+  CHECK(counts.in_doubt == 2);
+}
+
+TEST_CASE("an api ledger needs a request that writes {{write_id}}") {
+  CHECK_THROWS_WITH(api_from(kMix + "    ledger: {query: \"SELECT 1 WHERE $1 IS NULL\"}\n"),
+                    Contains("a.yaml:") && Contains("no request uses {{write_id}}"));
+}

@@ -1,0 +1,174 @@
+// The sql workload and the write ledger against the shared testbed's pgbouncers, run the way a
+// user runs them: `loadgate run` on a scenario file.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/process.h"
+#include "tests/support/command.h"
+
+using namespace loadgate;
+using namespace loadgate::test;
+using nlohmann::json;
+
+namespace {
+
+// A scenario of sql workloads on the shared testbed, `duration` long.
+std::string sql_scenario(const std::string& duration, const std::string& workloads) {
+  return "name: sql-test\ntarget: {testbed: default}\nduration: " + duration + "\nworkloads:\n" +
+         workloads;
+}
+
+const json& workload_named(const json& result, const std::string& name) {
+  for (const auto& w : result["workloads"])
+    if (w["name"] == name) return w;
+  FAIL("no workload " << name << " in the result");
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("sql.yaml reads and writes through both pgbouncers and reads every write back",
+          "[testbed]") {
+  LoadgateRun run = run_on_shared_testbed(source_dir() + "/scenarios/sql.yaml",
+                                          " --set phases.0.duration=1s --set phases.1.duration=3s"
+                                          " --set workloads.orders.executor.rate=300/s",
+                                          "sql");
+  INFO(run.command.output);
+  REQUIRE(run.command.exit_code == 0);
+  const json& w = run.result["workloads"][0];
+  CHECK(w["kind"] == "sql");
+  CHECK(w["attempts"] == 900);
+  CHECK(w["error_count"] == 0);
+  // Tasks alternate between the two pgbouncers.
+  int databases = 0;
+  for (const auto& target : run.result["targets"])
+    databases += target.get<std::string>().starts_with("postgres ") ? 1 : 0;
+  CHECK(databases == 2);
+  const json& ledger = run.result["ledgers"][0];
+  CHECK(ledger["verified"] == true);
+  CHECK(ledger["acknowledged"].get<int>() == Approx(240).margin(60));  // 20% of 1200
+  CHECK(ledger["acknowledged_present"] == ledger["acknowledged"]);
+  CHECK(ledger["lost"] == 0);
+  CHECK(ledger["in_doubt"] == 0);
+}
+
+TEST_CASE("a row deleted behind the ledger's back is reported LOST and fails the run",
+          "[testbed]") {
+  // A second workload deletes the newest recorded rows while the first one writes them.
+  const std::string scenario = write_scenario("sql-lost.yaml", sql_scenario("3s", R"yaml(
+  writer:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 50/s}
+    transactions:
+      - {sql: "INSERT INTO items (name, write_id) VALUES ('lost-test', $1)",
+         params: ["{{write_id}}"]}
+  vandal:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 5/s}
+    transactions:
+      - {
+autocommit: true, sql: "DELETE FROM items WHERE id =
+           (SELECT max(id) FROM items WHERE name = 'lost-test')"}
+)yaml"));
+  LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-lost");
+  INFO(run.command.output);
+  CHECK(run.command.exit_code == 1);
+  CHECK_THAT(run.command.output, Catch::Contains("LOST") && Catch::Contains("were lost"));
+  REQUIRE(run.result["ledgers"].size() == 1);
+  const json& ledger = run.result["ledgers"][0];
+  CHECK(ledger["workload"] == "writer");
+  CHECK(ledger["verified"] == true);
+  CHECK(ledger["lost"].get<int>() >= 1);
+  CHECK(ledger["lost"].get<int>() <= 15);  // at most one per vandal transaction
+  CHECK(ledger["lost_ids"].size() == std::min<size_t>(ledger["lost"].get<size_t>(), 20));
+  CHECK(ledger["acknowledged_present"].get<int>() + ledger["lost"].get<int>() ==
+        ledger["acknowledged"].get<int>());
+}
+
+TEST_CASE("query timeouts, pool waits and writes refused as read-only are told apart",
+          "[testbed]") {
+  const std::string scenario = write_scenario("sql-classes.yaml", sql_scenario("3s", R"yaml(
+  slow:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 4/s}
+    query_timeout: 500ms
+    transactions: [{autocommit: true, sql: "SELECT pg_sleep(3)"}]
+  starved:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 20/s}
+    tasks: 1
+    pools_per_task: 1
+    pool_max: 1
+    pool_wait_timeout: 100ms
+    transactions: [{autocommit: true, sql: "SELECT pg_sleep(0.2)"}]
+  readonly:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 10/s}
+    transactions: [{read_only: true, sql: "INSERT INTO items (name) VALUES ('never')"}]
+)yaml"));
+  LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-classes");
+  INFO(run.command.output);
+  REQUIRE(run.command.exit_code == 0);
+  const json& slow = workload_named(run.result, "slow");
+  CHECK(slow["errors"]["query_timeout"] == slow["attempts"]);
+  // Each failed when its 500 ms ran out: not before, and not at the 3 s the query wanted.
+  CHECK(slow["error_latency_us"]["p50"].get<int>() >= 500'000);
+  CHECK(slow["error_latency_us"]["max"].get<int>() < 1'500'000);
+  const json& starved = workload_named(run.result, "starved");
+  CHECK(starved["ok"].get<int>() >= 5);  // one connection, 200 ms each
+  CHECK(starved["errors"]["pool_wait_timeout"].get<int>() >= 20);
+  const json& readonly = workload_named(run.result, "readonly");
+  CHECK(readonly["errors"]["read_only"] == readonly["attempts"]);
+  CHECK(readonly["attempts"] == 30);
+}
+
+TEST_CASE("a DSN nothing listens on fails before the run, named and without its password",
+          "[testbed]") {
+  setenv("LOADGATE_TEST_DB_PASSWORD", "s3cret-never-shown", 1);
+  const uint16_t port = find_free_port();
+  const std::string scenario =
+      write_scenario("sql-refused.yaml", sql_scenario("2s", fmt::format(R"yaml(
+  db:
+    kind: sql
+    executor: {{type: constant-arrival-rate, rate: 10/s}}
+    dsn: "host=127.0.0.1 port={} dbname=app user=app"
+    password_env: LOADGATE_TEST_DB_PASSWORD
+    transactions: [{{sql: "SELECT 1"}}]
+)yaml",
+                                                                        port)));
+  LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-refused");
+  CHECK(run.command.exit_code == 2);
+  CHECK_THAT(run.command.output,
+             Catch::Contains(fmt::format("cannot connect to app@127.0.0.1:{}/app", port)) &&
+                 Catch::Contains("Connection refused"));
+  CHECK_THAT(run.command.output, !Catch::Contains("s3cret-never-shown"));
+}
+
+TEST_CASE("a wrong database password is refused by pgbouncer before the run", "[testbed]") {
+  std::ifstream in(shared_testbed_dir() + "/state.json");
+  const json state = json::parse(in);
+  uint16_t pgbouncer = 0;
+  for (const auto& process : state["processes"])
+    if (process["role"] == "pgbouncer") pgbouncer = process["port"];
+  REQUIRE(pgbouncer != 0);
+  setenv("LOADGATE_TEST_DB_PASSWORD", "wrong-password-never-shown", 1);
+  const std::string scenario =
+      write_scenario("sql-auth.yaml", sql_scenario("2s", fmt::format(R"yaml(
+  db:
+    kind: sql
+    executor: {{type: constant-arrival-rate, rate: 10/s}}
+    dsn: "host=127.0.0.1 port={} dbname=app user=app"
+    password_env: LOADGATE_TEST_DB_PASSWORD
+    transactions: [{{sql: "SELECT 1"}}]
+)yaml",
+                                                                     pgbouncer)));
+  LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-auth");
+  CHECK(run.command.exit_code == 2);
+  CHECK_THAT(run.command.output, Catch::Contains("authentication failed"));
+  CHECK_THAT(run.command.output, !Catch::Contains("wrong-password-never-shown"));
+}
