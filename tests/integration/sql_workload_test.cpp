@@ -30,6 +30,21 @@ const json& workload_named(const json& result, const std::string& name) {
   throw;
 }
 
+// A run of one sql workload whose DSN points at 127.0.0.1:`port` with `password`.
+CommandResult run_with_dsn_on(uint16_t port, const std::string& password, const std::string& tag) {
+  setenv("LOADGATE_TEST_DB_PASSWORD", password.c_str(), 1);
+  const std::string scenario = write_scenario(tag + ".yaml", sql_scenario("2s", fmt::format(R"yaml(
+  db:
+    kind: sql
+    executor: {{type: constant-arrival-rate, rate: 10/s}}
+    dsn: "host=127.0.0.1 port={} dbname=app user=app"
+    password_env: LOADGATE_TEST_DB_PASSWORD
+    transactions: [{{sql: "SELECT 1"}}]
+)yaml",
+                                                                                            port)));
+  return run_on_shared_testbed(scenario, "", tag).command;
+}
+
 }  // namespace
 
 TEST_CASE("sql.yaml reads and writes through both pgbouncers and reads every write back",
@@ -129,24 +144,13 @@ TEST_CASE("query timeouts, pool waits and writes refused as read-only are told a
 
 TEST_CASE("a DSN nothing listens on fails before the run, named and without its password",
           "[testbed]") {
-  setenv("LOADGATE_TEST_DB_PASSWORD", "s3cret-never-shown", 1);
   const uint16_t port = find_free_port();
-  const std::string scenario =
-      write_scenario("sql-refused.yaml", sql_scenario("2s", fmt::format(R"yaml(
-  db:
-    kind: sql
-    executor: {{type: constant-arrival-rate, rate: 10/s}}
-    dsn: "host=127.0.0.1 port={} dbname=app user=app"
-    password_env: LOADGATE_TEST_DB_PASSWORD
-    transactions: [{{sql: "SELECT 1"}}]
-)yaml",
-                                                                        port)));
-  LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-refused");
-  CHECK(run.command.exit_code == 2);
-  CHECK_THAT(run.command.output,
+  CommandResult run = run_with_dsn_on(port, "s3cret-never-shown", "sql-refused");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output,
              Catch::Contains(fmt::format("cannot connect to app@127.0.0.1:{}/app", port)) &&
                  Catch::Contains("Connection refused"));
-  CHECK_THAT(run.command.output, !Catch::Contains("s3cret-never-shown"));
+  CHECK_THAT(run.output, !Catch::Contains("s3cret-never-shown"));
 }
 
 TEST_CASE("a wrong database password is refused by pgbouncer before the run", "[testbed]") {
@@ -156,19 +160,8 @@ TEST_CASE("a wrong database password is refused by pgbouncer before the run", "[
   for (const auto& process : state["processes"])
     if (process["role"] == "pgbouncer") pgbouncer = process["port"];
   REQUIRE(pgbouncer != 0);
-  setenv("LOADGATE_TEST_DB_PASSWORD", "wrong-password-never-shown", 1);
-  const std::string scenario =
-      write_scenario("sql-auth.yaml", sql_scenario("2s", fmt::format(R"yaml(
-  db:
-    kind: sql
-    executor: {{type: constant-arrival-rate, rate: 10/s}}
-    dsn: "host=127.0.0.1 port={} dbname=app user=app"
-    password_env: LOADGATE_TEST_DB_PASSWORD
-    transactions: [{{sql: "SELECT 1"}}]
-)yaml",
-                                                                     pgbouncer)));
-  LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-auth");
-  CHECK(run.command.exit_code == 2);
-  CHECK_THAT(run.command.output, Catch::Contains("authentication failed"));
-  CHECK_THAT(run.command.output, !Catch::Contains("wrong-password-never-shown"));
+  CommandResult run = run_with_dsn_on(pgbouncer, "wrong-password-never-shown", "sql-auth");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Catch::Contains("authentication failed"));
+  CHECK_THAT(run.output, !Catch::Contains("wrong-password-never-shown"));
 }
