@@ -110,8 +110,7 @@ int run(const RunArgs& args) {
     if (args.testbed) scenario.target = {*args.testbed, {}};
     target = resolve_target(scenario.target);
     target.context.run_duration = scenario.duration;
-    for (const auto& spec : scenario.workloads)
-      workloads.push_back(make_workload(spec, target.context));
+    workloads = make_workloads(scenario.workloads, target.context);
     const bool http = std::any_of(workloads.begin(), workloads.end(),
                                   [](const BuiltWorkload& w) { return w.http != nullptr; });
     if (http && target.endpoints.empty())

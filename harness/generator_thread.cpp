@@ -135,7 +135,8 @@ struct GeneratorThread::Impl {
 
   // Sends one request and records its outcome against the phase of `intended`. The connection
   // is closed by HttpConnection on any transport error and reopened by the next exchange.
-  awaitable<void> exchange(Lane& lane, HttpConnection& connection, Clock::time_point intended) {
+  awaitable<void> exchange(Lane& lane, HttpConnection& connection, Clock::time_point intended,
+                           size_t vu) {
     ++lane.exchanging;
     struct Done {
       Lane& lane;
@@ -145,7 +146,12 @@ struct GeneratorThread::Impl {
     Outcome outcome;
     Exchange exchange;
     try {
-      const HttpRequest request = lane.run->workload->next(rng);
+      HttpRequest request = lane.run->workload->next_for(rng, vu);
+      request.vu = vu;
+      if (request.without_token) {
+        record(lane, intended, {Outcome::Kind::error, "no_token"}, Clock::now());
+        co_return;
+      }
       exchange = co_await connection.exchange(request);
       if (exchange.error != TransportError::none) {
         outcome = {Outcome::Kind::error, std::string(error_class_name(exchange.error))};
@@ -270,7 +276,7 @@ struct GeneratorThread::Impl {
     }
     std::unique_ptr<HttpConnection> connection = co_await acquire(lane);
     if (connection) {
-      co_await exchange(lane, *connection, intended);
+      co_await exchange(lane, *connection, intended, kAnyVu);
       release(lane, std::move(connection));
     } else {
       ++lane.phases[phase_of(intended)].errors["cancelled"];  // the run ended while it queued
@@ -348,7 +354,7 @@ struct GeneratorThread::Impl {
       if (static_cast<double>(v) >= std::floor(profile.level_at(now - start))) break;
       // A VU intends to start when it is ready, so latency equals service time here.
       if (connection)
-        co_await exchange(lane, *connection, now);
+        co_await exchange(lane, *connection, now, v);
       else
         co_await call(lane, now);
       if (lane.run->executor.think > Duration::zero()) {

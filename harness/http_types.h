@@ -2,6 +2,7 @@
 // and reports never parse Beast's headers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ struct HttpRequest {
   uint32_t variant = 0;       // the workload's own marker for judge(), e.g. "sent a wrong password"
   std::string tag = {};       // the workload's own data for judge(), e.g. the id a reply must echo
   std::string write_id = {};  // a write ledger's id for this request, when it records it
+  size_t vu = SIZE_MAX;       // the virtual user that sends it (set by the harness)
+  // It needs a session token its virtual user has not got yet (its login has not succeeded):
+  // the harness does not send it and counts the error no_token.
+  bool without_token = false;
 };
 
 struct HttpResponse {

@@ -10,6 +10,7 @@
 // io_context, so a stalled database cannot stall the HTTP workloads that share the thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -20,6 +21,7 @@
 namespace loadgate {
 
 using Rng = std::mt19937_64;
+constexpr size_t kAnyVu = SIZE_MAX;  // a request of the open model, which has no virtual users
 
 struct Outcome {
   enum class Kind { ok, expected_failure, error };
@@ -34,6 +36,9 @@ class Workload {
   virtual void prepare() = 0;
   // Builds one request; no I/O.
   virtual HttpRequest next(Rng& rng) const = 0;
+  // The same for virtual user `vu` (closed model; kAnyVu in the open model). Only a workload
+  // that keeps state per virtual user, such as the token its login returned, overrides this.
+  virtual HttpRequest next_for(Rng& rng, size_t /*vu*/) const { return next(rng); }
   // Whether the response is the one this request should get.
   virtual Outcome judge(const HttpRequest& request, const HttpResponse& response) const = 0;
   // The request got no response (its outcome is a transport error): `maybe_delivered` is false

@@ -27,7 +27,8 @@ std::string json_value_text(const nlohmann::json& value) {
 Api::Api(const WorkloadSpec& spec, const WorkloadContext& context)
     : ids_(read_id_distribution(spec.settings)) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "executor", "ids", "requests", "ledger"});
+  node.allow_only({"kind", "executor", "ids", "requests", "ledger", "auth"});
+  auth_ = read_auth_setting(node, context);
   for (const auto& item : node.at("requests").as_list()) {
     item.allow_only({"name", "weight", "method", "path", "body", "expect", "check"});
     const std::string method = item.find("method") ? item.at("method").as_string() : "GET";
@@ -82,6 +83,16 @@ HttpRequest Api::next(Rng& rng) const {
     request.body = call.body->render(values);
   }
   if (call.check_equals) request.tag = call.check_equals->render(values);
+  return request;
+}
+
+HttpRequest Api::next_for(Rng& rng, size_t vu) const {
+  HttpRequest request = next(rng);
+  if (!auth_) return request;
+  if (auto token = auth_->get(vu, rng))
+    request.headers.emplace_back("Authorization", "Bearer " + *token);
+  else
+    request.without_token = true;
   return request;
 }
 

@@ -16,6 +16,8 @@
 // Placeholders: {{id}} (drawn from `ids`), {{uid}} (unique per request) and {{write_id}}: a write
 // the ledger records and reads back after the run (see write_ledger.h). The ledger reads from
 // the testbed's database, or from `ledger: {dsn: ..., password_env: ...}` (see db_target.h).
+// `auth: {from: <login workload>}` sends each call with its virtual user's login token as a
+// Bearer token (token_book.h).
 #pragma once
 
 #include <optional>
@@ -26,6 +28,7 @@
 #include "harness/text_template.h"
 #include "harness/workload.h"
 #include "workloads/random_choice.h"
+#include "workloads/token_book.h"
 #include "workloads/workload_context.h"
 #include "workloads/write_ledger.h"
 
@@ -37,6 +40,7 @@ class Api : public Workload {
 
   void prepare() override {}
   HttpRequest next(Rng& rng) const override;
+  HttpRequest next_for(Rng& rng, size_t vu) const override;
   Outcome judge(const HttpRequest& request, const HttpResponse& response) const override;
   void unanswered(const HttpRequest& request, bool maybe_delivered) const override;
 
@@ -58,6 +62,7 @@ class Api : public Workload {
   WeightedChoice choice_;
   IdDistribution ids_;
   std::shared_ptr<WriteLedger> ledger_;  // when a request uses {{write_id}}
+  std::shared_ptr<TokenBook> auth_;      // auth: {from: login}: send its users' tokens
 };
 
 }  // namespace loadgate

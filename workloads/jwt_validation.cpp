@@ -16,7 +16,20 @@ const std::array<const char*, JwtValidation::kinds> JwtValidation::kKindNames = 
 JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& context) {
   const ConfigNode& node = spec.settings;
   node.allow_only({"kind", "executor", "path", "algorithm", "secret_env", "secret_file",
-                   "private_key_file", "tokens", "lifetime", "mix"});
+                   "private_key_file", "tokens", "lifetime", "mix", "auth"});
+  if (auto path = node.find("path")) {
+    path_ = path->as_string();
+    if (!path_.starts_with('/')) path->fail("a path starts with /");
+  }
+  auth_ = read_auth_setting(node, context);
+  if (auth_) {
+    // The tokens are the ones the service issued at login: nothing to mint or mix.
+    for (const char* key : {"algorithm", "secret_env", "secret_file", "private_key_file", "tokens",
+                            "lifetime", "mix"})
+      if (node.has(key))
+        node.at(key).fail("with auth: {from: ...} the tokens come from the logins; drop this key");
+    return;
+  }
   if (auto mix = node.find("mix")) {
     mix->allow_only({"valid", "expired", "wrong_signature", "malformed"});
     std::array<double, kinds> share{};
@@ -30,10 +43,6 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
     if (total <= 0) mix->fail("give at least one positive share");
     double sum = 0;
     for (uint32_t k = 0; k < kinds; ++k) cumulative_share_[k] = (sum += share[k]) / total;
-  }
-  if (auto path = node.find("path")) {
-    path_ = path->as_string();
-    if (!path_.starts_with('/')) path->fail("a path starts with /");
   }
   if (auto algorithm = node.find("algorithm")) {
     auto parsed = parse_jwt_algorithm(algorithm->as_string());
@@ -80,6 +89,7 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
 }
 
 void JwtValidation::prepare() {
+  if (auth_) return;
   const auto now = std::chrono::system_clock::now();
   const auto expires = now + std::chrono::duration_cast<std::chrono::seconds>(lifetime_);
   // Forged tokens are signed with a key the target cannot know.
@@ -116,6 +126,18 @@ HttpRequest JwtValidation::next(Rng& rng) const {
   request.target = path_;
   request.variant = kind;
   request.headers.emplace_back("Authorization", pool[rng() % pool.size()]);
+  return request;
+}
+
+HttpRequest JwtValidation::next_for(Rng& rng, size_t vu) const {
+  if (!auth_) return next(rng);
+  HttpRequest request;
+  request.target = path_;
+  request.variant = valid;
+  if (auto token = auth_->get(vu, rng))
+    request.headers.emplace_back("Authorization", "Bearer " + *token);
+  else
+    request.without_token = true;
   return request;
 }
 

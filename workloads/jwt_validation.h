@@ -10,6 +10,8 @@
 //     tokens: 1000             # distinct tokens, minted before the run (off the clock)
 //     lifetime: 1h             # exp - iat of each token
 //     mix: {valid: 0.9, expired: 0.04, wrong_signature: 0.03, malformed: 0.03}
+//     auth: {from: login}      # instead of minting: each virtual user sends the token its login
+//                              # returned (the login-then-use flow, token_book.h)
 // A valid token expects 200; the others expect 401 and count as expected failures, and a 200
 // for one of them is the error accepted_<kind>_token.
 #pragma once
@@ -23,6 +25,7 @@
 #include "harness/jwt.h"
 #include "harness/scenario.h"
 #include "harness/workload.h"
+#include "workloads/token_book.h"
 #include "workloads/workload_context.h"
 
 namespace loadgate {
@@ -34,6 +37,7 @@ class JwtValidation : public Workload {
 
   void prepare() override;
   HttpRequest next(Rng& rng) const override;
+  HttpRequest next_for(Rng& rng, size_t vu) const override;
   Outcome judge(const HttpRequest& request, const HttpResponse& response) const override;
 
   enum TokenKind : uint32_t { valid, expired, wrong_signature, malformed, kinds };
@@ -48,6 +52,7 @@ class JwtValidation : public Workload {
   std::array<double, kinds> cumulative_share_{1, 1, 1, 1};
   // "Bearer <token>" values by kind, built before the run so minting is off the clock.
   std::array<std::vector<std::string>, kinds> authorizations_;
+  std::shared_ptr<TokenBook> auth_;  // auth: {from: login}: its users' tokens instead
 };
 
 }  // namespace loadgate

@@ -58,6 +58,8 @@ Login::Login(const WorkloadSpec& spec, const WorkloadContext& context) {
     users_ = context.seeded_users;
   }
   if (users_.empty()) node.fail("no users to log in as: add users_csv: FILE (user,password lines)");
+  if (auto book = context.token_books.find(spec.name); book != context.token_books.end())
+    tokens_ = book->second;
 }
 
 HttpRequest Login::next(Rng& rng) const {
@@ -82,6 +84,7 @@ Outcome Login::judge(const HttpRequest& request, const HttpResponse& response) c
   if (!body.is_object() || !body.contains(token_field_) || !body[token_field_].is_string() ||
       body[token_field_].get_ref<const std::string&>().empty())
     return {Outcome::Kind::error, "no_token"};
+  if (tokens_) tokens_->put(request.vu, body[token_field_].get<std::string>());
   return {};
 }
 

@@ -8,8 +8,11 @@
 //     users_csv: users.csv          # "user,password" per line; default: the testbed's users
 //     wrong_password_share: 0.05    # these expect 401, counted as expected failures
 //     token_field: token            # a 200 must carry this JSON string field
+// The token each virtual user gets back is kept for the workloads with `auth: {from: login}`
+// (the login-then-use flow, token_book.h).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 #include "harness/scenario.h"
 #include "harness/text_template.h"
 #include "harness/workload.h"
+#include "workloads/token_book.h"
 #include "workloads/workload_context.h"
 
 namespace loadgate {
@@ -38,6 +42,7 @@ class Login : public Workload {
   std::vector<Credential> users_;
   double wrong_password_share_ = 0;
   std::string token_field_ = "token";
+  std::shared_ptr<TokenBook> tokens_;  // where this workload's users keep their tokens
 };
 
 // "user,password" lines (a first line "user,password" is a header); throws std::runtime_error

@@ -3,12 +3,16 @@
 // its secrets by environment variable or file).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "harness/units.h"
 
 namespace loadgate {
+
+class TokenBook;
 
 struct Credential {
   std::string user;
@@ -24,6 +28,8 @@ struct WorkloadContext {
   // The testbed's databases as a client reaches them: one DSN per pgbouncer, no password.
   std::vector<std::string> database_dsns = {};
   std::string db_password_file = {};
+  // Each login workload's tokens by workload name, for `auth: {from: NAME}` (token_book.h).
+  std::map<std::string, std::shared_ptr<TokenBook>> token_books = {};
 };
 
 }  // namespace loadgate

@@ -1,11 +1,14 @@
 #include "workloads/workload_factory.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "workloads/api.h"
 #include "workloads/jwt_validation.h"
 #include "workloads/login.h"
 #include "workloads/sql.h"
+#include "workloads/token_book.h"
 
 namespace loadgate {
 
@@ -29,6 +32,21 @@ BuiltWorkload make_workload(const WorkloadSpec& spec, const WorkloadContext& con
     spec.settings.at("kind").fail(
         fmt::format("unknown workload kind '{}' (available: jwt, login, api, sql)", spec.kind));
   }
+  return built;
+}
+
+std::vector<BuiltWorkload> make_workloads(const std::vector<WorkloadSpec>& specs,
+                                          WorkloadContext context) {
+  for (const auto& spec : specs)
+    if (spec.kind == "login") {
+      // A slot per virtual user; in the open model, room for the last 1024 tokens.
+      const bool closed = spec.executor.model == ExecutorSpec::Model::closed;
+      const auto slots =
+          closed ? static_cast<size_t>(std::ceil(spec.executor.profile.peak())) : 1024;
+      context.token_books[spec.name] = std::make_shared<TokenBook>(slots);
+    }
+  std::vector<BuiltWorkload> built;
+  for (const auto& spec : specs) built.push_back(make_workload(spec, context));
   return built;
 }
 

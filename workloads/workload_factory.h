@@ -24,4 +24,9 @@ struct BuiltWorkload {
 // Throws ConfigError (located at the workload's `kind`) for a kind that does not exist.
 BuiltWorkload make_workload(const WorkloadSpec& spec, const WorkloadContext& context);
 
+// Every workload of a scenario, in order, wired together: each login workload gets a token
+// book that the others' `auth: {from: NAME}` can name, wherever they stand in the file.
+std::vector<BuiltWorkload> make_workloads(const std::vector<WorkloadSpec>& specs,
+                                          WorkloadContext context);
+
 }  // namespace loadgate

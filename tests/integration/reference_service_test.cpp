@@ -154,6 +154,25 @@ TEST_CASE("mix.yaml runs logins, validations and API calls side by side, each on
   }
 }
 
+TEST_CASE("login-then-use.yaml: each user's validations and API calls carry its login's token",
+          "[testbed]") {
+  json result = run_on_testbed("login-then-use",
+                               " --set phases.0.duration=1s --set phases.1.duration=2s"
+                               " --set workloads.items.ids.max=100",
+                               "flow");
+  // Every user logged in once, at the start (the next login is 10 s later).
+  json warmup = result["phases"][0]["workloads"];
+  CHECK(warmup[0]["name"] == "login");
+  CHECK(warmup[0]["ok"] == 10);
+  // The validations mint nothing: each 200 is a token the service itself issued at login.
+  for (const json& w : result["workloads"]) {
+    if (w["name"] == "login") continue;
+    INFO(w["name"]);
+    CHECK(w["error_count"] == 0);
+    CHECK(w["ok"].get<int>() >= 100);
+  }
+}
+
 TEST_CASE("RS256 and ES256 tokens signed with the testbed's keys are verified by the service",
           "[testbed]") {
   for (const std::string algorithm : {"RS256", "ES256"}) {

@@ -116,3 +116,31 @@ TEST_CASE("an api ledger needs a request that writes {{write_id}}") {
   CHECK_THROWS_WITH(api_from(kMix + "    ledger: {query: \"SELECT 1 WHERE $1 IS NULL\"}\n"),
                     Contains("a.yaml:") && Contains("no request uses {{write_id}}"));
 }
+
+TEST_CASE("api calls with auth: {from: login} carry their user's token, or wait unsent for one") {
+  WorkloadContext context;
+  context.token_books["login"] = std::make_shared<TokenBook>(2);
+  Api api(loadgate::test::workload_spec("    kind: api\n"
+                                        "    executor: {type: constant-vus, vus: 2}\n"
+                                        "    auth: {from: login}\n" +
+                                            kMix,
+                                        "t.yaml"),
+          context);
+  Rng rng(3);
+  context.token_books["login"]->put(0, "token-of-0");
+  HttpRequest with = api.next_for(rng, 0);
+  CHECK_FALSE(with.without_token);
+  CHECK(std::find(with.headers.begin(), with.headers.end(),
+                  std::pair<std::string, std::string>{"Authorization", "Bearer token-of-0"}) !=
+        with.headers.end());
+  CHECK(api.next_for(rng, 1).without_token);  // user 1 has not logged in yet
+
+  CHECK_THROWS_WITH(Api(loadgate::test::workload_spec("    kind: api\n"
+                                                      "    executor: {type: constant-vus, vus: 2}\n"
+                                                      "    auth: {from: logon}\n" +
+                                                          kMix,
+                                                      "u.yaml"),
+                        context),
+                    Contains("u.yaml:8:") && Contains("'logon' is not a login workload") &&
+                        Contains("logins: login"));
+}

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "harness/scenario.h"
 #include "harness/text_template.h"
@@ -81,4 +82,40 @@ TEST_CASE("the login workload says where its users should come from") {
       Contains("between 0 and 1"));
   CHECK_THROWS_WITH(login_from("    users_csv: /nonexistent.csv\n", {}),
                     Contains("l.yaml:8:") && Contains("/nonexistent.csv"));
+}
+
+TEST_CASE("a token book keeps each virtual user's token, and any token in the open model") {
+  TokenBook book(3);
+  Rng rng(1);
+  CHECK_FALSE(book.get(0, rng));
+  CHECK_FALSE(book.get(kAnyVu, rng));
+  book.put(1, "t1");
+  CHECK_FALSE(book.get(0, rng));  // user 0 has not logged in
+  CHECK(book.get(1, rng) == "t1");
+  CHECK(book.get(4, rng) == "t1");  // more users than login users: v mod 3
+  book.put(1, "t1-again");
+  CHECK(book.get(1, rng) == "t1-again");  // the last login's token
+  TokenBook open(2);
+  open.put(kAnyVu, "a");
+  for (int i = 0; i < 10; ++i) CHECK(open.get(kAnyVu, rng) == "a");
+  open.put(kAnyVu, "b");
+  open.put(kAnyVu, "c");  // two slots: "c" replaces "a"
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) seen.insert(*open.get(kAnyVu, rng));
+  CHECK(seen == std::set<std::string>{"b", "c"});
+}
+
+TEST_CASE("a successful login files its token under its virtual user for auth: {from: login}") {
+  WorkloadContext context;
+  context.seeded_users = {{"user1", "password1"}};
+  context.token_books["w"] = std::make_shared<TokenBook>(4);
+  Login login(loadgate::test::workload_spec(
+                  "    kind: login\n    executor: {type: constant-vus, vus: 4}\n", "l.yaml"),
+              context);
+  Rng rng(1);
+  HttpRequest request = login.next_for(rng, 2);
+  request.vu = 2;
+  CHECK(login.judge(request, {200, R"({"token": "issued-for-2"})"}).kind == Outcome::Kind::ok);
+  CHECK(context.token_books["w"]->get(2, rng) == "issued-for-2");
+  CHECK_FALSE(context.token_books["w"]->get(1, rng));
 }
