@@ -110,6 +110,7 @@ std::string mint_jwt(const JwtClaims& claims, JwtAlgorithm algorithm, const std:
       jwt_add_grant(raw, "iss", claims.issuer.c_str()) != 0 ||
       jwt_add_grant_int(raw, "iat", seconds_since_epoch(claims.issued_at)) != 0 ||
       jwt_add_grant_int(raw, "exp", seconds_since_epoch(claims.expires_at)) != 0 ||
+      (!claims.audience.empty() && jwt_add_grant(raw, "aud", claims.audience.c_str()) != 0) ||
       jwt_set_alg(raw, libjwt_algorithm(algorithm), key_bytes(key), static_cast<int>(key.size())) !=
           0)
     throw std::runtime_error("libjwt: cannot build the token");
@@ -141,8 +142,10 @@ std::optional<JwtClaims> verify_jwt(const std::string& token, const JwtKeys& key
   JwtClaims claims;
   const char* sub = jwt_get_grant(raw, "sub");
   const char* iss = jwt_get_grant(raw, "iss");
+  const char* aud = jwt_get_grant(raw, "aud");
   claims.subject = sub ? sub : "";
   claims.issuer = iss ? iss : "";
+  claims.audience = aud ? aud : "";
   claims.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(exp));
   long iat = jwt_get_grant_int(raw, "iat");
   claims.issued_at = std::chrono::system_clock::time_point(std::chrono::seconds(iat));

@@ -18,6 +18,7 @@ struct JwtClaims {
   std::string issuer = "loadgate";
   std::chrono::system_clock::time_point issued_at;
   std::chrono::system_clock::time_point expires_at;
+  std::string audience = {};  // empty: no aud claim
 };
 
 // `key` is the shared secret for HS256 and a PEM private key for RS256 and ES256. Throws

@@ -16,7 +16,7 @@ const std::array<const char*, JwtValidation::kinds> JwtValidation::kKindNames = 
 JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& context) {
   const ConfigNode& node = spec.settings;
   node.allow_only({"kind", "executor", "path", "algorithm", "secret_env", "secret_file",
-                   "private_key_file", "tokens", "lifetime", "mix", "auth"});
+                   "private_key_file", "tokens", "lifetime", "claims", "mix", "auth"});
   if (auto path = node.find("path")) {
     path_ = path->as_string();
     if (!path_.starts_with('/')) path->fail("a path starts with /");
@@ -25,7 +25,7 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
   if (auth_) {
     // The tokens are the ones the service issued at login: nothing to mint or mix.
     for (const char* key : {"algorithm", "secret_env", "secret_file", "private_key_file", "tokens",
-                            "lifetime", "mix"})
+                            "lifetime", "claims", "mix"})
       if (node.has(key))
         node.at(key).fail("with auth: {from: ...} the tokens come from the logins; drop this key");
     return;
@@ -52,13 +52,29 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
   if (auto tokens = node.find("tokens"))
     token_count_ = static_cast<size_t>(tokens->as_integer(1, 1'000'000));
   if (auto lifetime = node.find("lifetime")) lifetime_ = lifetime->as_duration();
+  std::string subject = "user{{n}}";
+  if (auto claims = node.find("claims")) {
+    claims->allow_only({"sub", "iss", "aud", "iat_age"});
+    if (auto sub = claims->find("sub")) subject = sub->as_string();
+    if (auto iss = claims->find("iss")) issuer_ = iss->as_string();
+    if (auto aud = claims->find("aud")) audience_ = aud->as_string();
+    if (auto age = claims->find("iat_age")) iat_age_ = age->as_duration();
+  }
+  try {
+    subject_.emplace(subject, std::vector<std::string>{"n"});
+  } catch (const std::invalid_argument& e) {
+    node.at("claims").at("sub").fail(e.what());
+  }
   // Tokens are minted before the run: a "valid" one expiring mid-run would be a false 401.
   const Duration needed = context.run_duration + std::chrono::minutes(1);
-  if (lifetime_ < needed)
+  if (lifetime_ - iat_age_ < needed)
     (node.has("lifetime") ? node.at("lifetime") : node)
-        .fail(fmt::format("lifetime {} is shorter than the run plus a minute ({}); valid tokens "
-                          "would expire during it",
-                          format_duration(lifetime_), format_duration(needed)));
+        .fail(fmt::format("lifetime {}{} is shorter than the run plus a minute ({}); valid "
+                          "tokens would expire during it",
+                          format_duration(lifetime_),
+                          iat_age_ > Duration::zero() ? " less iat_age " + format_duration(iat_age_)
+                                                      : std::string(),
+                          format_duration(needed)));
   if (algorithm_ == JwtAlgorithm::HS256) {
     if (node.has("private_key_file"))
       node.at("private_key_file").fail("HS256 signs with secret_env or secret_file");
@@ -90,7 +106,8 @@ JwtValidation::JwtValidation(const WorkloadSpec& spec, const WorkloadContext& co
 
 void JwtValidation::prepare() {
   if (auth_) return;
-  const auto now = std::chrono::system_clock::now();
+  const auto now = std::chrono::system_clock::now() -
+                   std::chrono::duration_cast<std::chrono::system_clock::duration>(iat_age_);
   const auto expires = now + std::chrono::duration_cast<std::chrono::seconds>(lifetime_);
   // Forged tokens are signed with a key the target cannot know.
   const std::string other_key = algorithm_ == JwtAlgorithm::HS256
@@ -98,16 +115,15 @@ void JwtValidation::prepare() {
                                     : generate_jwt_key_pair(algorithm_).private_pem;
   for (auto& pool : authorizations_) pool.clear();
   for (size_t i = 0; i < token_count_; ++i) {
-    const std::string subject = fmt::format("user{}", i + 1);
-    const std::string token =
-        mint_jwt({subject, "loadgate", now, expires}, algorithm_, signing_key_);
+    const std::string n = std::to_string(i + 1);
+    const JwtClaims claims{subject_->render({n}), issuer_, now, expires, audience_};
+    const std::string token = mint_jwt(claims, algorithm_, signing_key_);
     authorizations_[valid].push_back("Bearer " + token);
-    authorizations_[expired].push_back(
-        "Bearer " +
-        mint_jwt({subject, "loadgate", now - std::chrono::hours(2), now - std::chrono::hours(1)},
-                 algorithm_, signing_key_));
-    authorizations_[wrong_signature].push_back(
-        "Bearer " + mint_jwt({subject, "loadgate", now, expires}, algorithm_, other_key));
+    JwtClaims stale = claims;
+    stale.issued_at = now - std::chrono::hours(2);
+    stale.expires_at = now - std::chrono::hours(1);
+    authorizations_[expired].push_back("Bearer " + mint_jwt(stale, algorithm_, signing_key_));
+    authorizations_[wrong_signature].push_back("Bearer " + mint_jwt(claims, algorithm_, other_key));
     // Three shapes of garbage: not a JWT at all, a JWT cut short, a payload that is not JSON.
     const std::string header = token.substr(0, token.find('.'));
     const std::string malformed_token[] = {

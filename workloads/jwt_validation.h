@@ -9,6 +9,9 @@
 //     private_key_file: k.pem  # RS256/ES256 signing key; on a testbed, the testbed's
 //     tokens: 1000             # distinct tokens, minted before the run (off the clock)
 //     lifetime: 1h             # exp - iat of each token
+//     claims: {sub: "user{{n}}", iss: loadgate, aud: my-api, iat_age: 30s}
+//                              # the defaults but aud (none); {{n}} is the token's number, and
+//                              # iat is iat_age before minting (a verifier's clock skew)
 //     mix: {valid: 0.9, expired: 0.04, wrong_signature: 0.03, malformed: 0.03}
 //     auth: {from: login}      # instead of minting: each virtual user sends the token its login
 //                              # returned (the login-then-use flow, token_book.h)
@@ -19,11 +22,13 @@
 #include <array>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/jwt.h"
 #include "harness/scenario.h"
+#include "harness/text_template.h"
 #include "harness/workload.h"
 #include "workloads/token_book.h"
 #include "workloads/workload_context.h"
@@ -49,6 +54,10 @@ class JwtValidation : public Workload {
   std::string signing_key_;  // the HS256 secret, or the RS256/ES256 private key (PEM)
   size_t token_count_ = 1000;
   Duration lifetime_ = std::chrono::hours(1);
+  std::optional<TextTemplate> subject_;  // {{n}}: the token's number
+  std::string issuer_ = "loadgate";
+  std::string audience_;
+  Duration iat_age_{};
   std::array<double, kinds> cumulative_share_{1, 1, 1, 1};
   // "Bearer <token>" values by kind, built before the run so minting is off the clock.
   std::array<std::vector<std::string>, kinds> authorizations_;

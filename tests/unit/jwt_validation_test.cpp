@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <set>
 
 #include "harness/jwt.h"
 #include "harness/scenario.h"
@@ -126,4 +127,40 @@ TEST_CASE("the jwt token mix sends each kind at its share, each judged by what i
   HttpRequest expired{"GET", "/validate", {}, "", JwtValidation::expired};
   CHECK(workload->judge(expired, {401, ""}).kind == Outcome::Kind::expected_failure);
   CHECK(workload->judge(expired, {200, ""}).error_class == "accepted_expired_token");
+}
+
+TEST_CASE("the jwt workload mints the sub, iss, aud and iat its claims ask for") {
+  setenv("LOADGATE_TEST_JWT_SECRET", "test-secret", 1);
+  auto workload = make_http_workload(
+      spec_from(
+          "    kind: jwt\n"
+          "    executor: {type: constant-arrival-rate, rate: 1/s}\n"
+          "    secret_env: LOADGATE_TEST_JWT_SECRET\n"
+          "    tokens: 3\n"
+          "    claims: {sub: \"svc-{{n}}\", iss: auth.example, aud: orders-api, iat_age: 30s}\n"),
+      {});
+  workload->prepare();
+  Rng rng(1);
+  const auto now = std::chrono::system_clock::now();
+  std::set<std::string> subjects;
+  for (int i = 0; i < 50; ++i) {
+    const HttpRequest request = workload->next(rng);
+    const std::string token = request.headers[0].second.substr(std::string("Bearer ").size());
+    const auto claims = verify_hs256(token, "test-secret", now);
+    REQUIRE(claims);
+    subjects.insert(claims->subject);
+    CHECK(claims->issuer == "auth.example");
+    CHECK(claims->audience == "orders-api");
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - claims->issued_at);
+    CHECK(age.count() >= 29);
+    CHECK(age.count() <= 32);
+  }
+  CHECK(subjects == std::set<std::string>{"svc-1", "svc-2", "svc-3"});
+  CHECK_THROWS_WITH(
+      make_workload(spec_from("    kind: jwt\n"
+                              "    executor: {type: constant-arrival-rate, rate: 1/s}\n"
+                              "    secret_env: LOADGATE_TEST_JWT_SECRET\n"
+                              "    claims: {subject: x}\n"),
+                    {}),
+      Contains("w.yaml:9:") && Contains("unknown key 'subject'"));
 }
