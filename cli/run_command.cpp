@@ -4,6 +4,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <system_error>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -123,13 +124,14 @@ int run(const RunArgs& args) {
       for (const auto& endpoint : target.endpoints)
         if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
           throw std::runtime_error(*problem);
+    // Before prepare(): an sql workload opens its min_connections there.
+    check_open_file_limit(scenario, workloads);
     for (size_t i = 0; i < workloads.size(); ++i) {
       const WorkloadSpec& spec = scenario.workloads[i];
       workloads[i].prepare();
       runs.push_back({spec.name, spec.kind, workloads[i].http.get(), spec.executor,
                       workloads[i].blocking.get()});
     }
-    check_open_file_limit(scenario, workloads);
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -162,7 +164,13 @@ int run(const RunArgs& args) {
       timeline->write(sample);
       progress.update(sample);
     };
-    result = run_load(runs, options);
+    try {
+      result = run_load(runs, options);
+    } catch (const std::system_error& e) {
+      // Starting the generator or call threads failed (a pids limit): nothing was sent yet.
+      std::cerr << fmt::format("loadgate: cannot start the run's threads: {}\n", e.what());
+      return 2;
+    }
   }
   result.scenario = scenario.name;
   std::signal(SIGINT, SIG_DFL);
@@ -182,20 +190,21 @@ int run(const RunArgs& args) {
     return 2;
   }
   std::cout << fmt::format("results: {}\n", (out / "result.json").string());
-  if (result.interrupted) return 130;
-  for (const auto& ledger : result.ledgers) {
+  // A lost write outranks everything, an interrupted run included: it is what the run is for.
+  int exit_code = result.interrupted ? 130 : 0;
+  for (const auto& ledger : result.ledgers)
+    if (!ledger.verified && exit_code == 0) {
+      std::cerr << fmt::format("loadgate: the writes of {} could not be read back: {}\n",
+                               ledger.workload, ledger.verify_error);
+      exit_code = 2;
+    }
+  for (const auto& ledger : result.ledgers)
     if (ledger.lost > 0) {
       std::cerr << fmt::format("loadgate: FAILED: {} acknowledged writes of {} were lost\n",
                                ledger.lost, ledger.workload);
-      return 1;
+      exit_code = 1;
     }
-    if (!ledger.verified) {
-      std::cerr << fmt::format("loadgate: the writes of {} could not be read back: {}\n",
-                               ledger.workload, ledger.verify_error);
-      return 2;
-    }
-  }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace loadgate::cli

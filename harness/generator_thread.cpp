@@ -135,7 +135,8 @@ struct GeneratorThread::Impl {
 
   // Sends one request and records its outcome against the phase of `intended`. The connection
   // is closed by HttpConnection on any transport error and reopened by the next exchange.
-  awaitable<void> exchange(Lane& lane, HttpConnection& connection, Clock::time_point intended,
+  // Returns false when the request was not sent (its virtual user has no token yet).
+  awaitable<bool> exchange(Lane& lane, HttpConnection& connection, Clock::time_point intended,
                            size_t vu) {
     ++lane.exchanging;
     struct Done {
@@ -150,7 +151,7 @@ struct GeneratorThread::Impl {
       request.vu = vu;
       if (request.without_token) {
         record(lane, intended, {Outcome::Kind::error, "no_token"}, Clock::now());
-        co_return;
+        co_return false;
       }
       exchange = co_await connection.exchange(request);
       if (exchange.error != TransportError::none) {
@@ -164,6 +165,7 @@ struct GeneratorThread::Impl {
       outcome = {Outcome::Kind::error, "internal_error"};
     }
     record(lane, intended, outcome, exchange.sent_at);
+    co_return true;
   }
 
   static bool may_have_arrived(TransportError error) {
@@ -353,13 +355,19 @@ struct GeneratorThread::Impl {
       if (now - start >= run_end() || stop_requested() || lane.done) break;
       if (static_cast<double>(v) >= std::floor(profile.level_at(now - start))) break;
       // A VU intends to start when it is ready, so latency equals service time here.
+      bool sent = true;
       if (connection)
-        co_await exchange(lane, *connection, now, v);
+        sent = co_await exchange(lane, *connection, now, v);
       else
         co_await call(lane, now);
-      if (lane.run->executor.think > Duration::zero()) {
+      // A user still waiting for its login's token retries every 10 ms at most: without a pause
+      // it would never yield the thread (the login lane beside it included).
+      const Duration pause =
+          sent ? lane.run->executor.think
+               : std::max<Duration>(lane.run->executor.think, std::chrono::milliseconds(10));
+      if (pause > Duration::zero()) {
         // Never think past the end of the run: the drain would wait for it.
-        const auto resume = std::min(Clock::now() + lane.run->executor.think, start + run_end());
+        const auto resume = std::min(Clock::now() + pause, start + run_end());
         while (Clock::now() < resume && !stop_requested()) {
           think.expires_at(std::min(resume, Clock::now() + kStopCheck));
           co_await think.async_wait(use_awaitable);

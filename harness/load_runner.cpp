@@ -137,7 +137,10 @@ RunResult run_load(const std::vector<WorkloadRun>& workloads, const RunOptions& 
       call_threads.push_back(nullptr);
       continue;
     }
-    size_t threads = run.blocking->max_concurrent_calls();
+    // As many as may be in flight: the workload's own bound, or the scenario's lower cap.
+    const size_t cap =
+        run.executor.max_in_flight ? run.executor.max_in_flight : options.client.max_in_flight;
+    size_t threads = std::min(run.blocking->max_concurrent_calls(), cap);
     if (run.executor.model == ExecutorSpec::Model::closed)
       threads = static_cast<size_t>(std::ceil(run.executor.profile.peak()));
     call_pools.push_back(std::make_unique<asio::thread_pool>(std::max<size_t>(threads, 1)));

@@ -53,10 +53,17 @@ void QueryWatchdog::loop(std::stop_token stop) {
 
 std::string sql_error_class(const std::exception& e) {
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return "in_doubt";
+  // libpqxx 6 derives the 40xxx family from failure, not from sql_error.
+  if (dynamic_cast<const pqxx::statement_completion_unknown*>(&e)) return "in_doubt";
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) return "deadlock";
+  if (dynamic_cast<const pqxx::serialization_failure*>(&e)) return "serialization_failure";
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) return "transaction_rollback";
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     const std::string& state = sql->sqlstate();
-    if (state == "25006") return "read_only";      // a write reached a standby
-    if (state == "57014") return "query_timeout";  // the server's statement_timeout
+    if (state == "25006") return "read_only";  // a write reached a standby
+    // The server's own statement_timeout: it answered, and rolled back. (query_timeout is the
+    // client's deadline, after which the answer is unknown.)
+    if (state == "57014") return "statement_timeout";
     if (state.starts_with("08")) return "broken_connection";
     if (state == "57P01" || state == "57P02" || state == "57P03") return "server_shutdown";
     if (state == "53300") return "too_many_connections";
@@ -161,6 +168,7 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
       give_back();
       return attempt;
     }
+    const Clock::time_point attempt_began = Clock::now();
     try {
       connect(*slot);
       std::lock_guard lock(mutex_);
@@ -169,9 +177,15 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
       attempt.error_class = connect_error_class(e);
       {
         std::lock_guard lock(mutex_);
-        backoff_ = backoff_ == Duration::zero() ? policy_.initial_backoff
-                                                : std::min(backoff_ * 2, policy_.max_backoff);
-        retry_at_ = Clock::now() + backoff_;
+        // Attempts already under way when the backoff last grew failed for the same outage:
+        // only a later one grows it again, so a burst of refusals from one restart does not
+        // jump straight to max_backoff.
+        if (attempt_began >= backoff_grown_at_) {
+          backoff_ = backoff_ == Duration::zero() ? policy_.initial_backoff
+                                                  : std::min(backoff_ * 2, policy_.max_backoff);
+          backoff_grown_at_ = Clock::now();
+          retry_at_ = backoff_grown_at_ + backoff_;
+        }
         last_connect_error_ = attempt.error_class;
       }
       give_back();

@@ -5,8 +5,10 @@
 // the run (the planted problem a fault must expose).
 //
 // Every failure comes back as an error class, the names results use: connection_refused,
-// connect_timeout, connect_failed, too_many_connections, broken_connection, in_doubt, read_only,
-// query_timeout, pool_wait_timeout, server_shutdown, sql_<SQLSTATE>.
+// connect_timeout, connect_failed, auth_failed, too_many_connections, broken_connection,
+// in_doubt, read_only, query_timeout (the client's deadline), statement_timeout (the server's),
+// deadlock, serialization_failure, transaction_rollback, pool_wait_timeout, server_shutdown,
+// sql_<SQLSTATE>.
 #pragma once
 
 #include <condition_variable>
@@ -97,6 +99,7 @@ class SqlPool {
   std::vector<Slot*> free_;       // free slots, those with an open connection at the back
   Clock::time_point retry_at_{};  // no connect attempt before this (backoff)
   Duration backoff_{};
+  Clock::time_point backoff_grown_at_{};
   std::string last_connect_error_;
 };
 

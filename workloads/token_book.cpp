@@ -9,16 +9,18 @@ TokenBook::TokenBook(size_t slots) : slots_(std::max<size_t>(slots, 1)) {}
 void TokenBook::put(size_t vu, std::string token) {
   std::lock_guard lock(mutex_);
   const size_t slot = vu == kAnyVu ? next_++ % slots_.size() : vu % slots_.size();
-  if (slots_[slot].empty()) ++filled_;
+  if (slots_[slot].empty()) filled_.push_back(slot);
   slots_[slot] = std::move(token);
 }
 
 std::optional<std::string> TokenBook::get(size_t vu, Rng& rng) const {
   const size_t draw = vu == kAnyVu ? static_cast<size_t>(rng()) : vu;
   std::lock_guard lock(mutex_);
-  if (filled_ == 0) return std::nullopt;
-  // In the open model the filled slots are the first ones, whatever filled them.
-  const std::string& token = slots_[vu == kAnyVu ? draw % filled_ : draw % slots_.size()];
+  if (vu == kAnyVu) {
+    if (filled_.empty()) return std::nullopt;
+    return slots_[filled_[draw % filled_.size()]];
+  }
+  const std::string& token = slots_[draw % slots_.size()];
   if (token.empty()) return std::nullopt;
   return token;
 }

@@ -34,8 +34,8 @@ class TokenBook {
  private:
   mutable std::mutex mutex_;  // held for a copy: far shorter than a request
   std::vector<std::string> slots_;
-  size_t next_ = 0;    // open model: the slot the next token goes to
-  size_t filled_ = 0;  // slots that hold a token (they fill from the front in the open model)
+  size_t next_ = 0;             // open model: the slot the next token goes to
+  std::vector<size_t> filled_;  // the slots that hold a token, for a user of the open model
 };
 
 // The book of the login workload that `workload`'s `auth: {from: NAME}` names, or null without

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <pqxx/pqxx>
 
+#include "workloads/sql_pool.h"
+
 namespace loadgate {
 namespace {
 
@@ -18,7 +20,9 @@ std::string text_array(const std::vector<std::pair<std::string, WriteStatus>>& w
   return array + "}";
 }
 
-constexpr size_t kListedLost = 20;  // lost ids named in the report; the count has them all
+constexpr size_t kListedLost = 20;
+constexpr auto kVerifyTimeout =
+    std::chrono::seconds(60);  // lost ids named in the report; the count has them all
 
 }  // namespace
 
@@ -69,9 +73,18 @@ LedgerResult WriteLedger::verify() const {
     writes = writes_;
   }
   std::unordered_set<std::string> present;
+  // A pooler that accepts but a database that never answers (a frozen primary) must not hold
+  // the run's end forever: the watchdog shuts the connection after kVerifyTimeout.
+  QueryWatchdog watchdog;
   for (const auto& conninfo : verify_conninfos_) {
     try {
       pqxx::connection connection(conninfo);
+      const uint64_t ticket = watchdog.arm(connection.sock(), Clock::now() + kVerifyTimeout);
+      struct Disarm {
+        QueryWatchdog& watchdog;
+        uint64_t ticket;
+        ~Disarm() { watchdog.disarm(ticket); }
+      } disarm{watchdog, ticket};
       pqxx::read_transaction tx(connection);
       for (const auto& row : tx.exec_params(verify_query_, text_array(writes)))
         present.insert(row[0].as<std::string>());

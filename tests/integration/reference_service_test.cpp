@@ -158,7 +158,9 @@ TEST_CASE("login-then-use.yaml: each user's validations and API calls carry its 
           "[testbed]") {
   json result = run_on_testbed("login-then-use",
                                " --set phases.0.duration=1s --set phases.1.duration=2s"
-                               " --set workloads.items.ids.max=100",
+                               " --set workloads.items.ids.max=100"
+                               // Users waiting for a token must still let the logins run.
+                               " --set workloads.validate.executor.think=0s",
                                "flow");
   // Every user logged in once, at the start (the next login is 10 s later).
   json warmup = result["phases"][0]["workloads"];

@@ -103,6 +103,10 @@ TEST_CASE("a token book keeps each virtual user's token, and any token in the op
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) seen.insert(*open.get(kAnyVu, rng));
   CHECK(seen == std::set<std::string>{"b", "c"});
+  // Closed-model logins, an open-model user: any token there is, wherever it is filed.
+  TokenBook mixed(10);
+  mixed.put(7, "seven");
+  for (int i = 0; i < 10; ++i) CHECK(mixed.get(kAnyVu, rng) == "seven");
 }
 
 TEST_CASE("a successful login files its token under its virtual user for auth: {from: login}") {

@@ -2,6 +2,8 @@
 // a database (the integration tests run them against the testbed).
 #include <catch2/catch.hpp>
 
+#include <pqxx/pqxx>
+
 #include "harness/process.h"
 #include "tests/support/test_harness.h"
 #include "workloads/db_target.h"
@@ -131,4 +133,17 @@ TEST_CASE("the ledger counts how writes ended and keeps them when it cannot read
   CHECK_FALSE(result.verified);
   CHECK_THAT(result.verify_error, Contains("Connection refused") && !Contains("\n"));
   CHECK(result.lost == 0);  // never claimed without reading back
+}
+
+TEST_CASE("libpqxx's exceptions map to the error classes results use") {
+  CHECK(sql_error_class(pqxx::in_doubt_error("x")) == "in_doubt");
+  CHECK(sql_error_class(pqxx::statement_completion_unknown("x")) == "in_doubt");
+  CHECK(sql_error_class(pqxx::deadlock_detected("x")) == "deadlock");
+  CHECK(sql_error_class(pqxx::serialization_failure("x")) == "serialization_failure");
+  CHECK(sql_error_class(pqxx::broken_connection("x")) == "broken_connection");
+  CHECK(sql_error_class(pqxx::sql_error("x", "INSERT", "25006")) == "read_only");
+  CHECK(sql_error_class(pqxx::sql_error("x", "SELECT", "57014")) == "statement_timeout");
+  CHECK(sql_error_class(pqxx::sql_error("x", "SELECT", "08006")) == "broken_connection");
+  CHECK(sql_error_class(pqxx::sql_error("x", "SELECT", "57P01")) == "server_shutdown");
+  CHECK(sql_error_class(pqxx::sql_error("x", "SELECT", "23505")) == "sql_23505");
 }
