@@ -5,6 +5,7 @@
 #include <cmath>
 #include <deque>
 #include <optional>
+#include <thread>
 
 #include "harness/asio.h"
 #include "harness/http_connection.h"
@@ -54,6 +55,14 @@ struct Lane {
   std::vector<bool> vu_running;  // closed model, by this thread's VU slot
   uint64_t active_vus = 0;
   bool done = false;
+  // Closed model, blocking workload: outcomes of calls its users made on their call threads,
+  // waiting for this generator to record them (each interval, and at the end).
+  struct CompletedCall {
+    Clock::time_point intended, done, sent_at;
+    Outcome outcome;
+  };
+  std::mutex completed_mutex;
+  std::vector<CompletedCall> completed;
 };
 
 }  // namespace
@@ -206,7 +215,20 @@ struct GeneratorThread::Impl {
 
   void record(Lane& lane, Clock::time_point intended, const Outcome& outcome,
               Clock::time_point sent_at) {
-    const Clock::time_point done = Clock::now();
+    record_at(lane, intended, Clock::now(), outcome, sent_at);
+  }
+
+  void record_completed(Lane& lane) {
+    std::vector<Lane::CompletedCall> completed;
+    {
+      std::lock_guard lock(lane.completed_mutex);
+      completed.swap(lane.completed);
+    }
+    for (const auto& c : completed) record_at(lane, c.intended, c.done, c.outcome, c.sent_at);
+  }
+
+  void record_at(Lane& lane, Clock::time_point intended, Clock::time_point done,
+                 const Outcome& outcome, Clock::time_point sent_at) {
     last_response = std::max(last_response, done);
 
     WorkloadResult& phase = lane.phases[phase_of(intended)];
@@ -347,7 +369,13 @@ struct GeneratorThread::Impl {
 
   awaitable<void> virtual_user(Lane& lane, size_t v) {
     ++lane.active_vus;
-    auto connection = lane.run->blocking ? nullptr : new_connection(lane);
+    if (lane.run->blocking) {
+      co_await asio::co_spawn(*lane.call_threads, blocking_user(this, &lane, v), use_awaitable);
+      lane.vu_running[v / count] = false;
+      --lane.active_vus;
+      co_return;
+    }
+    auto connection = new_connection(lane);
     asio::steady_timer think(io);
     const LoadProfile& profile = lane.run->executor.profile;
     for (;;) {
@@ -355,11 +383,7 @@ struct GeneratorThread::Impl {
       if (now - start >= run_end() || stop_requested() || lane.done) break;
       if (static_cast<double>(v) >= std::floor(profile.level_at(now - start))) break;
       // A VU intends to start when it is ready, so latency equals service time here.
-      bool sent = true;
-      if (connection)
-        sent = co_await exchange(lane, *connection, now, v);
-      else
-        co_await call(lane, now);
+      const bool sent = co_await exchange(lane, *connection, now, v);
       // A user still waiting for its login's token retries every 10 ms at most: without a pause
       // it would never yield the thread (the login lane beside it included).
       const Duration pause =
@@ -376,6 +400,38 @@ struct GeneratorThread::Impl {
     }
     lane.vu_running[v / count] = false;
     --lane.active_vus;
+  }
+
+  // A user of a blocking workload runs its whole loop on a call thread: a hop to the generator
+  // and back for each call would cost more CPU than a fast query (measured: ci/bench-sql). Its
+  // outcomes wait in the lane's `completed` list for record_completed().
+  static awaitable<void> blocking_user(Impl* self, Lane* lane, size_t v) {
+    self->run_blocking_user(*lane, v);
+    co_return;
+  }
+
+  // On a call thread: reads only what does not change during the run, and the stop flag.
+  void run_blocking_user(Lane& lane, size_t v) {
+    Rng user_rng(options.client.seed * 1000003 + 7919 * (v + 1));  // replayable per user
+    const LoadProfile& profile = lane.run->executor.profile;
+    for (;;) {
+      const Clock::time_point now = Clock::now();
+      if (now - start >= run_end() || stop_requested()) break;
+      if (static_cast<double>(v) >= std::floor(profile.level_at(now - start))) break;
+      CallResult result;
+      try {
+        result = lane.run->blocking->call(user_rng());
+      } catch (const std::exception&) {
+        result.outcome = {Outcome::Kind::error, "internal_error"};
+      }
+      {
+        std::lock_guard lock(lane.completed_mutex);
+        lane.completed.push_back({now, Clock::now(), result.sent_at, result.outcome});
+      }
+      const auto resume = std::min(Clock::now() + lane.run->executor.think, start + run_end());
+      while (Clock::now() < resume && !stop_requested())
+        std::this_thread::sleep_for(std::min<Duration>(resume - Clock::now(), kStopCheck));
+    }
   }
 
   // --- both ----------------------------------------------------------------------------------
@@ -423,6 +479,7 @@ struct GeneratorThread::Impl {
     snapshot.cpu_seconds = cpu - cpu_at_last_publish;
     cpu_at_last_publish = cpu;
     for (auto& lane : lanes) {
+      record_completed(*lane);
       WorkloadInterval fresh;
       fresh.name = lane->run->name;
       lane->interval.in_flight = std::max(lane->in_flight, lane->exchanging);
@@ -445,7 +502,10 @@ struct GeneratorThread::Impl {
     }
     asio::co_spawn(io, tick(), asio::detached);
     io.run();
-    for (auto& lane : lanes) results.push_back(std::move(lane->phases));
+    for (auto& lane : lanes) {
+      record_completed(*lane);  // calls that ended after the last interval was published
+      results.push_back(std::move(lane->phases));
+    }
   }
 };
 

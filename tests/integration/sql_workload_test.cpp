@@ -169,3 +169,28 @@ TEST_CASE("a wrong database password is refused by pgbouncer before the run", "[
   CHECK_THAT(run.output, Catch::Contains("authentication failed"));
   CHECK_THAT(run.output, !Catch::Contains("wrong-password-never-shown"));
 }
+
+TEST_CASE("sql virtual users run on their call threads and every call lands in the timeline",
+          "[testbed]") {
+  const std::string scenario = write_scenario("sql-vus.yaml", sql_scenario("2s", R"yaml(
+  users:
+    kind: sql
+    executor: {type: constant-vus, vus: 4, think: 10ms}
+    transactions: [{autocommit: true, sql: "SELECT 1"}]
+)yaml"));
+  LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-vus");
+  INFO(run.command.output);
+  REQUIRE(run.command.exit_code == 0);
+  const json& w = run.result["workloads"][0];
+  CHECK(w["error_count"] == 0);
+  CHECK(w["peak_vus"] == 4);
+  // 4 users, each a call then 10 ms of thinking, for 2 s: at most 800 calls.
+  CHECK(w["ok"].get<int>() >= 200);
+  CHECK(w["ok"].get<int>() <= 800);
+  // The timeline's intervals add up to the totals: no call is recorded late or twice.
+  std::ifstream timeline(run.result_dir + "/timeline.jsonl");
+  int from_timeline = 0;
+  for (std::string line; std::getline(timeline, line);)
+    from_timeline += json::parse(line)["workloads"][0]["ok"].get<int>();
+  CHECK(from_timeline == w["ok"].get<int>());
+}

@@ -46,6 +46,7 @@ LoadgateRun run_on_shared_testbed(const std::string& scenario_file, const std::s
       std::filesystem::temp_directory_path() / fmt::format("loadgate-{}-{}", tag, ::getpid());
   std::filesystem::remove_all(out);
   LoadgateRun run;
+  run.result_dir = out.string();
   run.command = run_command(fmt::format("{} run {} --testbed {}{} --out {}", loadgate_bin(),
                                         scenario_file, shared_testbed_dir(), extra, out.string()));
   std::ifstream in(out / "result.json");

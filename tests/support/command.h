@@ -28,7 +28,8 @@ std::string shared_testbed_dir();
 // `loadgate run SCENARIO_FILE --testbed <shared> EXTRA --out <fresh dir named by tag>`.
 struct LoadgateRun {
   CommandResult command;
-  nlohmann::json result;  // result.json, or null when the run wrote none
+  nlohmann::json result;   // result.json, or null when the run wrote none
+  std::string result_dir;  // the run's --out
 };
 LoadgateRun run_on_shared_testbed(const std::string& scenario_file, const std::string& extra,
                                   const std::string& tag);
