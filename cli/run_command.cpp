@@ -9,6 +9,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "faults/fault_factory.h"
+#include "faults/fault_timeline.h"
 #include "harness/http_connection.h"
 #include "harness/load_runner.h"
 #include "harness/process.h"
@@ -33,6 +35,7 @@ extern "C" void request_stop(int) {
 struct ResolvedTarget {
   std::vector<Endpoint> endpoints;
   WorkloadContext context;
+  FaultContext faults;
 };
 
 ResolvedTarget resolve_target(const TargetSpec& target) {
@@ -46,6 +49,7 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
           fmt::format("no testbed in {}: start one with `loadgate testbed up --dir {}`",
                       dir.string(), dir.string()));
     urls = state->service_urls();
+    resolved.faults.testbed_dir = dir;
     for (const auto* pgbouncer : state->with_role("pgbouncer"))
       resolved.context.database_dsns.push_back(fmt::format("host={} port={} dbname={} user={}",
                                                            pgbouncer->host, pgbouncer->port,
@@ -106,12 +110,15 @@ int run(const RunArgs& args) {
   ResolvedTarget target;
   std::vector<BuiltWorkload> workloads;
   std::vector<WorkloadRun> runs;
+  std::vector<FaultTimeline::Entry> faults;
   try {
     scenario = load_scenario(args.scenario, args.overrides);
     if (args.testbed) scenario.target = {*args.testbed, {}};
     target = resolve_target(scenario.target);
     target.context.run_duration = scenario.duration;
     workloads = make_workloads(scenario.workloads, target.context);
+    for (const auto& spec : scenario.faults)
+      faults.push_back({spec, make_fault(spec, target.faults)});
     const bool http = std::any_of(workloads.begin(), workloads.end(),
                                   [](const BuiltWorkload& w) { return w.http != nullptr; });
     if (http && target.endpoints.empty())
@@ -151,6 +158,8 @@ int run(const RunArgs& args) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   RunResult result;
+  // Declared before the run so that, however the run ends, its destructor recovers every fault.
+  FaultTimeline fault_timeline(std::move(faults), scenario.duration, &stop_requested);
   {
     ProgressLine progress(scenario.duration);
     RunOptions options;
@@ -160,6 +169,7 @@ int run(const RunArgs& args) {
     if (std::any_of(workloads.begin(), workloads.end(), [](auto& w) { return w.http != nullptr; }))
       options.endpoints = target.endpoints;
     options.stop_requested = &stop_requested;
+    options.on_start = [&](Clock::time_point start) { fault_timeline.start(start); };
     options.on_interval = [&](const IntervalSample& sample) {
       timeline->write(sample);
       progress.update(sample);
@@ -173,6 +183,7 @@ int run(const RunArgs& args) {
     }
   }
   result.scenario = scenario.name;
+  result.faults = fault_timeline.finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   for (const auto& w : workloads)
@@ -196,6 +207,12 @@ int run(const RunArgs& args) {
     if (!ledger.verified && exit_code == 0) {
       std::cerr << fmt::format("loadgate: the writes of {} could not be read back: {}\n",
                                ledger.workload, ledger.verify_error);
+      exit_code = 2;
+    }
+  for (const auto& fault : result.faults)
+    if (!fault.error.empty() && exit_code == 0) {
+      // The run did not do what the scenario planned, or left the deployment broken.
+      std::cerr << fmt::format("loadgate: fault {}: {}\n", fault.description, fault.error);
       exit_code = 2;
     }
   for (const auto& ledger : result.ledgers)

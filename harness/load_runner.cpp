@@ -159,6 +159,7 @@ RunResult run_load(const std::vector<WorkloadRun>& workloads, const RunOptions& 
 
   // A common start a little ahead, so every thread is running before its first arrival.
   const Clock::time_point start = Clock::now() + std::chrono::milliseconds(20);
+  if (options.on_start) options.on_start(start);
   TimelineCollector timeline(generators, options, workloads.size());
   {
     std::vector<std::jthread> threads;

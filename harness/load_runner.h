@@ -33,6 +33,9 @@ struct RunOptions {
   const std::atomic<bool>* stop_requested = nullptr;  // set by a signal handler: stop issuing
   // Called on the calling thread once per interval, in order, as the run goes.
   std::function<void(const IntervalSample&)> on_interval;
+  // Called once before any request, with the instant the run's offsets count from (so a fault
+  // timeline can share it).
+  std::function<void(Clock::time_point start)> on_start;
 };
 
 RunResult run_load(const std::vector<WorkloadRun>& workloads, const RunOptions& options);

@@ -92,6 +92,16 @@ struct GeneratorCheck {
   std::vector<std::string> warnings;  // human-readable, one per finding
 };
 
+// One injection of a fault as it happened, in offsets from the run's start.
+struct FaultEvent {
+  std::string kind;
+  std::string description;  // "pgbouncer-restart kill of pgbouncer-1"
+  Duration injected_at{};   // when inject() returned (the fault is in place)
+  Duration recovered_at{};  // when recover() returned
+  bool injected = false, recovered = false;
+  std::string error = {};  // why inject or recover failed
+};
+
 struct RunResult {
   std::string scenario;
   std::vector<std::string> targets;
@@ -105,6 +115,7 @@ struct RunResult {
   std::vector<PhaseResult> phases;
   GeneratorCheck generator;
   std::vector<LedgerResult> ledgers;  // one per workload that records its writes
+  std::vector<FaultEvent> faults;     // in the order they were injected
 };
 
 }  // namespace loadgate

@@ -141,6 +141,25 @@ std::vector<Phase> parse_phases(const ConfigNode& node) {
   return phases;
 }
 
+FaultSpec parse_fault(const ConfigNode& node, const Scenario& scenario) {
+  node.require_map();
+  FaultSpec fault{node.at("kind").as_string(), node.at("at").as_duration(), Duration{}, Duration{},
+                  node};
+  if (fault.at < Duration::zero() || fault.at >= scenario.duration)
+    node.at("at").fail(fmt::format("a fault is injected during the run (0s to {})",
+                                   format_duration(scenario.duration)));
+  if (auto recover = node.find("recover_after")) {
+    fault.recover_after = recover->as_duration();
+    if (fault.recover_after < Duration::zero()) recover->fail("expected a duration, like 10s");
+  }
+  if (auto every = node.find("every")) {
+    fault.every = every->as_duration();
+    if (fault.every <= fault.recover_after)
+      every->fail("a fault repeats only after it has recovered: every > recover_after");
+  }
+  return fault;
+}
+
 TargetSpec parse_target(const ConfigNode& node) {
   node.allow_only({"testbed", "urls"});
   TargetSpec target;
@@ -207,7 +226,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
 
   ConfigNode top(root, source, "");
   top.require_map();
-  top.allow_only({"name", "target", "duration", "phases", "client", "workloads"});
+  top.allow_only({"name", "target", "duration", "phases", "client", "workloads", "faults"});
 
   Scenario scenario;
   scenario.file = file;
@@ -233,6 +252,9 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
     scenario.workloads.push_back(std::move(spec));
   }
   if (scenario.workloads.empty()) workloads.fail("name at least one workload");
+  if (auto faults = top.find("faults"))
+    for (const auto& item : faults->as_list())
+      scenario.faults.push_back(parse_fault(item, scenario));
   return scenario;
 }
 

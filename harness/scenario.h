@@ -68,6 +68,18 @@ struct ClientSpec {
   uint64_t seed = 1;
 };
 
+// A fault on the run's timeline (an item of `faults:`): injected `at` from the start of the run,
+// recovered `recover_after` later (0: straight away, as for a restart), and again `every` after
+// that while the run lasts. The kind's own keys are left to its factory in faults/, as a
+// workload's are.
+struct FaultSpec {
+  std::string kind;
+  Duration at{};
+  Duration recover_after{};
+  Duration every{};  // 0: once
+  ConfigNode settings;
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path file;
@@ -76,6 +88,7 @@ struct Scenario {
   std::vector<Phase> phases;  // `duration: 10s` alone is one phase named "main"
   ClientSpec client;
   std::vector<WorkloadSpec> workloads;
+  std::vector<FaultSpec> faults;
 };
 
 // Reads and checks `file`, with each "path.to.key=value" in `overrides` applied first (the value

@@ -75,6 +75,15 @@ void print_summary(const RunResult& run, std::ostream& out) {
                      g.generator_bound ? " — GENERATOR-BOUND" : "");
   for (const auto& warning : g.warnings) out << "  ! " << warning << "\n";
   for (const auto& l : run.ledgers) print_ledger(l, out);
+  for (const auto& f : run.faults) {
+    if (f.error.empty())
+      out << fmt::format("fault {}: injected at {:.2f}s, recovered at {:.2f}s\n", f.description,
+                         std::chrono::duration<double>(f.injected_at).count(),
+                         std::chrono::duration<double>(f.recovered_at).count());
+    else
+      out << fmt::format("  ! FAULT {}: {}{}\n", f.description, f.error,
+                         f.recovered ? "" : " — NOT RECOVERED: the deployment may be broken");
+  }
 }
 
 void print_ledger(const LedgerResult& l, std::ostream& out) {

@@ -69,6 +69,15 @@ std::string result_to_json(const RunResult& run) {
                        {"in_doubt_present", l.in_doubt_present},
                        {"in_doubt_absent", l.in_doubt_absent},
                        {"failed_present", l.failed_present}});
+  json faults = json::array();
+  for (const auto& f : run.faults)
+    faults.push_back({{"kind", f.kind},
+                      {"description", f.description},
+                      {"injected", f.injected},
+                      {"injected_at_s", seconds(f.injected_at)},
+                      {"recovered", f.recovered},
+                      {"recovered_at_s", seconds(f.recovered_at)},
+                      {"error", f.error}});
   const GeneratorCheck& g = run.generator;
   json doc = {{"schema", "loadgate.result/2"},
               {"scenario", run.scenario},
@@ -90,7 +99,8 @@ std::string result_to_json(const RunResult& run) {
                 {"warnings", g.warnings}}},
               {"workloads", workloads},
               {"phases", phases},
-              {"ledgers", ledgers}};
+              {"ledgers", ledgers},
+              {"faults", faults}};
   return doc.dump(2);
 }
 

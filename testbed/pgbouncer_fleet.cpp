@@ -2,12 +2,26 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "testbed/launch.h"
 
 namespace loadgate::testbed {
 namespace fs = std::filesystem;
+namespace {
+
+ProcessRecord launch(const ProcessRecord& record, const fs::path& ini,
+                     const std::optional<RunAs>& run_as) {
+  // Debian installs pgbouncer in /usr/sbin, which an unprivileged PATH often lacks.
+  const std::string program =
+      fs::exists("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
+  ProcessSpec spec{{program, ini.string()}, record.log_file, run_as, {}};
+  return start_and_wait(record, spec, std::chrono::seconds(20));
+}
+
+}  // namespace
 
 ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettings& settings,
                               const std::string& db_password, const std::string& admin_password) {
@@ -52,11 +66,25 @@ ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettin
   record.role = "pgbouncer";
   record.port = settings.listen_port;
   record.log_file = (layout.logs() / (settings.name + ".log")).string();
-  // Debian installs pgbouncer in /usr/sbin, which an unprivileged PATH often lacks.
-  const std::string program =
-      fs::exists("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
-  ProcessSpec spec{{program, ini.string()}, record.log_file, layout.run_as, {}};
-  return start_and_wait(record, spec, std::chrono::seconds(20));
+  return launch(record, ini, layout.run_as);
+}
+
+ProcessRecord relaunch_pgbouncer(TestbedState& state, const std::string& name) {
+  auto it = std::find_if(state.processes.begin(), state.processes.end(),
+                         [&](const ProcessRecord& p) { return p.name == name; });
+  if (it == state.processes.end() || it->role != "pgbouncer")
+    throw std::runtime_error(fmt::format("the testbed has no pgbouncer named {}", name));
+  std::optional<RunAs> run_as;
+  if (getuid() == 0) run_as = lookup_user(state.run_as);
+  ProcessRecord record = *it;
+  // A killed pgbouncer leaves its pidfile, and refuses to start while the pid in it exists; a
+  // zombie not yet reaped (a container's init may be slow to) still does. Ours is gone.
+  if (process_alive(record.pid, record.start_ticks))
+    throw std::runtime_error(fmt::format("{} is still running (pid {})", name, record.pid));
+  fs::remove(state.dir / name / "pgbouncer.pid");
+  *it = launch(record, state.dir / name / "pgbouncer.ini", run_as);
+  write_state(state);
+  return *it;
 }
 
 }  // namespace loadgate::testbed

@@ -23,4 +23,9 @@ struct PgbouncerSettings {
 ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettings& settings,
                               const std::string& db_password, const std::string& admin_password);
 
+// Starts pgbouncer `name` of the testbed in `state` again, from the configuration `up` wrote (a
+// restart after a fault stopped it), and records its new pid in the state file. Throws
+// std::runtime_error naming it when it does not come back.
+ProcessRecord relaunch_pgbouncer(TestbedState& state, const std::string& name);
+
 }  // namespace loadgate::testbed

@@ -129,7 +129,9 @@ void Sql::prepare() {
     for (size_t i = 0; i < pools_.size(); ++i) {
       const bool checks_a_dsn =
           i % pools_per_task_ == 0 && i / pools_per_task_ < target_.dsns.size();
-      const size_t count = std::max<size_t>(min_connections_, checks_a_dsn ? 1 : 0);
+      // Without reconnecting, a connection cannot be opened later: open them all now.
+      const size_t count =
+          reconnect_.enabled ? std::max<size_t>(min_connections_, checks_a_dsn ? 1 : 0) : pool_max_;
       if (count == 0) continue;
       openers.emplace_back([this, i, count, &failures] {
         try {

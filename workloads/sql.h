@@ -14,6 +14,8 @@
 //     query_timeout: 5s         # a transaction running longer fails (query_timeout)
 //     connect_timeout: 2s       # libpq's, in whole seconds (at least 2)
 //     reconnect: {enabled: true, initial_backoff: 100ms, max_backoff: 5s}
+//                               # enabled: false: the client that connects once (every
+//                               # connection opened before the run, none ever replaced)
 //     ids: {min: 1, max: 1000, distribution: zipf}
 //     transactions:
 //       - {name: read, weight: 8, autocommit: true,

@@ -155,7 +155,8 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
   };
 
   if (!slot->connection) {
-    if (slot->dead) {
+    // Without reconnecting, every connection was opened before the run: one missing now broke.
+    if (slot->dead || !policy_.enabled) {
       give_back();
       attempt.error_class = "broken_connection";
       return attempt;

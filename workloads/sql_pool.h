@@ -1,8 +1,9 @@
 // One client-side connection pool as a service task holds it (pgx's pgxpool with MaxConns =
 // DB_POOL_MAX): up to `size` connections opened on demand; a caller waits up to its deadline
 // for a free one; a broken connection is replaced, with exponential backoff while connecting
-// fails, unless reconnecting is turned off, in which case its slot stays broken for the rest of
-// the run (the planted problem a fault must expose).
+// fails. With reconnecting turned off the pool is the client that connects once: every
+// connection is opened before the run (Sql::prepare) and one that breaks stays broken for the
+// rest of the run (the planted problem a fault must expose).
 //
 // Every failure comes back as an error class, the names results use: connection_refused,
 // connect_timeout, connect_failed, auth_failed, too_many_connections, broken_connection,

@@ -143,3 +143,25 @@ TEST_CASE("a missing scenario file is named in the error") {
   CHECK_THROWS_WITH(load_scenario("/nonexistent/scenario.yaml", {}),
                     Contains("/nonexistent/scenario.yaml") && Contains("No such file"));
 }
+
+TEST_CASE("faults are read onto the run's timeline, and impossible schedules are refused") {
+  const std::string head =
+      "name: f\ntarget: {testbed: default}\nduration: 30s\n"
+      "workloads:\n  w: {kind: jwt, executor: {type: constant-vus, vus: 1}}\n";
+  Scenario scenario = parse_scenario(
+      head + "faults:\n  - {kind: pgbouncer-restart, at: 5s, recover_after: 2s, every: 10s}\n",
+      "f.yaml", {});
+  REQUIRE(scenario.faults.size() == 1);
+  CHECK(scenario.faults[0].kind == "pgbouncer-restart");
+  CHECK(scenario.faults[0].at == std::chrono::seconds(5));
+  CHECK(scenario.faults[0].recover_after == std::chrono::seconds(2));
+  CHECK(scenario.faults[0].every == std::chrono::seconds(10));
+  CHECK_THROWS_WITH(parse_scenario(head + "faults:\n  - {kind: x, at: 30s}\n", "f.yaml", {}),
+                    Contains("f.yaml:7:") && Contains("during the run (0s to 30s)"));
+  CHECK_THROWS_WITH(
+      parse_scenario(head + "faults:\n  - {kind: x, at: 1s, recover_after: 5s, every: 5s}\n",
+                     "f.yaml", {}),
+      Contains("f.yaml:7:") && Contains("every > recover_after"));
+  CHECK_THROWS_WITH(parse_scenario(head + "faults:\n  - {at: 1s}\n", "f.yaml", {}),
+                    Contains("f.yaml:7:") && Contains("kind"));
+}

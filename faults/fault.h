@@ -1,0 +1,28 @@
+// The contract between the fault timeline and a fault kind (one file per kind in faults/).
+//
+// inject() breaks something and returns once it is broken; recover() puts it back and returns
+// once it is back. Both throw FaultError with a one-line reason. recover() must be safe to call
+// whether or not inject() finished: the timeline calls it on every path (success, failure,
+// timeout, Ctrl-C), because a run always leaves the deployment as it found it.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace loadgate {
+
+class FaultError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Fault {
+ public:
+  virtual ~Fault() = default;
+  // "pgbouncer-restart kill of pgbouncer-1": names the fault in reports.
+  virtual std::string describe() const = 0;
+  virtual void inject() = 0;
+  virtual void recover() = 0;
+};
+
+}  // namespace loadgate

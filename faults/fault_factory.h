@@ -1,0 +1,21 @@
+// Builds the fault a scenario names by its `kind`.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "faults/fault.h"
+#include "harness/scenario.h"
+
+namespace loadgate {
+
+struct FaultContext {
+  std::optional<std::filesystem::path> testbed_dir;  // when the target is a testbed
+};
+
+// Throws ConfigError (located at the fault) for an unknown kind or a kind this target cannot
+// have (a local driver without a testbed).
+std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& context);
+
+}  // namespace loadgate

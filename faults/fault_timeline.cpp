@@ -1,0 +1,85 @@
+#include "faults/fault_timeline.h"
+
+#include <fmt/format.h>
+
+namespace loadgate {
+
+FaultTimeline::FaultTimeline(std::vector<Entry> entries, Duration run_length,
+                             const std::atomic<bool>* stop_requested)
+    : entries_(std::move(entries)), run_length_(run_length), stop_requested_(stop_requested) {}
+
+FaultTimeline::~FaultTimeline() {
+  finish();
+}
+
+void FaultTimeline::start(Clock::time_point start) {
+  start_ = start;
+  if (!entries_.empty()) thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
+
+std::vector<FaultEvent> FaultTimeline::finish() {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    thread_.join();  // the thread recovers what it injected before it ends
+  }
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
+bool FaultTimeline::sleep_until(Clock::time_point when, const std::stop_token& stop) const {
+  // In slices, so the end of the run or a Ctrl-C is seen within 50 ms.
+  while (Clock::now() < when) {
+    if (stop.stop_requested() || (stop_requested_ && stop_requested_->load())) return false;
+    std::this_thread::sleep_for(
+        std::min<Duration>(when - Clock::now(), std::chrono::milliseconds(50)));
+  }
+  return !stop.stop_requested() && !(stop_requested_ && stop_requested_->load());
+}
+
+void FaultTimeline::record(FaultEvent event) {
+  std::lock_guard lock(mutex_);
+  events_.push_back(std::move(event));
+}
+
+// Every occurrence of every fault in time order. Faults that overlap in time are injected one
+// after the other: each recovers before the next occurrence starts (a simple, predictable
+// schedule; overlapping faults are a later refinement).
+void FaultTimeline::run(std::stop_token stop) {
+  struct Occurrence {
+    Duration at;
+    Entry* entry;
+  };
+  std::vector<Occurrence> schedule;
+  for (auto& entry : entries_)
+    for (Duration at = entry.spec.at; at < run_length_; at += entry.spec.every) {
+      schedule.push_back({at, &entry});
+      if (entry.spec.every <= Duration::zero()) break;
+    }
+  std::stable_sort(schedule.begin(), schedule.end(),
+                   [](const Occurrence& a, const Occurrence& b) { return a.at < b.at; });
+
+  for (const auto& occurrence : schedule) {
+    if (!sleep_until(start_ + occurrence.at, stop)) return;
+    Fault& fault = *occurrence.entry->fault;
+    FaultEvent event{occurrence.entry->spec.kind, fault.describe()};
+    try {
+      fault.inject();
+      event.injected = true;
+      event.injected_at = Clock::now() - start_;
+    } catch (const std::exception& e) {
+      event.error = fmt::format("inject failed: {}", e.what());
+    }
+    // A stop cuts the fault short but never skips its recovery.
+    sleep_until(Clock::now() + occurrence.entry->spec.recover_after, stop);
+    try {
+      fault.recover();
+      event.recovered = true;
+      event.recovered_at = Clock::now() - start_;
+    } catch (const std::exception& e) {
+      event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
+    }
+    record(std::move(event));
+  }
+}
+
+}  // namespace loadgate

@@ -1,0 +1,49 @@
+// Runs a scenario's faults on the run's clock, on a thread of its own: each is injected at its
+// offset, recovered `recover_after` later, and repeated `every` while the run lasts. Whatever
+// happens (an injection that fails, a stop request, the end of the run), everything injected is
+// recovered before finish() returns, and every inject and recover is stamped for the report.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "faults/fault.h"
+#include "harness/clock.h"
+#include "harness/results.h"
+#include "harness/scenario.h"
+
+namespace loadgate {
+
+class FaultTimeline {
+ public:
+  struct Entry {
+    FaultSpec spec;
+    std::unique_ptr<Fault> fault;
+  };
+  FaultTimeline(std::vector<Entry> entries, Duration run_length,
+                const std::atomic<bool>* stop_requested);
+  ~FaultTimeline();
+
+  // Starts the schedule; offsets count from `start` (the run's own start).
+  void start(Clock::time_point start);
+  // Stops scheduling, recovers whatever is still injected and returns what happened, in order.
+  std::vector<FaultEvent> finish();
+
+ private:
+  void run(std::stop_token stop);
+  bool sleep_until(Clock::time_point when, const std::stop_token& stop) const;
+  void record(FaultEvent event);
+
+  std::vector<Entry> entries_;
+  Duration run_length_;
+  const std::atomic<bool>* stop_requested_;
+  Clock::time_point start_{};
+  std::mutex mutex_;
+  std::vector<FaultEvent> events_;
+  std::jthread thread_;
+};
+
+}  // namespace loadgate

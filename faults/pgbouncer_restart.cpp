@@ -1,0 +1,90 @@
+#include "faults/pgbouncer_restart.h"
+
+#include <csignal>
+
+#include <fmt/format.h>
+
+#include "harness/process.h"
+#include "testbed/pgbouncer_fleet.h"
+#include "testbed/testbed_state.h"
+
+namespace loadgate {
+namespace {
+
+testbed::TestbedState read_testbed(const std::filesystem::path& dir) {
+  auto state = testbed::read_state(dir);
+  if (!state) throw FaultError(fmt::format("no testbed in {}", dir.string()));
+  return *state;
+}
+
+}  // namespace
+
+PgbouncerRestart::PgbouncerRestart(const FaultSpec& spec, std::filesystem::path testbed_dir)
+    : dir_(std::move(testbed_dir)) {
+  const ConfigNode& node = spec.settings;
+  node.allow_only({"kind", "at", "every", "recover_after", "mode", "which"});
+  if (auto mode = node.find("mode")) {
+    mode_name_ = mode->as_string();
+    if (mode_name_ == "terminate")
+      mode_ = Mode::terminate;
+    else if (mode_name_ == "graceful")
+      mode_ = Mode::graceful;
+    else if (mode_name_ == "kill")
+      mode_ = Mode::kill;
+    else
+      mode->fail("expected terminate, graceful or kill");
+  }
+  const auto state = testbed::read_state(dir_);
+  if (!state)
+    node.fail(fmt::format("pgbouncer-restart needs a testbed; none in {}", dir_.string()));
+  std::vector<std::string> names;
+  for (const auto* p : state->with_role("pgbouncer")) names.push_back(p->name);
+  auto which = node.find("which");
+  if (!which) {
+    which_ = {names.front()};
+  } else if (which->as_list().size() == 1 && which->as_string() == "all") {
+    which_ = names;
+  } else {
+    for (const auto& item : which->as_list()) {
+      const std::string name = item.as_string();
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        item.fail(fmt::format("the testbed has no pgbouncer '{}' (it has {}, or all)", name,
+                              fmt::join(names, ", ")));
+      which_.push_back(name);
+    }
+  }
+}
+
+std::string PgbouncerRestart::describe() const {
+  return fmt::format("pgbouncer-restart {} of {}", mode_name_, fmt::join(which_, ", "));
+}
+
+void PgbouncerRestart::inject() {
+  const auto state = read_testbed(dir_);
+  for (const auto& name : which_) {
+    const auto* process = state.find(name);
+    if (!process || !process_alive(process->pid, process->start_ticks))
+      throw FaultError(fmt::format("{} is not running, so it cannot be stopped", name));
+    const int signal = mode_ == Mode::graceful ? SIGINT : mode_ == Mode::kill ? SIGKILL : SIGTERM;
+    // A graceful shutdown waits for in-flight transactions; give it 30 s, then kill.
+    const Duration grace =
+        mode_ == Mode::graceful ? std::chrono::seconds(30) : std::chrono::seconds(5);
+    if (!stop_process(process->pid, process->start_ticks, grace, signal))
+      throw FaultError(fmt::format("{} (pid {}) did not stop", name, process->pid));
+  }
+}
+
+void PgbouncerRestart::recover() {
+  auto state = read_testbed(dir_);
+  for (const auto& name : which_) {
+    const auto* process = state.find(name);
+    if (process && process_alive(process->pid, process->start_ticks)) continue;  // never stopped
+    try {
+      testbed::relaunch_pgbouncer(state, name);
+    } catch (const std::exception& e) {
+      throw FaultError(fmt::format("cannot restart {}: {}", name, e.what()));
+    }
+  }
+}
+
+}  // namespace loadgate

@@ -1,0 +1,41 @@
+// kind: pgbouncer-restart, local driver: stops pgbouncers of the testbed and starts them again
+// from the configuration `testbed up` wrote, as a supervisor (ECS, systemd) would.
+//
+//   faults:
+//     - {kind: pgbouncer-restart, at: 10s, mode: kill, which: pgbouncer-1, recover_after: 2s}
+//
+// mode:  terminate (SIGTERM, pgbouncer's immediate shutdown: clients are cut off), graceful
+//        (SIGINT: PAUSE then SHUTDOWN, in-flight transactions finish first; SIGKILL after 30 s),
+//        kill (SIGKILL: a crash). Default terminate.
+// which: a pgbouncer's name (pgbouncer-1), a list of names, or all. Default pgbouncer-1.
+// recover_after: how long it stays down before the restart (default 0: restarted at once).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "faults/fault.h"
+#include "harness/scenario.h"
+
+namespace loadgate {
+
+class PgbouncerRestart : public Fault {
+ public:
+  // Reads and checks the fault's keys against the testbed in `testbed_dir`; throws ConfigError
+  // naming the line.
+  PgbouncerRestart(const FaultSpec& spec, std::filesystem::path testbed_dir);
+
+  std::string describe() const override;
+  void inject() override;
+  void recover() override;
+
+ private:
+  enum class Mode { terminate, graceful, kill };
+  std::filesystem::path dir_;
+  Mode mode_ = Mode::terminate;
+  std::string mode_name_ = "terminate";
+  std::vector<std::string> which_;
+};
+
+}  // namespace loadgate

@@ -1,0 +1,156 @@
+// Faults against a testbed of their own (they break it on purpose), under load, run the way a
+// user runs them: `loadgate run` on a scenario with a `faults:` list.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/command.h"
+
+using namespace loadgate;
+using namespace loadgate::test;
+using nlohmann::json;
+
+namespace {
+
+// A testbed for one test, taken down (logs kept) whatever the test's outcome.
+struct OwnTestbed {
+  std::string dir = fmt::format("/tmp/loadgate-fault-test-{}", ::getpid());
+  OwnTestbed() {
+    std::filesystem::remove_all(dir);
+    CommandResult up = run_command(
+        loadgate_bin() + " testbed up --bcrypt-cost 4 --users 100 --items 100 --dir " + dir, 300);
+    INFO(up.output);
+    REQUIRE(up.exit_code == 0);
+  }
+  ~OwnTestbed() { run_command(loadgate_bin() + " testbed down --dir " + dir); }
+  json state() const {
+    std::ifstream in(dir + "/state.json");
+    return json::parse(in);
+  }
+  int pid_of(const std::string& name) const {
+    const json current = state();
+    for (const auto& p : current["processes"])
+      if (p["name"] == name) return p["pid"];
+    return 0;
+  }
+};
+
+// ok and error counts of `workload` in the timeline's intervals ending after `from_s`.
+std::pair<int, int> counts_after(const std::string& timeline_file, const std::string& workload,
+                                 double from_s) {
+  std::ifstream in(timeline_file);
+  int ok = 0, errors = 0;
+  for (std::string line; std::getline(in, line);) {
+    const json interval = json::parse(line);
+    if (interval["t"].get<double>() <= from_s) continue;
+    for (const auto& w : interval["workloads"])
+      if (w["name"] == workload) {
+        ok += w["ok"].get<int>();
+        for (const auto& [error_class, count] : w["errors"].items()) errors += count.get<int>();
+      }
+  }
+  return {ok, errors};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "pgbouncer killed and restarted, then shut down gracefully: pools with reconnect "
+    "recover, a pool without stays broken, no acknowledged write is lost",
+    "[faults]") {
+  OwnTestbed testbed;
+  const int pgbouncer_1 = testbed.pid_of("pgbouncer-1");
+  const std::string scenario = write_scenario("pgbouncer-restart.yaml", R"yaml(
+name: pgbouncer-restart-test
+target: {testbed: default}
+duration: 10s
+client: {interval: 250ms}
+workloads:
+  orders:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 100/s}
+    tasks: 2
+    pool_max: 4
+    reconnect: {enabled: true, initial_backoff: 100ms, max_backoff: 1s}
+    transactions:
+      - {sql: "INSERT INTO items (name, write_id) VALUES ('fault-test', $1)",
+         params: ["{{write_id}}"]}
+  stubborn:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 20/s}
+    tasks: 1
+    pool_max: 2
+    reconnect: {enabled: false}
+    transactions: [{autocommit: true, sql: "SELECT 1"}]
+faults:
+  - {kind: pgbouncer-restart, at: 2s, mode: kill, which: pgbouncer-1, recover_after: 1s}
+  - {kind: pgbouncer-restart, at: 5s, mode: graceful, which: pgbouncer-2}
+)yaml");
+  const std::string out = scratch_dir() / "pgbouncer-restart-out";
+  CommandResult run = run_command(
+      fmt::format("{} run {} --testbed {} --out {}", loadgate_bin(), scenario, testbed.dir, out));
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  std::ifstream in(out + "/result.json");
+  const json result = json::parse(in);
+
+  REQUIRE(result["faults"].size() == 2);
+  for (const auto& fault : result["faults"]) {
+    INFO(fault.dump());
+    CHECK(fault["injected"] == true);
+    CHECK(fault["recovered"] == true);
+    CHECK(fault["error"] == "");
+  }
+  CHECK(result["faults"][0]["injected_at_s"].get<double>() >= 2.0);
+  // pgbouncer-1 stayed down for recover_after.
+  CHECK(result["faults"][0]["recovered_at_s"].get<double>() -
+            result["faults"][0]["injected_at_s"].get<double>() >=
+        1.0);
+
+  // The orders pools saw the kill (refused connects or broken ones) and recovered: the last
+  // 2 s have successes and no errors.
+  const json& orders = result["workloads"][0];
+  CHECK(orders["errors"].value("connection_refused", 0) +
+            orders["errors"].value("broken_connection", 0) >
+        0);
+  const auto [orders_ok, orders_errors] = counts_after(out + "/timeline.jsonl", "orders", 8.0);
+  CHECK(orders_ok > 100);
+  CHECK(orders_errors == 0);
+  // The pool with reconnecting off (on pgbouncer-1) never recovered.
+  const auto [stubborn_ok, stubborn_errors] =
+      counts_after(out + "/timeline.jsonl", "stubborn", 8.0);
+  CHECK(stubborn_ok == 0);
+  CHECK(stubborn_errors > 20);
+
+  const json& ledger = result["ledgers"][0];
+  CHECK(ledger["verified"] == true);
+  CHECK(ledger["lost"] == 0);
+  CHECK(ledger["acknowledged_present"] == ledger["acknowledged"]);
+
+  // The testbed is whole again, with a new pgbouncer-1.
+  CHECK(run_command(loadgate_bin() + " testbed status --dir " + testbed.dir).exit_code == 0);
+  CHECK(testbed.pid_of("pgbouncer-1") != pgbouncer_1);
+}
+
+TEST_CASE("a fault the target cannot have is refused before the run", "[faults]") {
+  const std::string scenario = write_scenario("bad-fault.yaml", R"yaml(
+name: bad-fault
+target: {urls: [http://127.0.0.1:9]}
+duration: 2s
+workloads:
+  w: {kind: jwt, executor: {type: constant-vus, vus: 1}, secret_env: HOME}
+faults:
+  - {kind: pgbouncer-restart, at: 1s}
+  - {kind: failover-of-everything, at: 1s}
+)yaml");
+  CommandResult run = run_command(loadgate_bin() + " run " + scenario);
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Catch::Contains("bad-fault.yaml:8:") &&
+                             Catch::Contains("pgbouncer-restart drives a local testbed"));
+}

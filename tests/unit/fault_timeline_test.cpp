@@ -1,0 +1,95 @@
+// The fault timeline's schedule, with a fault that only records what it is asked to do (the real
+// faults run against a testbed in the integration tests).
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "faults/fault_timeline.h"
+#include "tests/support/test_harness.h"
+
+using namespace loadgate;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Journal {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, Clock::time_point>> calls;
+  void add(const std::string& what) {
+    std::lock_guard lock(mutex);
+    calls.emplace_back(what, Clock::now());
+  }
+};
+
+class RecordingFault : public Fault {
+ public:
+  RecordingFault(Journal& journal, bool fail_inject) : journal_(journal), fail_(fail_inject) {}
+  std::string describe() const override { return "recording"; }
+  void inject() override {
+    journal_.add("inject");
+    if (fail_) throw FaultError("cannot break it");
+  }
+  void recover() override { journal_.add("recover"); }
+
+ private:
+  Journal& journal_;
+  bool fail_;
+};
+
+FaultSpec spec_of(Duration at, Duration recover_after, Duration every) {
+  return {"recording", at, recover_after, every,
+          loadgate::test::workload_spec("    kind: x\n    executor: {type: constant-vus, vus: 1}\n",
+                                        "f.yaml")
+              .settings};
+}
+
+}  // namespace
+
+TEST_CASE("faults are injected on the run's clock, recovered after recover_after, and repeated") {
+  Journal journal;
+  std::vector<FaultTimeline::Entry> entries;
+  entries.push_back(
+      {spec_of(100ms, 50ms, 300ms), std::make_unique<RecordingFault>(journal, false)});
+  FaultTimeline timeline(std::move(entries), 700ms, nullptr);
+  const auto start = Clock::now();
+  timeline.start(start);
+  std::this_thread::sleep_for(800ms);
+  const auto events = timeline.finish();
+  // At 100 ms, 400 ms (and not 700 ms: the run is over by then).
+  REQUIRE(events.size() == 2);
+  REQUIRE(journal.calls.size() == 4);
+  CHECK(journal.calls[0].first == "inject");
+  CHECK(journal.calls[1].first == "recover");
+  CHECK(journal.calls[0].second - start >= 100ms);
+  CHECK(journal.calls[1].second - journal.calls[0].second >= 50ms);
+  CHECK(journal.calls[2].second - start >= 400ms);
+  CHECK(events[0].injected);
+  CHECK(events[0].recovered);
+  CHECK(events[0].injected_at >= 100ms);
+  CHECK(events[0].recovered_at - events[0].injected_at >= 50ms);
+  CHECK(events[1].injected_at >= 400ms);
+}
+
+TEST_CASE("a fault is recovered when its injection fails and when the run stops early") {
+  Journal journal;
+  std::vector<FaultTimeline::Entry> entries;
+  entries.push_back({spec_of(0ms, 0ms, 0ms), std::make_unique<RecordingFault>(journal, true)});
+  entries.push_back({spec_of(50ms, 10s, 0ms), std::make_unique<RecordingFault>(journal, false)});
+  std::atomic<bool> stop{false};
+  FaultTimeline timeline(std::move(entries), 60s, &stop);
+  timeline.start(Clock::now());
+  std::this_thread::sleep_for(300ms);
+  stop = true;  // Ctrl-C in the middle of the second fault's 10 s
+  const auto began = Clock::now();
+  const auto events = timeline.finish();
+  CHECK(Clock::now() - began < 1s);
+  REQUIRE(events.size() == 2);
+  CHECK_FALSE(events[0].injected);
+  CHECK(events[0].recovered);  // recovered even though the injection failed
+  CHECK_THAT(events[0].error, Catch::Contains("inject failed: cannot break it"));
+  CHECK(events[1].injected);
+  CHECK(events[1].recovered);  // cut short, never skipped
+  CHECK(events[1].recovered_at < 2s);
+}
