@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "faults/fault_factory.h"
+#include "faults/fault_impact.h"
 #include "faults/fault_timeline.h"
 #include "harness/http_connection.h"
 #include "harness/load_runner.h"
@@ -160,6 +161,7 @@ int run(const RunArgs& args) {
   RunResult result;
   // Declared before the run so that, however the run ends, its destructor recovers every fault.
   FaultTimeline fault_timeline(std::move(faults), scenario.duration, &stop_requested);
+  FaultImpactAnalysis fault_impact;
   {
     ProgressLine progress(scenario.duration);
     RunOptions options;
@@ -171,6 +173,7 @@ int run(const RunArgs& args) {
     options.stop_requested = &stop_requested;
     options.on_start = [&](Clock::time_point start) { fault_timeline.start(start); };
     options.on_interval = [&](const IntervalSample& sample) {
+      if (!scenario.faults.empty()) fault_impact.add(sample);
       timeline->write(sample);
       progress.update(sample);
     };
@@ -184,6 +187,7 @@ int run(const RunArgs& args) {
   }
   result.scenario = scenario.name;
   result.faults = fault_timeline.finish();
+  fault_impact.analyse(result.faults, scenario.duration);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   for (const auto& w : workloads)

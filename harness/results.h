@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,20 @@ struct GeneratorCheck {
   std::vector<std::string> warnings;  // human-readable, one per finding
 };
 
+// What one fault did to one workload, read from the timeline (so at its resolution,
+// client.interval): offsets from the injection, to the end of the interval that showed it.
+struct FaultImpact {
+  std::string workload;
+  double baseline_rate = 0;               // successes/s in the 10 s before the fault
+  std::optional<Duration> first_error;    // the first interval with an error
+  Duration downtime{};                    // the longest stretch of intervals without a success
+  std::optional<Duration> first_success;  // the first success once it was hit (0: never hit)
+  // Back for good: the first interval after the last bad one (errors, or successes below 95 %
+  // of the baseline). Empty: still bad when the window ended: NOT RECOVERED.
+  std::optional<Duration> recovered;
+  ErrorCounts errors;  // from the injection to the recovery (or the window's end)
+};
+
 // One injection of a fault as it happened, in offsets from the run's start.
 struct FaultEvent {
   std::string kind;
@@ -99,7 +114,8 @@ struct FaultEvent {
   Duration injected_at{};   // when inject() returned (the fault is in place)
   Duration recovered_at{};  // when recover() returned
   bool injected = false, recovered = false;
-  std::string error = {};  // why inject or recover failed
+  std::string error = {};                 // why inject or recover failed
+  std::vector<FaultImpact> impacts = {};  // per workload, until the next fault or the run's end
 };
 
 struct RunResult {

@@ -83,7 +83,23 @@ void print_summary(const RunResult& run, std::ostream& out) {
     else
       out << fmt::format("  ! FAULT {}: {}{}\n", f.description, f.error,
                          f.recovered ? "" : " — NOT RECOVERED: the deployment may be broken");
+    for (const auto& i : f.impacts) print_impact(i, out);
   }
+}
+
+void print_impact(const FaultImpact& i, std::ostream& out) {
+  auto offset = [](const std::optional<Duration>& d) {
+    return d ? fmt::format("{:.2f}s", std::chrono::duration<double>(*d).count()) : "-";
+  };
+  std::string errors;
+  for (const auto& [error_class, count] : i.errors)
+    errors += fmt::format("{}{} {}", errors.empty() ? "" : ", ", error_class, count);
+  out << fmt::format(
+      "  {}: first error {}, downtime {:.2f}s, first success {}, {} (baseline {:.1f}/s){}\n",
+      i.workload, offset(i.first_error), std::chrono::duration<double>(i.downtime).count(),
+      offset(i.first_success),
+      i.recovered ? "recovered at " + offset(i.recovered) : std::string("NOT RECOVERED"),
+      i.baseline_rate, errors.empty() ? "" : "; errors: " + errors);
 }
 
 void print_ledger(const LedgerResult& l, std::ostream& out) {

@@ -12,6 +12,8 @@ namespace loadgate {
 void print_summary(const RunResult& result, std::ostream& out);
 // One line per write ledger: how its writes ended and what the read-back found.
 void print_ledger(const LedgerResult& ledger, std::ostream& out);
+// One line per workload a fault window touched: first error, downtime, recovery, errors.
+void print_impact(const FaultImpact& impact, std::ostream& out);
 
 // The time the run's totals cover: the recorded phases, or less when the run was interrupted.
 Duration measured_duration(const RunResult& run);

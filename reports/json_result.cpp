@@ -69,15 +69,29 @@ std::string result_to_json(const RunResult& run) {
                        {"in_doubt_present", l.in_doubt_present},
                        {"in_doubt_absent", l.in_doubt_absent},
                        {"failed_present", l.failed_present}});
+  auto offset_s = [](const std::optional<Duration>& d) {
+    return d ? json(seconds(*d)) : json(nullptr);
+  };
   json faults = json::array();
-  for (const auto& f : run.faults)
+  for (const auto& f : run.faults) {
+    json impacts = json::array();
+    for (const auto& i : f.impacts)
+      impacts.push_back({{"workload", i.workload},
+                         {"baseline_rate", i.baseline_rate},
+                         {"first_error_s", offset_s(i.first_error)},
+                         {"downtime_s", seconds(i.downtime)},
+                         {"first_success_s", offset_s(i.first_success)},
+                         {"recovered_s", offset_s(i.recovered)},
+                         {"errors", i.errors}});
     faults.push_back({{"kind", f.kind},
                       {"description", f.description},
                       {"injected", f.injected},
                       {"injected_at_s", seconds(f.injected_at)},
                       {"recovered", f.recovered},
                       {"recovered_at_s", seconds(f.recovered_at)},
-                      {"error", f.error}});
+                      {"error", f.error},
+                      {"workloads", impacts}});
+  }
   const GeneratorCheck& g = run.generator;
   json doc = {{"schema", "loadgate.result/2"},
               {"scenario", run.scenario},

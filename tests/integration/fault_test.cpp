@@ -128,6 +128,18 @@ faults:
   CHECK(stubborn_ok == 0);
   CHECK(stubborn_errors > 20);
 
+  // The same, as the first fault window reports it per workload.
+  const json& impacts = result["faults"][0]["workloads"];
+  REQUIRE(impacts.size() == 2);
+  CHECK(impacts[0]["workload"] == "orders");
+  CHECK(impacts[0]["first_error_s"].get<double>() <= 1.0);
+  // Back only once pgbouncer-1 was (1 s down), and well before the next fault.
+  CHECK(impacts[0]["recovered_s"].get<double>() >= 1.0);
+  CHECK(impacts[0]["recovered_s"].get<double>() <= 3.0);
+  CHECK(impacts[1]["workload"] == "stubborn");
+  CHECK(impacts[1]["recovered_s"].is_null());            // NOT RECOVERED
+  CHECK(impacts[1]["downtime_s"].get<double>() >= 2.5);  // nothing succeeded from 2 s to 5 s
+
   const json& ledger = result["ledgers"][0];
   CHECK(ledger["verified"] == true);
   CHECK(ledger["lost"] == 0);

@@ -1,0 +1,32 @@
+// Reconnection verification: what each fault did to each workload, read from the run's timeline.
+// Per fault window (from an injection to the next one, or the run's end) and per workload: time
+// to the first error, downtime (the longest stretch without a success), time to the first
+// success and to recovery (back to 95 % of the pre-fault rate for good), and errors by class.
+// The resolution is the timeline's interval: scenarios with faults set client.interval low.
+#pragma once
+
+#include <vector>
+
+#include "harness/results.h"
+
+namespace loadgate {
+
+class FaultImpactAnalysis {
+ public:
+  // Keeps what the analysis needs from each interval (counts, not histograms).
+  void add(const IntervalSample& sample);
+  // Fills each event's impacts; `run_end` closes the last window.
+  void analyse(std::vector<FaultEvent>& events, Duration run_end) const;
+
+ private:
+  struct Counts {
+    Duration end{}, length{};
+    std::vector<std::string> names;
+    std::vector<uint64_t> successes;
+    std::vector<ErrorCounts> errors;
+  };
+  FaultImpact impact_of(size_t workload, Duration injected, Duration window_end) const;
+  std::vector<Counts> intervals_;
+};
+
+}  // namespace loadgate

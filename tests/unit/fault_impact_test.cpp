@@ -1,0 +1,77 @@
+// Reconnection verification from a timeline: the numbers a fault window reports.
+#include <catch2/catch.hpp>
+
+#include "faults/fault_impact.h"
+
+using namespace loadgate;
+using namespace std::chrono_literals;
+
+namespace {
+
+// 250 ms intervals of workload "w": `ok` successes and `errors` refusals each.
+void add_intervals(FaultImpactAnalysis& analysis, Duration& end, int count, uint64_t ok,
+                   uint64_t errors) {
+  for (int k = 0; k < count; ++k) {
+    end += 250ms;
+    IntervalSample sample;
+    sample.end = end;
+    sample.length = 250ms;
+    WorkloadInterval w;
+    w.name.assign(1, 'w');  // not = "w": GCC 12 -O2 misreads that as an overlapping memcpy
+    w.ok = ok;
+    if (errors) w.errors["connection_refused"] = errors;
+    sample.workloads.push_back(w);
+    analysis.add(sample);
+  }
+}
+
+FaultEvent injected_at(Duration at) {
+  FaultEvent event;
+  event.injected = event.recovered = true;
+  event.injected_at = at;
+  return event;
+}
+
+}  // namespace
+
+TEST_CASE("a fault window reports first error, downtime, first success and recovery") {
+  FaultImpactAnalysis analysis;
+  Duration end{};
+  add_intervals(analysis, end, 8, 25, 0);   // 0-2 s: 100/s
+  add_intervals(analysis, end, 3, 0, 25);   // 2-2.75 s: down
+  add_intervals(analysis, end, 2, 10, 15);  // 2.75-3.25 s: partly back
+  add_intervals(analysis, end, 8, 24, 0);   // then steady again (24 is within the noise)
+  std::vector<FaultEvent> events{injected_at(2s)};
+  analysis.analyse(events, end);
+  REQUIRE(events[0].impacts.size() == 1);
+  const FaultImpact& i = events[0].impacts[0];
+  CHECK(i.workload == "w");
+  CHECK(i.baseline_rate == Approx(100));
+  CHECK(i.first_error == 250ms);
+  CHECK(i.downtime == 750ms);
+  CHECK(i.first_success == 1000ms);
+  CHECK(i.recovered == 1500ms);  // the first interval after the last bad one
+  CHECK(i.errors.at("connection_refused") == 3 * 25 + 2 * 15);
+}
+
+TEST_CASE("a workload that never came back is not recovered; one never hit recovered at once") {
+  FaultImpactAnalysis analysis;
+  Duration end{};
+  add_intervals(analysis, end, 8, 25, 0);
+  add_intervals(analysis, end, 8, 5, 20);  // a quarter of its requests only, to the end
+  std::vector<FaultEvent> events{injected_at(2s), injected_at(3s)};
+  analysis.analyse(events, end);
+  // The first window ends where the second fault begins.
+  CHECK_FALSE(events[0].impacts[0].recovered);
+  CHECK(events[0].impacts[0].errors.at("connection_refused") == 4 * 20);
+  CHECK_FALSE(events[1].impacts[0].recovered);
+
+  FaultImpactAnalysis calm;
+  Duration calm_end{};
+  add_intervals(calm, calm_end, 16, 25, 0);
+  std::vector<FaultEvent> harmless{injected_at(2s)};
+  calm.analyse(harmless, calm_end);
+  CHECK(harmless[0].impacts[0].recovered == Duration{});
+  CHECK_FALSE(harmless[0].impacts[0].first_error);
+  CHECK(harmless[0].impacts[0].downtime == Duration{});
+}
