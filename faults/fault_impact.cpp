@@ -31,14 +31,16 @@ void FaultImpactAnalysis::analyse(std::vector<FaultEvent>& events, Duration run_
   if (intervals_.empty()) return;
   for (size_t e = 0; e < events.size(); ++e) {
     if (!events[e].injected) continue;
+    // A fault acts from the moment its injection starts (a graceful shutdown pauses clients
+    // while it drains), so windows are bounded by injection starts.
     Duration window_end = run_end;
     for (size_t next = e + 1; next < events.size(); ++next)
       if (events[next].injected) {
-        window_end = events[next].injected_at;
+        window_end = events[next].started_at;
         break;
       }
     for (size_t w = 0; w < intervals_.front().names.size(); ++w)
-      events[e].impacts.push_back(impact_of(w, events[e].injected_at, window_end));
+      events[e].impacts.push_back(impact_of(w, events[e].started_at, window_end));
   }
 }
 

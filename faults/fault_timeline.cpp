@@ -62,6 +62,7 @@ void FaultTimeline::run(std::stop_token stop) {
     if (!sleep_until(start_ + occurrence.at, stop)) return;
     Fault& fault = *occurrence.entry->fault;
     FaultEvent event{occurrence.entry->spec.kind, fault.describe()};
+    event.started_at = Clock::now() - start_;
     try {
       fault.inject();
       event.injected = true;

@@ -29,11 +29,17 @@ double thread_cpu_seconds() {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+// An open-model connection and the endpoint (index into RunOptions.endpoints) it goes to.
+struct PooledConnection {
+  size_t endpoint = 0;
+  std::unique_ptr<HttpConnection> connection;
+};
+
 // A request waiting for one of a capped set of connections: woken by cancelling its timer,
 // with the connection handed over (or none, when the run ends first).
 struct ConnectionWaiter {
   asio::steady_timer wake;
-  std::unique_ptr<HttpConnection> connection;
+  PooledConnection connection;
 };
 
 // One workload's share of one generator thread. Touched only by that thread.
@@ -44,7 +50,10 @@ struct Lane {
   std::optional<Arrivals> arrivals;    // open model
   std::vector<WorkloadResult> phases;  // results by phase of the intended start
   WorkloadInterval interval;           // the interval being recorded
-  std::vector<std::unique_ptr<HttpConnection>> idle;
+  // Idle connections by endpoint: each request picks its endpoint in turn, as a load balancer
+  // would. Reusing whichever connection came back first would send most requests to the
+  // instance that fails fastest during a fault, and hide the healthy one.
+  std::vector<std::vector<PooledConnection>> idle;
   size_t connections = 0;                   // open-model connections made (idle ∪ in use)
   size_t max_connections = 0;               // this thread's share of client.connections; 0: no cap
   std::deque<ConnectionWaiter*> waiting;    // requests queued for a connection, oldest first
@@ -118,6 +127,7 @@ struct GeneratorThread::Impl {
       lane->phases.assign(options.phases.size(), empty);
       lane->interval.name = run.name;
       lane->sweeper = std::make_unique<TimeoutSweeper>(io.get_executor());
+      lane->idle.resize(options.endpoints.size());
       lanes.push_back(std::move(lane));
     }
   }
@@ -135,12 +145,13 @@ struct GeneratorThread::Impl {
     return options.stop_requested && options.stop_requested->load(std::memory_order_relaxed);
   }
 
-  std::unique_ptr<HttpConnection> new_connection(Lane& lane) {
-    const Endpoint& endpoint = options.endpoints[lane.next_endpoint++ % options.endpoints.size()];
+  std::unique_ptr<HttpConnection> new_connection(Lane& lane, size_t endpoint) {
     return std::make_unique<HttpConnection>(
-        io.get_executor(), endpoint, options.client.connect_timeout, options.client.request_timeout,
-        *lane.sweeper, tls.get());
+        io.get_executor(), options.endpoints[endpoint], options.client.connect_timeout,
+        options.client.request_timeout, *lane.sweeper, tls.get());
   }
+
+  size_t next_endpoint(Lane& lane) { return lane.next_endpoint++ % options.endpoints.size(); }
 
   // Sends one request and records its outcome against the phase of `intended`. The connection
   // is closed by HttpConnection on any transport error and reopened by the next exchange.
@@ -298,10 +309,10 @@ struct GeneratorThread::Impl {
       --lane.in_flight;
       co_return;
     }
-    std::unique_ptr<HttpConnection> connection = co_await acquire(lane);
-    if (connection) {
-      co_await exchange(lane, *connection, intended, kAnyVu);
-      release(lane, std::move(connection));
+    PooledConnection pooled = co_await acquire(lane);
+    if (pooled.connection) {
+      co_await exchange(lane, *pooled.connection, intended, kAnyVu);
+      release(lane, std::move(pooled));
     } else {
       ++lane.phases[phase_of(intended)].errors["cancelled"];  // the run ended while it queued
       ++lane.interval.errors["cancelled"];
@@ -309,20 +320,25 @@ struct GeneratorThread::Impl {
     --lane.in_flight;
   }
 
-  // An idle connection, a new one while under client.connections, or the next one released.
+  // For the endpoint next in turn: an idle connection, a new one while under
+  // client.connections; at the cap, one idle to another endpoint, or else the next one released.
   // Waiting is not hidden: the latency from the intended start includes it, as in wrk2, while
   // the service time (from the send) does not.
-  awaitable<std::unique_ptr<HttpConnection>> acquire(Lane& lane) {
-    if (!lane.idle.empty()) {
-      auto connection = std::move(lane.idle.back());
-      lane.idle.pop_back();
-      co_return connection;
-    }
+  awaitable<PooledConnection> acquire(Lane& lane) {
+    const size_t endpoint = next_endpoint(lane);
+    auto take_idle = [&lane](size_t e) {
+      PooledConnection pooled = std::move(lane.idle[e].back());
+      lane.idle[e].pop_back();
+      return pooled;
+    };
+    if (!lane.idle[endpoint].empty()) co_return take_idle(endpoint);
     if (lane.max_connections == 0 || lane.connections < lane.max_connections) {
       ++lane.connections;
-      co_return new_connection(lane);
+      co_return PooledConnection{endpoint, new_connection(lane, endpoint)};
     }
-    ConnectionWaiter waiter{asio::steady_timer(io, Clock::time_point::max()), nullptr};
+    for (size_t e = 0; e < lane.idle.size(); ++e)
+      if (!lane.idle[e].empty()) co_return take_idle(e);
+    ConnectionWaiter waiter{asio::steady_timer(io, Clock::time_point::max()), {}};
     lane.waiting.push_back(&waiter);
     boost::system::error_code ignored;
     co_await waiter.wake.async_wait(asio::redirect_error(use_awaitable, ignored));
@@ -330,16 +346,16 @@ struct GeneratorThread::Impl {
   }
 
   // A connection that failed is kept too: its next exchange reconnects.
-  void release(Lane& lane, std::unique_ptr<HttpConnection> connection) {
+  void release(Lane& lane, PooledConnection pooled) {
     if (lane.done) return;
     if (!lane.waiting.empty()) {
       ConnectionWaiter* next = lane.waiting.front();
       lane.waiting.pop_front();
-      next->connection = std::move(connection);
+      next->connection = std::move(pooled);
       next->wake.cancel();
       return;
     }
-    lane.idle.push_back(std::move(connection));
+    lane.idle[pooled.endpoint].push_back(std::move(pooled));
   }
 
   // --- closed model --------------------------------------------------------------------------
@@ -375,7 +391,8 @@ struct GeneratorThread::Impl {
       --lane.active_vus;
       co_return;
     }
-    auto connection = new_connection(lane);
+    // A virtual user keeps one keep-alive connection, so users spread over the endpoints.
+    auto connection = new_connection(lane, next_endpoint(lane));
     asio::steady_timer think(io);
     const LoadProfile& profile = lane.run->executor.profile;
     for (;;) {
@@ -447,7 +464,7 @@ struct GeneratorThread::Impl {
     lane.done = true;
     lane.sweeper->cancel_all();
     for (ConnectionWaiter* waiter : std::exchange(lane.waiting, {})) waiter->wake.cancel();
-    lane.idle.clear();
+    for (auto& idle : lane.idle) idle.clear();
     // Let the cancelled requests finish (they only need their handlers to run) so their counts
     // land in the last interval published, not after it.
     for (int i = 0; i < 200 && (lane.in_flight > 0 || lane.active_vus > 0); ++i) {

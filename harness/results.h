@@ -94,7 +94,8 @@ struct GeneratorCheck {
 };
 
 // What one fault did to one workload, read from the timeline (so at its resolution,
-// client.interval): offsets from the injection, to the end of the interval that showed it.
+// client.interval): offsets from the start of the injection to the end of the interval that
+// showed it.
 struct FaultImpact {
   std::string workload;
   double baseline_rate = 0;               // successes/s in the 10 s before the fault
@@ -111,6 +112,7 @@ struct FaultImpact {
 struct FaultEvent {
   std::string kind;
   std::string description;  // "pgbouncer-restart kill of pgbouncer-1"
+  Duration started_at{};    // when inject() was called: the fault may act from here on
   Duration injected_at{};   // when inject() returned (the fault is in place)
   Duration recovered_at{};  // when recover() returned
   bool injected = false, recovered = false;

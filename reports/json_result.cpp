@@ -86,6 +86,7 @@ std::string result_to_json(const RunResult& run) {
     faults.push_back({{"kind", f.kind},
                       {"description", f.description},
                       {"injected", f.injected},
+                      {"started_at_s", seconds(f.started_at)},
                       {"injected_at_s", seconds(f.injected_at)},
                       {"recovered", f.recovered},
                       {"recovered_at_s", seconds(f.recovered_at)},

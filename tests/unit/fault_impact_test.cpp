@@ -28,7 +28,7 @@ void add_intervals(FaultImpactAnalysis& analysis, Duration& end, int count, uint
 FaultEvent injected_at(Duration at) {
   FaultEvent event;
   event.injected = event.recovered = true;
-  event.injected_at = at;
+  event.started_at = event.injected_at = at;
   return event;
 }
 

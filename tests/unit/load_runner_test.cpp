@@ -136,3 +136,18 @@ TEST_CASE("failed requests keep their own latency, apart from the successes'") {
   CHECK(w.error_latency.count() == 10);
   CHECK(w.error_latency.min() >= 100'000);  // each waited out the 100 ms request timeout
 }
+
+TEST_CASE("requests take the endpoints in turn, even when one of them answers much faster") {
+  // Reusing whichever connection came back first would send nearly everything to the fast one.
+  LoopbackPeer fast(PeerBehaviour::ok);
+  LoopbackPeer hung(PeerBehaviour::silent);
+  PlainGet get;
+  RunOptions options = options_for(fast.endpoint(), {{"main", 0s, 1s, true}});
+  options.endpoints.push_back(hung.endpoint());
+  options.client.request_timeout = 200ms;
+  RunResult result = run_load({{"get", "get", &get, open_rate(100)}}, options);
+  const WorkloadResult& w = result.workloads[0];
+  CHECK(w.attempts() == 100);
+  CHECK(w.ok == 50);
+  CHECK(w.errors.at("timeout") == 50);
+}
