@@ -20,6 +20,7 @@
 #include "reports/json_result.h"
 #include "reports/progress_line.h"
 #include "reports/timeline_writer.h"
+#include "testbed/testbed_health.h"
 #include "testbed/testbed_state.h"
 #include "workloads/workload_factory.h"
 
@@ -188,6 +189,13 @@ int run(const RunArgs& args) {
   result.scenario = scenario.name;
   result.faults = fault_timeline.finish();
   fault_impact.analyse(result.faults, scenario.duration);
+  if (!scenario.faults.empty() && target.faults.testbed_dir) {
+    // Faults broke the testbed on purpose: it must be whole again.
+    if (auto state = testbed::read_state(*target.faults.testbed_dir)) {
+      result.health_checked = true;
+      result.health_problems = testbed::health_problems(*state);
+    }
+  }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   for (const auto& w : workloads)
@@ -219,6 +227,10 @@ int run(const RunArgs& args) {
       std::cerr << fmt::format("loadgate: fault {}: {}\n", fault.description, fault.error);
       exit_code = 2;
     }
+  if (!result.health_problems.empty() && exit_code == 0) {
+    std::cerr << "loadgate: the deployment is NOT HEALTHY after the run\n";
+    exit_code = 2;
+  }
   for (const auto& ledger : result.ledgers)
     if (ledger.lost > 0) {
       std::cerr << fmt::format("loadgate: FAILED: {} acknowledged writes of {} were lost\n",

@@ -134,6 +134,9 @@ struct RunResult {
   GeneratorCheck generator;
   std::vector<LedgerResult> ledgers;  // one per workload that records its writes
   std::vector<FaultEvent> faults;     // in the order they were injected
+  // After faults: whether the deployment was checked, and what is wrong with it (empty: healthy).
+  bool health_checked = false;
+  std::vector<std::string> health_problems = {};
 };
 
 }  // namespace loadgate

@@ -85,6 +85,11 @@ void print_summary(const RunResult& run, std::ostream& out) {
                          f.recovered ? "" : " — NOT RECOVERED: the deployment may be broken");
     for (const auto& i : f.impacts) print_impact(i, out);
   }
+  if (run.health_checked) {
+    if (run.health_problems.empty()) out << "deployment after the faults: healthy\n";
+    for (const auto& problem : run.health_problems)
+      out << "  ! DEPLOYMENT NOT HEALTHY after the faults: " << problem << "\n";
+  }
 }
 
 void print_impact(const FaultImpact& i, std::ostream& out) {

@@ -115,7 +115,8 @@ std::string result_to_json(const RunResult& run) {
               {"workloads", workloads},
               {"phases", phases},
               {"ledgers", ledgers},
-              {"faults", faults}};
+              {"faults", faults},
+              {"health", {{"checked", run.health_checked}, {"problems", run.health_problems}}}};
   return doc.dump(2);
 }
 

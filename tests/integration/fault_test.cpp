@@ -145,9 +145,33 @@ faults:
   CHECK(ledger["lost"] == 0);
   CHECK(ledger["acknowledged_present"] == ledger["acknowledged"]);
 
-  // The testbed is whole again, with a new pgbouncer-1.
+  // The testbed is whole again, with a new pgbouncer-1, and the run said so.
+  CHECK(result["health"]["checked"] == true);
+  CHECK(result["health"]["problems"].empty());
   CHECK(run_command(loadgate_bin() + " testbed status --dir " + testbed.dir).exit_code == 0);
   CHECK(testbed.pid_of("pgbouncer-1") != pgbouncer_1);
+
+  // A run whose deployment is broken at its end says so, and fails: here the standby died.
+  CHECK(run_command(fmt::format("kill -9 {}", testbed.pid_of("postgres-standby"))).exit_code == 0);
+  const std::string quick = write_scenario("quick-restart.yaml", R"yaml(
+name: quick-restart
+target: {testbed: default}
+duration: 2s
+workloads:
+  orders:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 20/s}
+    transactions: [{autocommit: true, sql: "SELECT 1"}]
+faults:
+  - {kind: pgbouncer-restart, at: 1s}
+)yaml");
+  CommandResult broken =
+      run_command(fmt::format("{} run {} --testbed {} --out {}", loadgate_bin(), quick, testbed.dir,
+                              (scratch_dir() / "quick-restart-out").string()));
+  INFO(broken.output);
+  CHECK(broken.exit_code == 2);
+  CHECK_THAT(broken.output, Catch::Contains("DEPLOYMENT NOT HEALTHY") &&
+                                Catch::Contains("postgres-standby is down"));
 }
 
 TEST_CASE("a fault the target cannot have is refused before the run", "[faults]") {
