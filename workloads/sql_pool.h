@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "harness/clock.h"
+#include "harness/query_watchdog.h"
 #include "harness/units.h"
 
 namespace pqxx {
@@ -33,33 +34,6 @@ struct ReconnectPolicy {
   bool enabled = true;
   Duration initial_backoff = std::chrono::milliseconds(100);
   Duration max_backoff = std::chrono::seconds(5);
-};
-
-// Ends queries that run past their deadline the way pgx does on a context deadline: it shuts
-// the connection's socket, so a query stuck behind a blackhole ends too (a cancel request would
-// be stuck behind the same blackhole). One thread serves every pool of a workload.
-class QueryWatchdog {
- public:
-  QueryWatchdog();
-  ~QueryWatchdog();
-  // Watches socket `fd` until disarm(); returns a ticket for disarm().
-  uint64_t arm(int fd, Clock::time_point deadline);
-  // Stops watching; true when the deadline had passed and the socket was shut.
-  bool disarm(uint64_t ticket);
-
- private:
-  struct Watch {
-    uint64_t ticket;
-    int fd;
-    Clock::time_point deadline;
-    bool fired;
-  };
-  void loop(std::stop_token stop);
-  std::mutex mutex_;
-  std::condition_variable_any wake_;
-  std::vector<Watch> watches_;
-  uint64_t next_ticket_ = 1;
-  std::jthread thread_;
 };
 
 class SqlPool {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <pqxx/pqxx>
 
-#include "workloads/sql_pool.h"
+#include "harness/query_watchdog.h"
 
 namespace loadgate {
 namespace {
