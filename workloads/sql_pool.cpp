@@ -1,4 +1,5 @@
 #include "workloads/sql_pool.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
