@@ -2,16 +2,22 @@
 
 #include <fmt/format.h>
 
+#include "faults/pgbouncer_console.h"
 #include "faults/pgbouncer_restart.h"
 
 namespace loadgate {
 
 std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& context) {
   if (spec.kind == "pgbouncer-restart") {
+    const std::string mode =
+        spec.settings.find("mode") ? spec.settings.at("mode").as_string() : "terminate";
+    if (mode == "pause" || mode == "reconnect" || mode == "kill-database")
+      return std::make_unique<PgbouncerConsole>(spec, context.testbed_dir);
     if (!context.testbed_dir)
       spec.settings.fail(
-          "pgbouncer-restart drives a local testbed; against a real deployment use the command "
-          "driver");
+          "pgbouncer-restart with a signal (terminate, graceful, kill) drives a local testbed; "
+          "against a real deployment use mode: pause, reconnect or kill-database with admin_dsn, "
+          "or the command driver");
     return std::make_unique<PgbouncerRestart>(spec, *context.testbed_dir);
   }
   spec.settings.at("kind").fail(

@@ -32,27 +32,37 @@ PgbouncerRestart::PgbouncerRestart(const FaultSpec& spec, std::filesystem::path 
     else if (mode_name_ == "kill")
       mode_ = Mode::kill;
     else
-      mode->fail("expected terminate, graceful or kill");
+      mode->fail(
+          "expected terminate, graceful or kill (or, through the admin console, pause, "
+          "reconnect or kill-database)");
   }
   const auto state = testbed::read_state(dir_);
   if (!state)
     node.fail(fmt::format("pgbouncer-restart needs a testbed; none in {}", dir_.string()));
+  for (const auto& p : chosen_pgbouncers(node, *state)) which_.push_back(p.name);
+}
+
+std::vector<testbed::ProcessRecord> chosen_pgbouncers(const ConfigNode& fault,
+                                                      const testbed::TestbedState& state) {
+  std::vector<testbed::ProcessRecord> all;
   std::vector<std::string> names;
-  for (const auto* p : state->with_role("pgbouncer")) names.push_back(p->name);
-  auto which = node.find("which");
-  if (!which) {
-    which_ = {names.front()};
-  } else if (which->as_list().size() == 1 && which->as_string() == "all") {
-    which_ = names;
-  } else {
-    for (const auto& item : which->as_list()) {
-      const std::string name = item.as_string();
-      if (std::find(names.begin(), names.end(), name) == names.end())
-        item.fail(fmt::format("the testbed has no pgbouncer '{}' (it has {}, or all)", name,
-                              fmt::join(names, ", ")));
-      which_.push_back(name);
-    }
+  for (const auto* p : state.with_role("pgbouncer")) {
+    all.push_back(*p);
+    names.push_back(p->name);
   }
+  if (all.empty()) fault.fail("the testbed has no pgbouncer");
+  auto which = fault.find("which");
+  if (!which) return {all.front()};
+  if (which->as_list().size() == 1 && which->as_string() == "all") return all;
+  std::vector<testbed::ProcessRecord> chosen;
+  for (const auto& item : which->as_list()) {
+    const auto it = std::find(names.begin(), names.end(), item.as_string());
+    if (it == names.end())
+      item.fail(fmt::format("the testbed has no pgbouncer '{}' (it has {}, or all)",
+                            item.as_string(), fmt::join(names, ", ")));
+    chosen.push_back(all[static_cast<size_t>(it - names.begin())]);
+  }
+  return chosen;
 }
 
 std::string PgbouncerRestart::describe() const {

@@ -17,6 +17,7 @@
 
 #include "faults/fault.h"
 #include "harness/scenario.h"
+#include "testbed/testbed_state.h"
 
 namespace loadgate {
 
@@ -37,5 +38,10 @@ class PgbouncerRestart : public Fault {
   std::string mode_name_ = "terminate";
   std::vector<std::string> which_;
 };
+
+// The testbed's pgbouncers a fault's `which:` names: absent, the first; `all`; or a list of
+// names. Throws ConfigError naming the line and the pgbouncers there are.
+std::vector<testbed::ProcessRecord> chosen_pgbouncers(const ConfigNode& fault,
+                                                      const testbed::TestbedState& state);
 
 }  // namespace loadgate

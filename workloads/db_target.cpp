@@ -8,23 +8,13 @@
 
 #include <fmt/format.h>
 
-#include "workloads/secret_source.h"
+#include "harness/secret_source.h"
 
 namespace loadgate {
 namespace {
 
 bool is_uri(const std::string& dsn) {
   return dsn.starts_with("postgresql://") || dsn.starts_with("postgres://");
-}
-
-// A value in key='value' form: backslashes and quotes escaped, as libpq reads it.
-std::string quoted(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
 }
 
 std::string percent_encoded(const std::string& value) {
@@ -52,7 +42,7 @@ std::string DbTarget::conninfo(
       info += (has_query ? "&" : "?") + key + "=" + percent_encoded(value);
       has_query = true;
     } else {
-      info += " " + key + "=" + quoted(value);
+      info += " " + key + "=" + libpq_quoted(value);
     }
   }
   return info;
@@ -107,18 +97,6 @@ std::string describe_dsn(const std::string& dsn) {
     if (keyword == "dbname") dbname = option->val;
   }
   return fmt::format("{}{}:{}/{}", user.empty() ? "" : user + "@", host, port, dbname);
-}
-
-std::string single_line(std::string_view message) {
-  std::string out;
-  for (char c : message) {
-    if (c != '\n' && c != '\t')
-      out += c;
-    else if (!out.empty() && out.back() != ' ')
-      out += ' ';
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
 }
 
 }  // namespace loadgate

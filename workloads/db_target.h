@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/config_node.h"
+#include "harness/libpq_text.h"
 #include "workloads/workload_context.h"
 
 namespace loadgate {
@@ -30,9 +31,5 @@ DbTarget read_db_target(const ConfigNode& node, const WorkloadContext& context);
 
 // "user@host:port/dbname" for messages: never the password.
 std::string describe_dsn(const std::string& dsn);
-
-// A libpq message on one line: they span lines ("...failed: Connection refused\n\tIs the
-// server running...").
-std::string single_line(std::string_view message);
 
 }  // namespace loadgate

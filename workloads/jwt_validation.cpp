@@ -6,7 +6,7 @@
 
 #include "harness/jwt.h"
 #include "harness/text_file.h"
-#include "workloads/secret_source.h"
+#include "harness/secret_source.h"
 
 namespace loadgate {
 

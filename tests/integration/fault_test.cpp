@@ -33,6 +33,18 @@ struct OwnTestbed {
     std::ifstream in(dir + "/state.json");
     return json::parse(in);
   }
+  // `loadgate run` of scenario text `yaml` (written as `name`.yaml) against this testbed.
+  LoadgateRun run(const std::string& name, const std::string& yaml) const {
+    const std::string scenario = write_scenario(name + ".yaml", yaml);
+    const std::string out = (scratch_dir() / (name + "-out")).string();
+    LoadgateRun run;
+    run.command = run_command(
+        fmt::format("{} run {} --testbed {} --out {}", loadgate_bin(), scenario, dir, out));
+    run.result_dir = out;
+    std::ifstream in(out + "/result.json");
+    if (in) run.result = json::parse(in);
+    return run;
+  }
   int pid_of(const std::string& name) const {
     const json current = state();
     for (const auto& p : current["processes"])
@@ -66,7 +78,7 @@ TEST_CASE(
     "[faults]") {
   OwnTestbed testbed;
   const int pgbouncer_1 = testbed.pid_of("pgbouncer-1");
-  const std::string scenario = write_scenario("pgbouncer-restart.yaml", R"yaml(
+  const LoadgateRun run = testbed.run("pgbouncer-restart", R"yaml(
 name: pgbouncer-restart-test
 target: {testbed: default}
 duration: 10s
@@ -92,13 +104,10 @@ faults:
   - {kind: pgbouncer-restart, at: 2s, mode: kill, which: pgbouncer-1, recover_after: 1s}
   - {kind: pgbouncer-restart, at: 5s, mode: graceful, which: pgbouncer-2}
 )yaml");
-  const std::string out = scratch_dir() / "pgbouncer-restart-out";
-  CommandResult run = run_command(
-      fmt::format("{} run {} --testbed {} --out {}", loadgate_bin(), scenario, testbed.dir, out));
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  std::ifstream in(out + "/result.json");
-  const json result = json::parse(in);
+  INFO(run.command.output);
+  REQUIRE(run.command.exit_code == 0);
+  const json& result = run.result;
+  const std::string out = run.result_dir;
 
   REQUIRE(result["faults"].size() == 2);
   for (const auto& fault : result["faults"]) {
@@ -153,7 +162,8 @@ faults:
 
   // A run whose deployment is broken at its end says so, and fails: here the standby died.
   CHECK(run_command(fmt::format("kill -9 {}", testbed.pid_of("postgres-standby"))).exit_code == 0);
-  const std::string quick = write_scenario("quick-restart.yaml", R"yaml(
+  const CommandResult broken = testbed
+                                   .run("quick-restart", R"yaml(
 name: quick-restart
 target: {testbed: default}
 duration: 2s
@@ -164,10 +174,8 @@ workloads:
     transactions: [{autocommit: true, sql: "SELECT 1"}]
 faults:
   - {kind: pgbouncer-restart, at: 1s}
-)yaml");
-  CommandResult broken =
-      run_command(fmt::format("{} run {} --testbed {} --out {}", loadgate_bin(), quick, testbed.dir,
-                              (scratch_dir() / "quick-restart-out").string()));
+)yaml")
+                                   .command;
   INFO(broken.output);
   CHECK(broken.exit_code == 2);
   CHECK_THAT(broken.output, Catch::Contains("DEPLOYMENT NOT HEALTHY") &&
@@ -187,6 +195,44 @@ faults:
 )yaml");
   CommandResult run = run_command(loadgate_bin() + " run " + scenario);
   CHECK(run.exit_code == 2);
-  CHECK_THAT(run.output, Catch::Contains("bad-fault.yaml:8:") &&
-                             Catch::Contains("pgbouncer-restart drives a local testbed"));
+  CHECK_THAT(run.output,
+             Catch::Contains("bad-fault.yaml:8:") && Catch::Contains("drives a local testbed"));
+}
+
+TEST_CASE("the admin console pauses and kills a database: clients wait, then are cut off",
+          "[faults]") {
+  OwnTestbed testbed;
+  const LoadgateRun run = testbed.run("pgbouncer-console", R"yaml(
+name: pgbouncer-console-test
+target: {testbed: default}
+duration: 8s
+client: {interval: 250ms}
+workloads:
+  orders:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 100/s}
+    tasks: 2
+    pool_max: 5
+    transactions: [{autocommit: true, sql: "SELECT 1"}]
+faults:
+  - {kind: pgbouncer-restart, at: 2s, mode: pause, which: all, recover_after: 1s}
+  - {kind: pgbouncer-restart, at: 5s, mode: kill-database, which: pgbouncer-1, recover_after: 1s}
+)yaml");
+  INFO(run.command.output);
+  REQUIRE(run.command.exit_code == 0);
+  const json& result = run.result;
+  REQUIRE(result["faults"].size() == 2);
+  for (const auto& fault : result["faults"]) {
+    INFO(fault.dump());
+    CHECK(fault["error"] == "");
+  }
+  // PAUSE: no error, but nothing completes while both pgbouncers hold their clients.
+  const json& paused = result["faults"][0]["workloads"][0];
+  CHECK(paused["errors"].empty());
+  CHECK(paused["downtime_s"].get<double>() >= 0.5);
+  // KILL: the clients of pgbouncer-1 are cut off.
+  const json& killed = result["faults"][1]["workloads"][0];
+  CHECK_FALSE(killed["errors"].empty());
+  CHECK(killed["first_error_s"].get<double>() <= 0.5);
+  CHECK(result["health"]["problems"].empty());
 }

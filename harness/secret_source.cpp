@@ -1,4 +1,4 @@
-#include "workloads/secret_source.h"
+#include "harness/secret_source.h"
 
 #include <cstdlib>
 #include <fstream>

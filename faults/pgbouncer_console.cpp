@@ -1,0 +1,100 @@
+#include "faults/pgbouncer_console.h"
+
+#include <libpq-fe.h>
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "faults/pgbouncer_restart.h"
+#include "harness/libpq_text.h"
+#include "harness/query_watchdog.h"
+#include "harness/secret_source.h"
+#include "testbed/testbed_state.h"
+
+namespace loadgate {
+namespace {
+
+// PAUSE returns only once every server connection is free: bounded, so a stuck transaction
+// behind it cannot hold the fault timeline (or the run's end) forever.
+constexpr auto kCommandTimeout = std::chrono::seconds(30);
+
+}  // namespace
+
+PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
+                                   const std::optional<std::filesystem::path>& testbed_dir) {
+  const ConfigNode& node = spec.settings;
+  node.allow_only({"kind", "at", "every", "recover_after", "mode", "which", "admin_dsn",
+                   "password_env", "password_file", "database"});
+  mode_ = node.at("mode").as_string();
+  if (auto admin_dsn = node.find("admin_dsn")) {
+    if (node.has("which")) node.at("which").fail("give which (testbed) or admin_dsn, not both");
+    const std::string password =
+        read_secret_setting(node, "password", "", "the pgbouncer admin password");
+    for (const auto& dsn : admin_dsn->as_list())
+      consoles_.push_back(
+          {dsn.as_string(), dsn.as_string() + " password=" + libpq_quoted(password)});
+    if (!node.has("database")) node.fail("give database: the pgbouncer database to act on");
+  } else {
+    if (!testbed_dir) node.fail("against a real deployment give admin_dsn (and password_env)");
+    const auto state = testbed::read_state(*testbed_dir);
+    if (!state) node.fail(fmt::format("no testbed in {}", testbed_dir->string()));
+    const std::string password = testbed::read_secret(state->admin_password_file);
+    for (const auto& p : chosen_pgbouncers(node, *state))
+      consoles_.push_back(
+          {p.name, fmt::format("host={} port={} dbname=pgbouncer user={} password={}", p.host,
+                               p.port, state->admin_user, libpq_quoted(password))});
+    database_ = state->database;
+  }
+  if (auto database = node.find("database")) database_ = database->as_string();
+}
+
+std::string PgbouncerConsole::describe() const {
+  std::vector<std::string> names;
+  for (const auto& c : consoles_) names.push_back(c.name);
+  return fmt::format("pgbouncer-restart {} of {} on {}", mode_, database_, fmt::join(names, ", "));
+}
+
+// Plain libpq: libpqxx 6 refuses the console ("Unsupported server version; 9.0 is the
+// minimum": pgbouncer reports its own version), and the console needs nothing libpqxx adds.
+void PgbouncerConsole::run_on_all(const std::string& command) {
+  QueryWatchdog watchdog;
+  for (const auto& console : consoles_) {
+    const std::unique_ptr<PGconn, decltype(&PQfinish)> connection(
+        PQconnectdb((console.conninfo + " connect_timeout=5").c_str()), PQfinish);
+    auto fail = [&](const char* message) {
+      throw FaultError(fmt::format("{} on {}: {}", command, console.name, single_line(message)));
+    };
+    if (PQstatus(connection.get()) != CONNECTION_OK) fail(PQerrorMessage(connection.get()));
+    const uint64_t ticket =
+        watchdog.arm(PQsocket(connection.get()), Clock::now() + kCommandTimeout);
+    const std::unique_ptr<PGresult, decltype(&PQclear)> result(
+        PQexec(connection.get(), command.c_str()), PQclear);
+    const bool timed_out = watchdog.disarm(ticket);
+    if (timed_out) fail("no answer within 30 s");
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      fail(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection.get()));
+  }
+}
+
+void PgbouncerConsole::inject() {
+  const std::string db = database_;
+  if (mode_ == "pause")
+    run_on_all("PAUSE " + db);
+  else if (mode_ == "reconnect")
+    run_on_all("RECONNECT " + db);
+  else
+    run_on_all("KILL " + db);
+  injected_ = true;
+}
+
+void PgbouncerConsole::recover() {
+  // RESUME undoes PAUSE and KILL; RECONNECT leaves nothing to undo. RESUME of a database that
+  // is not paused is an error in pgbouncer, so only after a successful injection.
+  if (mode_ == "reconnect" || !injected_) return;
+  run_on_all("RESUME " + database_);
+  injected_ = false;
+}
+
+}  // namespace loadgate

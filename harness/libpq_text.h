@@ -1,0 +1,17 @@
+// Text to and from libpq: a value quoted for a key=value connection string, and libpq's
+// multi-line messages ("...failed: Connection refused\n\tIs the server running...") on one
+// line, for summaries and error lines.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace loadgate {
+
+// 'value', with backslashes and quotes escaped, as libpq reads a key=value setting.
+std::string libpq_quoted(std::string_view value);
+
+// Newlines and tabs become single spaces; trailing space goes.
+std::string single_line(std::string_view message);
+
+}  // namespace loadgate
