@@ -29,11 +29,16 @@ int main(int argc, char** argv) {
   run->add_option("--set", run_args.overrides,
                   "override a scenario value, e.g. --set workloads.validate.executor.rate=50/s "
                   "(repeatable; checked like the file)");
+  run->add_flag("--dry-run", run_args.dry_run,
+                "check the scenario and print what would run (fault commands included); send "
+                "nothing");
   run->footer(
-      "Ready scenarios: scenarios/{demo,jwt,login,api,mix}.yaml; every key is described in the\n"
-      "README (Scenarios). Results: OUT/result.json and OUT/timeline.jsonl.\n"
-      "Exit codes: 0 completed, 2 could not run (bad scenario, unreachable target), 130 "
-      "interrupted.");
+      "Ready scenarios: scenarios/{demo,jwt,login,api,sql,mix,login-then-use}.yaml and\n"
+      "scenarios/faults/*.yaml; every key is described in the README (Scenarios, Faults).\n"
+      "Results: OUT/result.json, OUT/timeline.jsonl, OUT/faults/<name>.log (command faults).\n"
+      "Exit codes: 0 completed, 1 an acknowledged write was lost, 2 could not run (bad\n"
+      "scenario, unreachable target, a fault that failed or left the deployment unhealthy),\n"
+      "130 interrupted.");
   run->callback([&] {
     if (!out.empty()) run_args.out = out;
     if (!testbed.empty()) run_args.testbed = testbed;

@@ -105,6 +105,28 @@ std::filesystem::path default_out(const Scenario& scenario) {
   return std::filesystem::path("out") / fmt::format("{}-{:%Y%m%dT%H%M%S}", scenario.name, now);
 }
 
+// --dry-run: what the run would do, with every fault's commands, and nothing sent.
+void print_plan(const Scenario& scenario, const std::vector<FaultTimeline::Entry>& faults,
+                std::ostream& out) {
+  out << fmt::format(
+      "dry run of {} ({}): the scenario is valid; nothing is sent, no fault is "
+      "injected\n",
+      scenario.name, format_duration(scenario.duration));
+  for (const auto& w : scenario.workloads)
+    out << fmt::format("workload {}: {} ({})\n", w.name, w.kind, w.executor.type);
+  for (const auto& entry : faults) {
+    const FaultSpec& f = entry.spec;
+    out << fmt::format(
+        "fault at {}{}{}: {}\n", format_duration(f.at),
+        f.recover_after > Duration::zero()
+            ? ", recovered " + format_duration(f.recover_after) + " later"
+            : std::string(),
+        f.every > Duration::zero() ? ", every " + format_duration(f.every) : std::string(),
+        entry.fault->describe());
+    for (const auto& line : entry.fault->plan()) out << "    " << line << "\n";
+  }
+}
+
 }  // namespace
 
 int run(const RunArgs& args) {
@@ -113,14 +135,21 @@ int run(const RunArgs& args) {
   std::vector<BuiltWorkload> workloads;
   std::vector<WorkloadRun> runs;
   std::vector<FaultTimeline::Entry> faults;
+  std::filesystem::path out;
   try {
     scenario = load_scenario(args.scenario, args.overrides);
     if (args.testbed) scenario.target = {*args.testbed, {}};
+    out = args.out.value_or(default_out(scenario));
     target = resolve_target(scenario.target);
+    target.faults.log_dir = out / "faults";
     target.context.run_duration = scenario.duration;
     workloads = make_workloads(scenario.workloads, target.context);
     for (const auto& spec : scenario.faults)
       faults.push_back({spec, make_fault(spec, target.faults)});
+    if (args.dry_run) {
+      print_plan(scenario, faults, std::cout);
+      return 0;
+    }
     const bool http = std::any_of(workloads.begin(), workloads.end(),
                                   [](const BuiltWorkload& w) { return w.http != nullptr; });
     if (http && target.endpoints.empty())
@@ -146,7 +175,6 @@ int run(const RunArgs& args) {
     return 2;
   }
 
-  const auto out = args.out.value_or(default_out(scenario));
   std::optional<TimelineWriter> timeline;
   try {
     timeline.emplace(out / "timeline.jsonl");

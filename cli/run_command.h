@@ -14,10 +14,12 @@ struct RunArgs {
   std::optional<std::filesystem::path> out;  // default: out/<name>-<UTC timestamp>
   std::optional<std::string> testbed;        // overrides the scenario's target
   std::vector<std::string> overrides;        // --set path=value
+  bool dry_run = false;  // check everything, print the plan (and fault commands), send nothing
 };
 
-// Exit codes: 0 the run completed, 2 it could not run (bad input, unreachable target),
-// 130 interrupted by SIGINT/SIGTERM (results so far are still written).
+// Exit codes: 0 the run completed, 1 an acknowledged write was lost, 2 it could not run (bad
+// input, unreachable target, a fault that failed or left the deployment unhealthy), 130
+// interrupted by SIGINT/SIGTERM (results so far are still written).
 int run(const RunArgs& args);
 
 }  // namespace loadgate::cli

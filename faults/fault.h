@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace loadgate {
 
@@ -23,6 +24,8 @@ class Fault {
   virtual std::string describe() const = 0;
   virtual void inject() = 0;
   virtual void recover() = 0;
+  // What inject and recover would do, for `loadgate run --dry-run` (commands, targets).
+  virtual std::vector<std::string> plan() const { return {describe()}; }
 };
 
 }  // namespace loadgate

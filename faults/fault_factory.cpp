@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "faults/command_fault.h"
 #include "faults/pgbouncer_console.h"
 #include "faults/pgbouncer_restart.h"
 
@@ -20,8 +21,9 @@ std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& con
           "or the command driver");
     return std::make_unique<PgbouncerRestart>(spec, *context.testbed_dir);
   }
+  if (spec.kind == "command") return std::make_unique<CommandFault>(spec, context.log_dir);
   spec.settings.at("kind").fail(
-      fmt::format("unknown fault kind '{}' (available: pgbouncer-restart)", spec.kind));
+      fmt::format("unknown fault kind '{}' (available: pgbouncer-restart, command)", spec.kind));
 }
 
 }  // namespace loadgate

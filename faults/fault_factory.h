@@ -12,6 +12,7 @@ namespace loadgate {
 
 struct FaultContext {
   std::optional<std::filesystem::path> testbed_dir;  // when the target is a testbed
+  std::filesystem::path log_dir = "faults";          // command faults' output (OUT/faults)
 };
 
 // Throws ConfigError (located at the fault) for an unknown kind or a kind this target cannot

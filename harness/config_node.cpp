@@ -159,6 +159,10 @@ double ConfigNode::as_rate_per_second(bool allow_zero) const {
   return *value;
 }
 
+bool ConfigNode::is_list() const {
+  return node_.IsSequence();
+}
+
 std::vector<ConfigNode> ConfigNode::as_list() const {
   if (node_.IsScalar()) return {*this};
   if (!node_.IsSequence()) fail(fmt::format("expected a list, got {}", describe(node_)));

@@ -47,6 +47,7 @@ class ConfigNode {
   Duration as_duration() const;
   double as_rate_per_second(bool allow_zero = false) const;
   std::vector<ConfigNode> as_list() const;    // a scalar is a list of one
+  bool is_list() const;                       // written as a list (not a scalar)
   std::vector<std::string> map_keys() const;  // in file order
 
   // Rejects any key not in `allowed`, naming its line and the nearest allowed spelling.

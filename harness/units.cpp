@@ -66,10 +66,18 @@ std::optional<double> parse_rate_per_second(std::string_view text, bool allow_ze
 
 std::string format_duration(Duration d) {
   double ns = static_cast<double>(d.count());
+  if (ns == 0) return "0s";
   if (ns < 1e3) return fmt::format("{:.0f}ns", ns);
   if (ns < 1e6) return fmt::format("{:.3g}us", ns / 1e3);
   if (ns < 1e9) return fmt::format("{:.3g}ms", ns / 1e6);
-  return fmt::format("{:.3g}s", ns / 1e9);
+  if (ns < 100e9) return fmt::format("{:.3g}s", ns / 1e9);
+  // Minutes and hours as a scenario writes them: 10m30s, 1h5m, not 630s or 3.9e+03s.
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  std::string text;
+  if (seconds >= 3600) text += fmt::format("{}h", seconds / 3600);
+  if (seconds % 3600 >= 60) text += fmt::format("{}m", seconds % 3600 / 60);
+  if (seconds % 60) text += fmt::format("{}s", seconds % 60);
+  return text;
 }
 
 }  // namespace loadgate

@@ -32,3 +32,13 @@ TEST_CASE("rates are requests per unit of time") {
   CHECK_FALSE(parse_rate_per_second("200/ms"));
   CHECK_FALSE(parse_rate_per_second("abc/s"));
 }
+
+TEST_CASE("durations print the way a scenario writes them") {
+  using namespace std::chrono_literals;
+  CHECK(format_duration(Duration{}) == "0s");
+  CHECK(format_duration(250ms) == "250ms");
+  CHECK(format_duration(30s) == "30s");
+  CHECK(format_duration(630s) == "10m30s");
+  CHECK(format_duration(22min) == "22m");
+  CHECK(format_duration(3900s) == "1h5m");
+}
