@@ -208,9 +208,10 @@ int run(const RunArgs& args) {
     };
     try {
       result = run_load(runs, options);
-    } catch (const std::system_error& e) {
-      // Starting the generator or call threads failed (a pids limit): nothing was sent yet.
-      std::cerr << fmt::format("loadgate: cannot start the run's threads: {}\n", e.what());
+    } catch (const std::exception& e) {
+      // Starting threads failed (a pids limit), or writing the timeline did (a full disk).
+      // Returning unwinds the fault timeline, which recovers what it injected.
+      std::cerr << fmt::format("loadgate: the run stopped: {}\n", e.what());
       return 2;
     }
   }
@@ -241,24 +242,26 @@ int run(const RunArgs& args) {
     return 2;
   }
   std::cout << fmt::format("results: {}\n", (out / "result.json").string());
-  // A lost write outranks everything, an interrupted run included: it is what the run is for.
-  int exit_code = result.interrupted ? 130 : 0;
+  // Every problem is printed; the exit code is the gravest: a lost write (1) outranks an
+  // interruption (130), which outranks a run that could not do or check what it planned (2).
+  bool failed = false;
   for (const auto& ledger : result.ledgers)
-    if (!ledger.verified && exit_code == 0) {
+    if (!ledger.verified) {
       std::cerr << fmt::format("loadgate: the writes of {} could not be read back: {}\n",
                                ledger.workload, ledger.verify_error);
-      exit_code = 2;
+      failed = true;
     }
   for (const auto& fault : result.faults)
-    if (!fault.error.empty() && exit_code == 0) {
+    if (!fault.error.empty()) {
       // The run did not do what the scenario planned, or left the deployment broken.
       std::cerr << fmt::format("loadgate: fault {}: {}\n", fault.description, fault.error);
-      exit_code = 2;
+      failed = true;
     }
-  if (!result.health_problems.empty() && exit_code == 0) {
+  if (!result.health_problems.empty()) {
     std::cerr << "loadgate: the deployment is NOT HEALTHY after the run\n";
-    exit_code = 2;
+    failed = true;
   }
+  int exit_code = result.interrupted ? 130 : failed ? 2 : 0;
   for (const auto& ledger : result.ledgers)
     if (ledger.lost > 0) {
       std::cerr << fmt::format("loadgate: FAILED: {} acknowledged writes of {} were lost\n",

@@ -53,7 +53,9 @@ std::vector<std::string> CommandFault::plan() const {
   std::vector<std::string> lines{"inject:  " + shown(inject_)};
   if (!check_.empty()) lines.push_back("check:   " + shown(check_) + " (until it exits 0)");
   if (!recover_.empty()) lines.push_back("recover: " + shown(recover_));
-  for (const auto& variable : env_) lines.push_back("env:     " + variable);
+  // Names only: a value may be a token.
+  for (const auto& variable : env_)
+    lines.push_back("env:     " + variable.substr(0, variable.find('=')));
   return lines;
 }
 
@@ -72,7 +74,9 @@ void CommandFault::wait_for_check(const std::string& after) const {
   const auto deadline = Clock::now() + timeout_;
   for (;;) {
     std::filesystem::create_directories(log_.parent_path());
-    if (run_to_completion({check_, log_, std::nullopt, env_}, timeout_) == 0) return;
+    // Each try gets what is left of the timeout, so the whole wait keeps to it.
+    const Duration left = std::max<Duration>(deadline - Clock::now(), std::chrono::seconds(1));
+    if (run_to_completion({check_, log_, std::nullopt, env_}, left) == 0) return;
     if (Clock::now() + check_every_ > deadline)
       throw FaultError(fmt::format("check `{}` did not pass within {} after {} (log {})",
                                    shown(check_), format_duration(timeout_), after, log_.string()));

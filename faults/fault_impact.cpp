@@ -85,12 +85,22 @@ FaultImpact FaultImpactAnalysis::impact_of(size_t w, Duration injected, Duration
       if (!first_bad) first_bad = k;
       last_bad = k;
     }
-    if (first_bad && !impact.first_success && i.successes[w] > 0)
-      impact.first_success = i.end - injected;
   }
   if (!first_bad) {  // never hit
     impact.first_success = impact.recovered = Duration{};
     return impact;
+  }
+  // The first success after an interval without any; with none such (a partial outage, one of
+  // two instances down), successes never stopped: the first bad interval had some. A fault
+  // starting mid-interval leaves successes in its first interval, so that one cannot count.
+  std::optional<size_t> first_empty;
+  for (size_t k = *first_bad; k < window.size() && !first_empty; ++k)
+    if (window[k]->successes[w] == 0) first_empty = k;
+  if (!first_empty) {
+    impact.first_success = window[*first_bad]->end - injected;
+  } else {
+    for (size_t k = *first_empty + 1; k < window.size() && !impact.first_success; ++k)
+      if (window[k]->successes[w] > 0) impact.first_success = window[k]->end - injected;
   }
   if (*last_bad + 1 < window.size()) impact.recovered = window[*last_bad + 1]->end - injected;
   const size_t until = impact.recovered ? *last_bad : window.size() - 1;

@@ -32,8 +32,7 @@ PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
     const std::string password =
         read_secret_setting(node, "password", "", "the pgbouncer admin password");
     for (const auto& dsn : admin_dsn->as_list())
-      consoles_.push_back(
-          {dsn.as_string(), dsn.as_string() + " password=" + libpq_quoted(password)});
+      consoles_.push_back({describe_dsn(dsn.as_string()), dsn.as_string(), password});
     if (!node.has("database")) node.fail("give database: the pgbouncer database to act on");
   } else {
     if (!testbed_dir) node.fail("against a real deployment give admin_dsn (and password_env)");
@@ -41,9 +40,10 @@ PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
     if (!state) node.fail(fmt::format("no testbed in {}", testbed_dir->string()));
     const std::string password = testbed::read_secret(state->admin_password_file);
     for (const auto& p : chosen_pgbouncers(node, *state))
-      consoles_.push_back(
-          {p.name, fmt::format("host={} port={} dbname=pgbouncer user={} password={}", p.host,
-                               p.port, state->admin_user, libpq_quoted(password))});
+      consoles_.push_back({p.name,
+                           fmt::format("host={} port={} dbname=pgbouncer user={}", p.host, p.port,
+                                       state->admin_user),
+                           password});
     database_ = state->database;
   }
   if (auto database = node.find("database")) database_ = database->as_string();
@@ -57,44 +57,58 @@ std::string PgbouncerConsole::describe() const {
 
 // Plain libpq: libpqxx 6 refuses the console ("Unsupported server version; 9.0 is the
 // minimum": pgbouncer reports its own version), and the console needs nothing libpqxx adds.
-void PgbouncerConsole::run_on_all(const std::string& command) {
+void PgbouncerConsole::send(Console& console, const std::string& command) {
+  // The DSN is expanded by libpq (expand_dbname) and the password and timeout given apart.
+  const char* keywords[] = {"dbname", "password", "connect_timeout", nullptr};
+  const char* values[] = {console.dsn.c_str(), console.password.c_str(), "5", nullptr};
+  const std::unique_ptr<PGconn, decltype(&PQfinish)> connection(
+      PQconnectdbParams(keywords, values, /*expand_dbname=*/1), PQfinish);
+  auto fail = [&](const char* message) {
+    throw FaultError(fmt::format("{} on {}: {}", command, console.name, single_line(message)));
+  };
+  if (PQstatus(connection.get()) != CONNECTION_OK) fail(PQerrorMessage(connection.get()));
   QueryWatchdog watchdog;
-  for (const auto& console : consoles_) {
-    const std::unique_ptr<PGconn, decltype(&PQfinish)> connection(
-        PQconnectdb((console.conninfo + " connect_timeout=5").c_str()), PQfinish);
-    auto fail = [&](const char* message) {
-      throw FaultError(fmt::format("{} on {}: {}", command, console.name, single_line(message)));
-    };
-    if (PQstatus(connection.get()) != CONNECTION_OK) fail(PQerrorMessage(connection.get()));
-    const uint64_t ticket =
-        watchdog.arm(PQsocket(connection.get()), Clock::now() + kCommandTimeout);
-    const std::unique_ptr<PGresult, decltype(&PQclear)> result(
-        PQexec(connection.get(), command.c_str()), PQclear);
-    const bool timed_out = watchdog.disarm(ticket);
-    if (timed_out) fail("no answer within 30 s");
-    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-      fail(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection.get()));
-  }
+  const uint64_t ticket = watchdog.arm(PQsocket(connection.get()), Clock::now() + kCommandTimeout);
+  const std::unique_ptr<PGresult, decltype(&PQclear)> result(
+      PQexec(connection.get(), command.c_str()), PQclear);
+  if (watchdog.disarm(ticket)) fail("no answer within 30 s");
+  const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    fail(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection.get()));
 }
 
 void PgbouncerConsole::inject() {
-  const std::string db = database_;
-  if (mode_ == "pause")
-    run_on_all("PAUSE " + db);
-  else if (mode_ == "reconnect")
-    run_on_all("RECONNECT " + db);
-  else
-    run_on_all("KILL " + db);
-  injected_ = true;
+  const std::string command = (mode_ == "pause"       ? "PAUSE "
+                               : mode_ == "reconnect" ? "RECONNECT "
+                                                      : "KILL ") +
+                              database_;
+  for (auto& console : consoles_) {
+    // Marked first: a PAUSE that timed out may still have paused it.
+    console.injected = true;
+    send(console, command);
+  }
 }
 
 void PgbouncerConsole::recover() {
-  // RESUME undoes PAUSE and KILL; RECONNECT leaves nothing to undo. RESUME of a database that
-  // is not paused is an error in pgbouncer, so only after a successful injection.
-  if (mode_ == "reconnect" || !injected_) return;
-  run_on_all("RESUME " + database_);
-  injected_ = false;
+  // RESUME undoes PAUSE and KILL; RECONNECT leaves nothing to undo. Every console is tried, and
+  // one that is not paused (its injection never arrived) is fine.
+  if (mode_ == "reconnect") return;
+  std::vector<std::string> errors;
+  for (auto& console : consoles_) {
+    if (!console.injected) continue;
+    try {
+      send(console, "RESUME " + database_);
+      console.injected = false;
+    } catch (const FaultError& e) {
+      const std::string message = e.what();
+      if (message.find("not paused") != std::string::npos) {
+        console.injected = false;
+        continue;
+      }
+      errors.push_back(message);
+    }
+  }
+  if (!errors.empty()) throw FaultError(fmt::format("{}", fmt::join(errors, "; ")));
 }
 
 }  // namespace loadgate

@@ -35,15 +35,16 @@ class PgbouncerConsole : public Fault {
 
  private:
   struct Console {
-    std::string name;      // "pgbouncer-1" or the DSN's host:port
-    std::string conninfo;  // with the password
+    std::string name;       // "pgbouncer-1", or the DSN described without its password
+    std::string dsn;        // key=value or URI, without the password
+    std::string password;   // passed apart, so no syntax can mangle it or show it
+    bool injected = false;  // a command went to it: recovery must RESUME it
   };
-  void run_on_all(const std::string& command);
+  void send(Console& console, const std::string& command);
 
   std::string mode_;
   std::string database_;
   std::vector<Console> consoles_;
-  bool injected_ = false;
 };
 
 }  // namespace loadgate

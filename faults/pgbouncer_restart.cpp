@@ -53,7 +53,7 @@ std::vector<testbed::ProcessRecord> chosen_pgbouncers(const ConfigNode& fault,
   if (all.empty()) fault.fail("the testbed has no pgbouncer");
   auto which = fault.find("which");
   if (!which) return {all.front()};
-  if (which->as_list().size() == 1 && which->as_string() == "all") return all;
+  if (!which->is_list() && which->as_string() == "all") return all;
   std::vector<testbed::ProcessRecord> chosen;
   for (const auto& item : which->as_list()) {
     const auto it = std::find(names.begin(), names.end(), item.as_string());

@@ -11,6 +11,10 @@ namespace loadgate {
 // 'value', with backslashes and quotes escaped, as libpq reads a key=value setting.
 std::string libpq_quoted(std::string_view value);
 
+// "user@host:port/dbname" of a key=value or URI connection string, for messages: never the
+// password.
+std::string describe_dsn(const std::string& dsn);
+
 // Newlines and tabs become single spaces; trailing space goes.
 std::string single_line(std::string_view message);
 

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -39,7 +40,15 @@ struct PreparedExec {
 
   explicit PreparedExec(const ProcessSpec& spec) {
     if (spec.argv.empty()) throw std::invalid_argument("no program to run");
-    for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
+    // An extra variable replaces an inherited one of the same name (getenv takes the first).
+    auto overridden = [&spec](std::string_view entry) {
+      const std::string_view name = entry.substr(0, entry.find('='));
+      return std::any_of(spec.extra_env.begin(), spec.extra_env.end(), [name](const auto& extra) {
+        return std::string_view(extra).substr(0, extra.find('=')) == name;
+      });
+    };
+    for (char** e = environ; *e; ++e)
+      if (!overridden(*e)) env_storage.emplace_back(*e);
     for (const auto& extra : spec.extra_env) env_storage.push_back(extra);
     for (auto& e : env_storage) envp.push_back(e.data());
     envp.push_back(nullptr);
@@ -63,6 +72,10 @@ struct PreparedExec {
   dup2(null, STDIN_FILENO);
   dup2(log, STDOUT_FILENO);
   dup2(log, STDERR_FILENO);
+  // Asio's sockets are not close-on-exec: without this, a pgbouncer restarted in the middle of
+  // a run would hold the run's connections open for as long as it lives. (report_fd closes at
+  // exec too, as it should.) Best effort: kernels before 5.11 lack the flag.
+  close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
   if (spec.run_as) {
     if (fchown(log, spec.run_as->uid, spec.run_as->gid) != 0) { /* the log stays root's */
     }

@@ -151,6 +151,12 @@ FaultSpec parse_fault(const ConfigNode& node, const Scenario& scenario) {
   if (auto recover = node.find("recover_after")) {
     fault.recover_after = recover->as_duration();
     if (fault.recover_after < Duration::zero()) recover->fail("expected a duration, like 10s");
+    // Recovered after the load stopped, its window would end bad: NOT RECOVERED, wrongly.
+    if (fault.at + fault.recover_after >= scenario.duration)
+      recover->fail(
+          fmt::format("the fault must be recovered during the run: at + recover_after "
+                      "is past its end ({})",
+                      format_duration(scenario.duration)));
   }
   if (auto every = node.find("every")) {
     fault.every = every->as_duration();

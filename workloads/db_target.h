@@ -29,7 +29,4 @@ struct DbTarget {
 // Reads dsn / dsn_env / password_env / password_file from `node`.
 DbTarget read_db_target(const ConfigNode& node, const WorkloadContext& context);
 
-// "user@host:port/dbname" for messages: never the password.
-std::string describe_dsn(const std::string& dsn);
-
 }  // namespace loadgate

@@ -75,3 +75,19 @@ TEST_CASE("a workload that never came back is not recovered; one never hit recov
   CHECK_FALSE(harmless[0].impacts[0].first_error);
   CHECK(harmless[0].impacts[0].downtime == Duration{});
 }
+
+TEST_CASE("a fault that starts mid-interval: its first success counts after the outage") {
+  FaultImpactAnalysis analysis;
+  Duration end{};
+  add_intervals(analysis, end, 8, 25, 0);   // to 2 s
+  add_intervals(analysis, end, 1, 12, 13);  // 2-2.25 s: hit at 2.1 s, half of it still served
+  add_intervals(analysis, end, 2, 0, 25);   // down
+  add_intervals(analysis, end, 8, 25, 0);   // back from 2.75 s
+  std::vector<FaultEvent> events{injected_at(2100ms)};
+  analysis.analyse(events, end);
+  const FaultImpact& i = events[0].impacts[0];
+  CHECK(i.first_error == 150ms);
+  CHECK(i.first_success == 900ms);  // the interval ending at 3 s, not the half-served first one
+  CHECK(i.downtime == 500ms);
+  CHECK(i.recovered == 900ms);
+}

@@ -165,3 +165,12 @@ TEST_CASE("faults are read onto the run's timeline, and impossible schedules are
   CHECK_THROWS_WITH(parse_scenario(head + "faults:\n  - {at: 1s}\n", "f.yaml", {}),
                     Contains("f.yaml:7:") && Contains("kind"));
 }
+
+TEST_CASE("a fault must be recovered while the run lasts") {
+  const std::string head =
+      "name: f\ntarget: {testbed: default}\nduration: 30s\n"
+      "workloads:\n  w: {kind: jwt, executor: {type: constant-vus, vus: 1}}\n";
+  CHECK_THROWS_WITH(
+      parse_scenario(head + "faults:\n  - {kind: x, at: 20s, recover_after: 10s}\n", "f.yaml", {}),
+      Contains("f.yaml:7:") && Contains("recovered during the run"));
+}
