@@ -189,7 +189,11 @@ int run(const RunArgs& args) {
   std::signal(SIGTERM, request_stop);
   RunResult result;
   // Declared before the run so that, however the run ends, its destructor recovers every fault.
-  FaultTimeline fault_timeline(std::move(faults), scenario.duration, &stop_requested);
+  FaultTimeline fault_timeline(std::move(faults), scenario.duration, &stop_requested,
+                               [&workloads](FaultEvent& event) {
+                                 for (const auto& w : workloads)
+                                   if (w.ledger) event.ledgers.push_back(w.ledger->verify());
+                               });
   FaultImpactAnalysis fault_impact;
   {
     ProgressLine progress(scenario.duration);

@@ -5,8 +5,12 @@
 namespace loadgate {
 
 FaultTimeline::FaultTimeline(std::vector<Entry> entries, Duration run_length,
-                             const std::atomic<bool>* stop_requested)
-    : entries_(std::move(entries)), run_length_(run_length), stop_requested_(stop_requested) {}
+                             const std::atomic<bool>* stop_requested,
+                             std::function<void(FaultEvent&)> after_recovery)
+    : entries_(std::move(entries)),
+      run_length_(run_length),
+      stop_requested_(stop_requested),
+      after_recovery_(std::move(after_recovery)) {}
 
 FaultTimeline::~FaultTimeline() {
   finish();
@@ -79,6 +83,7 @@ void FaultTimeline::run(std::stop_token stop) {
     } catch (const std::exception& e) {
       event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
     }
+    if (event.recovered && after_recovery_) after_recovery_(event);
     record(std::move(event));
   }
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -23,8 +24,11 @@ class FaultTimeline {
     FaultSpec spec;
     std::unique_ptr<Fault> fault;
   };
+  // `after_recovery`, when set, runs on the timeline's thread once a fault has recovered, to
+  // add what only then can be known (the write ledgers' read-back).
   FaultTimeline(std::vector<Entry> entries, Duration run_length,
-                const std::atomic<bool>* stop_requested);
+                const std::atomic<bool>* stop_requested,
+                std::function<void(FaultEvent&)> after_recovery = {});
   ~FaultTimeline();
 
   // Starts the schedule; offsets count from `start` (the run's own start).
@@ -40,6 +44,7 @@ class FaultTimeline {
   std::vector<Entry> entries_;
   Duration run_length_;
   const std::atomic<bool>* stop_requested_;
+  std::function<void(FaultEvent&)> after_recovery_;
   Clock::time_point start_{};
   std::mutex mutex_;
   std::vector<FaultEvent> events_;

@@ -118,6 +118,9 @@ struct FaultEvent {
   bool injected = false, recovered = false;
   std::string error = {};                 // why inject or recover failed
   std::vector<FaultImpact> impacts = {};  // per workload, until the next fault or the run's end
+  // Each write ledger read back right after the recovery: writes lost to this fault show here
+  // (and again in the run's own read-back at the end).
+  std::vector<LedgerResult> ledgers = {};
 };
 
 struct RunResult {

@@ -84,6 +84,10 @@ void print_summary(const RunResult& run, std::ostream& out) {
       out << fmt::format("  ! FAULT {}: {}{}\n", f.description, f.error,
                          f.recovered ? "" : " — NOT RECOVERED: the deployment may be broken");
     for (const auto& i : f.impacts) print_impact(i, out);
+    for (const auto& l : f.ledgers) {
+      out << "  after recovery, ";
+      print_ledger(l, out);
+    }
   }
   if (run.health_checked) {
     if (run.health_problems.empty()) out << "deployment after the faults: healthy\n";

@@ -55,20 +55,22 @@ std::string result_to_json(const RunResult& run) {
                       {"recorded", phase.recorded},
                       {"workloads", phase_workloads}});
   }
+  auto ledger_json = [](const LedgerResult& l) {
+    return json{{"workload", l.workload},
+                {"acknowledged", l.acknowledged},
+                {"failed", l.failed},
+                {"in_doubt", l.in_doubt},
+                {"verified", l.verified},
+                {"verify_error", l.verify_error},
+                {"acknowledged_present", l.acknowledged_present},
+                {"lost", l.lost},
+                {"lost_ids", l.lost_ids},
+                {"in_doubt_present", l.in_doubt_present},
+                {"in_doubt_absent", l.in_doubt_absent},
+                {"failed_present", l.failed_present}};
+  };
   json ledgers = json::array();
-  for (const auto& l : run.ledgers)
-    ledgers.push_back({{"workload", l.workload},
-                       {"acknowledged", l.acknowledged},
-                       {"failed", l.failed},
-                       {"in_doubt", l.in_doubt},
-                       {"verified", l.verified},
-                       {"verify_error", l.verify_error},
-                       {"acknowledged_present", l.acknowledged_present},
-                       {"lost", l.lost},
-                       {"lost_ids", l.lost_ids},
-                       {"in_doubt_present", l.in_doubt_present},
-                       {"in_doubt_absent", l.in_doubt_absent},
-                       {"failed_present", l.failed_present}});
+  for (const auto& l : run.ledgers) ledgers.push_back(ledger_json(l));
   auto offset_s = [](const std::optional<Duration>& d) {
     return d ? json(seconds(*d)) : json(nullptr);
   };
@@ -83,6 +85,8 @@ std::string result_to_json(const RunResult& run) {
                          {"first_success_s", offset_s(i.first_success)},
                          {"recovered_s", offset_s(i.recovered)},
                          {"errors", i.errors}});
+    json fault_ledgers = json::array();
+    for (const auto& l : f.ledgers) fault_ledgers.push_back(ledger_json(l));
     faults.push_back({{"kind", f.kind},
                       {"description", f.description},
                       {"injected", f.injected},
@@ -91,7 +95,8 @@ std::string result_to_json(const RunResult& run) {
                       {"recovered", f.recovered},
                       {"recovered_at_s", seconds(f.recovered_at)},
                       {"error", f.error},
-                      {"workloads", impacts}});
+                      {"workloads", impacts},
+                      {"ledgers", fault_ledgers}});
   }
   const GeneratorCheck& g = run.generator;
   json doc = {{"schema", "loadgate.result/2"},

@@ -149,6 +149,12 @@ faults:
   CHECK(impacts[1]["recovered_s"].is_null());            // NOT RECOVERED
   CHECK(impacts[1]["downtime_s"].get<double>() >= 2.5);  // nothing succeeded from 2 s to 5 s
 
+  // Read back right after pgbouncer-1 came back, too.
+  const json& after_kill = result["faults"][0]["ledgers"][0];
+  CHECK(after_kill["verified"] == true);
+  CHECK(after_kill["acknowledged"].get<int>() > 0);
+  CHECK(after_kill["lost"] == 0);
+
   const json& ledger = result["ledgers"][0];
   CHECK(ledger["verified"] == true);
   CHECK(ledger["lost"] == 0);
