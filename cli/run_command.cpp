@@ -9,6 +9,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "faults/connection_observer.h"
 #include "faults/fault_factory.h"
 #include "faults/fault_impact.h"
 #include "faults/fault_timeline.h"
@@ -195,6 +196,10 @@ int run(const RunArgs& args) {
                                    if (w.ledger) event.ledgers.push_back(w.ledger->verify());
                                });
   FaultImpactAnalysis fault_impact;
+  std::optional<ConnectionObserver> connections;
+  if (!scenario.faults.empty() && target.faults.testbed_dir)
+    if (auto state = testbed::read_state(*target.faults.testbed_dir))
+      connections.emplace(*state, std::chrono::milliseconds(500));
   {
     ProgressLine progress(scenario.duration);
     RunOptions options;
@@ -204,7 +209,10 @@ int run(const RunArgs& args) {
     if (std::any_of(workloads.begin(), workloads.end(), [](auto& w) { return w.http != nullptr; }))
       options.endpoints = target.endpoints;
     options.stop_requested = &stop_requested;
-    options.on_start = [&](Clock::time_point start) { fault_timeline.start(start); };
+    options.on_start = [&](Clock::time_point start) {
+      fault_timeline.start(start);
+      if (connections) connections->start(start);
+    };
     options.on_interval = [&](const IntervalSample& sample) {
       if (!scenario.faults.empty()) fault_impact.add(sample);
       timeline->write(sample);
@@ -222,6 +230,7 @@ int run(const RunArgs& args) {
   result.scenario = scenario.name;
   result.faults = fault_timeline.finish();
   fault_impact.analyse(result.faults, scenario.duration);
+  if (connections) connections->finish(result.faults, scenario.duration);
   if (!scenario.faults.empty() && target.faults.testbed_dir) {
     // Faults broke the testbed on purpose: it must be whole again.
     if (auto state = testbed::read_state(*target.faults.testbed_dir)) {

@@ -108,6 +108,12 @@ struct FaultImpact {
   ErrorCounts errors;  // from the injection to the recovery (or the window's end)
 };
 
+// A connection count around a fault window: the last sample before it, the highest and the
+// last within it. -1: not observed.
+struct ConnectionCounts {
+  int64_t before = -1, peak = -1, after = -1;
+};
+
 // One injection of a fault as it happened, in offsets from the run's start.
 struct FaultEvent {
   std::string kind;
@@ -121,6 +127,9 @@ struct FaultEvent {
   // Each write ledger read back right after the recovery: writes lost to this fault show here
   // (and again in the run's own read-back at the end).
   std::vector<LedgerResult> ledgers = {};
+  // The deployment's connections (testbed): client backends on the primary, and the
+  // pgbouncers' clients and server connections.
+  ConnectionCounts postgres_backends = {}, pgbouncer_clients = {}, pgbouncer_servers = {};
 };
 
 struct RunResult {

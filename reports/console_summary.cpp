@@ -84,6 +84,13 @@ void print_summary(const RunResult& run, std::ostream& out) {
       out << fmt::format("  ! FAULT {}: {}{}\n", f.description, f.error,
                          f.recovered ? "" : " — NOT RECOVERED: the deployment may be broken");
     for (const auto& i : f.impacts) print_impact(i, out);
+    auto counts = [](const ConnectionCounts& c) {
+      return fmt::format("{} before, peak {}, {} after", c.before, c.peak, c.after);
+    };
+    if (f.postgres_backends.peak >= 0 || f.pgbouncer_servers.peak >= 0)
+      out << fmt::format(
+          "  connections: postgres backends {}; pgbouncer servers {}; pgbouncer clients {}\n",
+          counts(f.postgres_backends), counts(f.pgbouncer_servers), counts(f.pgbouncer_clients));
     for (const auto& l : f.ledgers) {
       out << "  after recovery, ";
       print_ledger(l, out);

@@ -74,6 +74,9 @@ std::string result_to_json(const RunResult& run) {
   auto offset_s = [](const std::optional<Duration>& d) {
     return d ? json(seconds(*d)) : json(nullptr);
   };
+  auto counts_json = [](const ConnectionCounts& c) {
+    return json{{"before", c.before}, {"peak", c.peak}, {"after", c.after}};
+  };
   json faults = json::array();
   for (const auto& f : run.faults) {
     json impacts = json::array();
@@ -96,7 +99,11 @@ std::string result_to_json(const RunResult& run) {
                       {"recovered_at_s", seconds(f.recovered_at)},
                       {"error", f.error},
                       {"workloads", impacts},
-                      {"ledgers", fault_ledgers}});
+                      {"ledgers", fault_ledgers},
+                      {"connections",
+                       {{"postgres_backends", counts_json(f.postgres_backends)},
+                        {"pgbouncer_servers", counts_json(f.pgbouncer_servers)},
+                        {"pgbouncer_clients", counts_json(f.pgbouncer_clients)}}}});
   }
   const GeneratorCheck& g = run.generator;
   json doc = {{"schema", "loadgate.result/2"},

@@ -149,6 +149,12 @@ faults:
   CHECK(impacts[1]["recovered_s"].is_null());            // NOT RECOVERED
   CHECK(impacts[1]["downtime_s"].get<double>() >= 2.5);  // nothing succeeded from 2 s to 5 s
 
+  // The deployment's connections were observed around the fault.
+  const json& connections = result["faults"][0]["connections"];
+  CHECK(connections["postgres_backends"]["before"].get<int>() > 0);
+  CHECK(connections["pgbouncer_clients"]["before"].get<int>() > 0);
+  CHECK(connections["pgbouncer_servers"]["after"].get<int>() > 0);
+
   // Read back right after pgbouncer-1 came back, too.
   const json& after_kill = result["faults"][0]["ledgers"][0];
   CHECK(after_kill["verified"] == true);
