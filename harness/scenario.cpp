@@ -37,7 +37,8 @@ void set_at(YAML::Node node, const std::vector<std::string>& parts, size_t i,
     set_at(node[index], parts, i + 1, value, flag);
     return;
   }
-  if (!node.IsMap() && !node.IsNull())
+  // A key the file does not have yet is an undefined node: it becomes a mapping like null does.
+  if (node.IsDefined() && !node.IsMap() && !node.IsNull())
     throw ConfigError(
         fmt::format("--set {}: '{}' holds a single value, not keys", flag,
                     fmt::join(parts.begin(), parts.begin() + static_cast<long>(i), ".")));

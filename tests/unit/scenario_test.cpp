@@ -174,3 +174,11 @@ TEST_CASE("a fault must be recovered while the run lasts") {
       parse_scenario(head + "faults:\n  - {kind: x, at: 20s, recover_after: 10s}\n", "f.yaml", {}),
       Contains("f.yaml:7:") && Contains("recovered during the run"));
 }
+
+TEST_CASE("an override creates the mappings its path needs when the file has none") {
+  Scenario s = parse_scenario(kValid, "s.yaml", {"client.tls.insecure=true"});
+  CHECK_FALSE(s.client.tls.verify);
+  // A path through a plain value is still refused, by name.
+  CHECK_THAT(error_of(kValid, {"duration.seconds=3"}),
+             Contains("'duration' holds a single value, not keys"));
+}
