@@ -137,6 +137,7 @@ int run(const RunArgs& args) {
   std::vector<WorkloadRun> runs;
   std::vector<FaultTimeline::Entry> faults;
   std::filesystem::path out;
+  bool http = false;  // some workload sends HTTP requests: it needs the target's service URLs
   try {
     scenario = load_scenario(args.scenario, args.overrides);
     if (args.testbed) scenario.target = {*args.testbed, {}};
@@ -151,8 +152,8 @@ int run(const RunArgs& args) {
       print_plan(scenario, faults, std::cout);
       return 0;
     }
-    const bool http = std::any_of(workloads.begin(), workloads.end(),
-                                  [](const BuiltWorkload& w) { return w.http != nullptr; });
+    http = std::any_of(workloads.begin(), workloads.end(),
+                       [](const BuiltWorkload& w) { return w.http != nullptr; });
     if (http && target.endpoints.empty())
       throw std::runtime_error(fmt::format(
           "{}: the HTTP workloads need a service: name a target (target: {{testbed: default}} or "
@@ -206,8 +207,7 @@ int run(const RunArgs& args) {
     options.phases = scenario.phases;
     options.client = scenario.client;
     options.interval = scenario.client.interval;
-    if (std::any_of(workloads.begin(), workloads.end(), [](auto& w) { return w.http != nullptr; }))
-      options.endpoints = target.endpoints;
+    if (http) options.endpoints = target.endpoints;
     options.stop_requested = &stop_requested;
     options.on_start = [&](Clock::time_point start) {
       fault_timeline.start(start);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "faults/fault_impact.h"
 #include "harness/libpq_text.h"
 
 namespace loadgate {
@@ -115,12 +116,7 @@ void ConnectionObserver::finish(std::vector<FaultEvent>& events, Duration run_en
   std::lock_guard lock(mutex_);
   for (size_t e = 0; e < events.size(); ++e) {
     const Duration from = events[e].started_at;
-    Duration to = run_end;
-    for (size_t next = e + 1; next < events.size(); ++next)
-      if (events[next].injected) {
-        to = events[next].started_at;
-        break;
-      }
+    const Duration to = fault_window_end(events, e, run_end);
     std::vector<int64_t> before[3], window[3];
     for (const auto& s : samples_) {
       auto* into = s.at < from ? before : s.at <= to ? window : nullptr;

@@ -17,6 +17,12 @@ uint64_t total(const ErrorCounts& errors) {
 
 }  // namespace
 
+Duration fault_window_end(const std::vector<FaultEvent>& events, size_t e, Duration run_end) {
+  for (size_t next = e + 1; next < events.size(); ++next)
+    if (events[next].injected) return events[next].started_at;
+  return run_end;
+}
+
 void FaultImpactAnalysis::add(const IntervalSample& sample) {
   Counts counts{sample.end, sample.length, {}, {}, {}};
   for (const auto& w : sample.workloads) {
@@ -31,14 +37,7 @@ void FaultImpactAnalysis::analyse(std::vector<FaultEvent>& events, Duration run_
   if (intervals_.empty()) return;
   for (size_t e = 0; e < events.size(); ++e) {
     if (!events[e].injected) continue;
-    // A fault acts from the moment its injection starts (a graceful shutdown pauses clients
-    // while it drains), so windows are bounded by injection starts.
-    Duration window_end = run_end;
-    for (size_t next = e + 1; next < events.size(); ++next)
-      if (events[next].injected) {
-        window_end = events[next].started_at;
-        break;
-      }
+    const Duration window_end = fault_window_end(events, e, run_end);
     for (size_t w = 0; w < intervals_.front().names.size(); ++w)
       events[e].impacts.push_back(impact_of(w, events[e].started_at, window_end));
   }

@@ -11,6 +11,11 @@
 
 namespace loadgate {
 
+// Where the window of events[e] ends: when the next injected fault starts, or at `run_end`. A
+// fault acts from the moment its injection starts (a graceful shutdown pauses clients while it
+// drains), so windows are bounded by injection starts.
+Duration fault_window_end(const std::vector<FaultEvent>& events, size_t e, Duration run_end);
+
 class FaultImpactAnalysis {
  public:
   // Keeps what the analysis needs from each interval (counts, not histograms).

@@ -74,6 +74,15 @@ struct Lane {
   std::vector<CompletedCall> completed;
 };
 
+// Counts a request as on the wire (Lane::exchanging) for as long as it lives.
+struct OnTheWire {
+  Lane& lane;
+  explicit OnTheWire(Lane& lane_) : lane(lane_) { ++lane.exchanging; }
+  ~OnTheWire() { --lane.exchanging; }
+  OnTheWire(const OnTheWire&) = delete;
+  OnTheWire& operator=(const OnTheWire&) = delete;
+};
+
 }  // namespace
 
 struct GeneratorThread::Impl {
@@ -158,11 +167,7 @@ struct GeneratorThread::Impl {
   // Returns false when the request was not sent (its virtual user has no token yet).
   awaitable<bool> exchange(Lane& lane, HttpConnection& connection, Clock::time_point intended,
                            size_t vu) {
-    ++lane.exchanging;
-    struct Done {
-      Lane& lane;
-      ~Done() { --lane.exchanging; }
-    } done_exchanging{lane};
+    const OnTheWire on_the_wire(lane);
 
     Outcome outcome;
     Exchange exchange;
@@ -204,24 +209,24 @@ struct GeneratorThread::Impl {
   // Runs one call of a blocking workload on its threads; this coroutine resumes here, on the
   // generator's io_context, when the call returns.
   awaitable<void> call(Lane& lane, Clock::time_point intended) {
-    ++lane.exchanging;
-    struct Done {
-      Lane& lane;
-      ~Done() { --lane.exchanging; }
-    } done_calling{lane};
-    CallResult result;
-    try {
-      result = co_await asio::co_spawn(*lane.call_threads, run_call(lane.run->blocking, rng()),
-                                       use_awaitable);
-    } catch (const std::exception&) {
-      result.outcome = {Outcome::Kind::error, "internal_error"};
-    }
+    const OnTheWire on_the_wire(lane);
+    const CallResult result = co_await asio::co_spawn(
+        *lane.call_threads, run_call(lane.run->blocking, rng()), use_awaitable);
     record(lane, intended, result.outcome, result.sent_at);
   }
 
   // Parameters by value: the coroutine frame owns them while it runs on another thread.
   static awaitable<CallResult> run_call(BlockingWorkload* workload, uint64_t seed) {
-    co_return workload->call(seed);
+    co_return counted_call(*workload, seed);
+  }
+
+  // A workload bug must be counted, not lose the call from every total.
+  static CallResult counted_call(BlockingWorkload& workload, uint64_t seed) {
+    try {
+      return workload.call(seed);
+    } catch (const std::exception&) {
+      return {{Outcome::Kind::error, "internal_error"}};
+    }
   }
 
   void record(Lane& lane, Clock::time_point intended, const Outcome& outcome,
@@ -394,11 +399,9 @@ struct GeneratorThread::Impl {
     // A virtual user keeps one keep-alive connection, so users spread over the endpoints.
     auto connection = new_connection(lane, next_endpoint(lane));
     asio::steady_timer think(io);
-    const LoadProfile& profile = lane.run->executor.profile;
     for (;;) {
       const Clock::time_point now = Clock::now();
-      if (now - start >= run_end() || stop_requested() || lane.done) break;
-      if (static_cast<double>(v) >= std::floor(profile.level_at(now - start))) break;
+      if (lane.done || !user_goes_on(lane, v, now)) break;
       // A VU intends to start when it is ready, so latency equals service time here.
       const bool sent = co_await exchange(lane, *connection, now, v);
       // A user still waiting for its login's token retries every 10 ms at most: without a pause
@@ -407,8 +410,7 @@ struct GeneratorThread::Impl {
           sent ? lane.run->executor.think
                : std::max<Duration>(lane.run->executor.think, std::chrono::milliseconds(10));
       if (pause > Duration::zero()) {
-        // Never think past the end of the run: the drain would wait for it.
-        const auto resume = std::min(Clock::now() + pause, start + run_end());
+        const auto resume = think_until(pause);
         while (Clock::now() < resume && !stop_requested()) {
           think.expires_at(std::min(resume, Clock::now() + kStopCheck));
           co_await think.async_wait(use_awaitable);
@@ -430,25 +432,30 @@ struct GeneratorThread::Impl {
   // On a call thread: reads only what does not change during the run, and the stop flag.
   void run_blocking_user(Lane& lane, size_t v) {
     Rng user_rng(options.client.seed * 1000003 + 7919 * (v + 1));  // replayable per user
-    const LoadProfile& profile = lane.run->executor.profile;
     for (;;) {
       const Clock::time_point now = Clock::now();
-      if (now - start >= run_end() || stop_requested()) break;
-      if (static_cast<double>(v) >= std::floor(profile.level_at(now - start))) break;
-      CallResult result;
-      try {
-        result = lane.run->blocking->call(user_rng());
-      } catch (const std::exception&) {
-        result.outcome = {Outcome::Kind::error, "internal_error"};
-      }
+      if (!user_goes_on(lane, v, now)) break;
+      const CallResult result = counted_call(*lane.run->blocking, user_rng());
       {
         std::lock_guard lock(lane.completed_mutex);
         lane.completed.push_back({now, Clock::now(), result.sent_at, result.outcome});
       }
-      const auto resume = std::min(Clock::now() + lane.run->executor.think, start + run_end());
+      const auto resume = think_until(lane.run->executor.think);
       while (Clock::now() < resume && !stop_requested())
         std::this_thread::sleep_for(std::min<Duration>(resume - Clock::now(), kStopCheck));
     }
+  }
+
+  // Whether user `v` makes another request at `now`: the run goes on and the profile still
+  // wants it. Safe on a call thread (the profile and the run's times do not change).
+  bool user_goes_on(const Lane& lane, size_t v, Clock::time_point now) const {
+    if (now - start >= run_end() || stop_requested()) return false;
+    return static_cast<double>(v) < std::floor(lane.run->executor.profile.level_at(now - start));
+  }
+
+  // The end of a pause that starts now: never past the end of the run, or the drain would wait.
+  Clock::time_point think_until(Duration pause) const {
+    return std::min(Clock::now() + pause, start + run_end());
   }
 
   // --- both ----------------------------------------------------------------------------------

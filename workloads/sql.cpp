@@ -17,11 +17,11 @@ Duration positive_duration(const ConfigNode& node) {
   return value;
 }
 
-template <typename Transaction>
-void run_steps(Transaction& tx, const std::vector<std::string>& statements,
+template <typename Transaction, typename Steps>
+void run_steps(Transaction& tx, const Steps& steps,
                const std::vector<std::vector<std::string>>& params) {
-  for (size_t s = 0; s < statements.size(); ++s)
-    tx.exec_params(statements[s], pqxx::prepare::make_dynamic_params(params[s]));
+  for (size_t s = 0; s < steps.size(); ++s)
+    tx.exec_params(steps[s].sql, pqxx::prepare::make_dynamic_params(params[s]));
 }
 
 }  // namespace
@@ -166,10 +166,8 @@ CallResult Sql::call(uint64_t seed) {
   const std::string uid = fmt::format("{:016x}", rng());
   const std::string write_id = tx.writes_ledger ? ledger_->next_id() : std::string();
   const std::vector<std::string_view> values{id, uid, write_id};
-  std::vector<std::string> statements;
-  std::vector<std::vector<std::string>> params;
+  std::vector<std::vector<std::string>> params;  // rendered per step, before a connection is held
   for (const Step& step : tx.steps) {
-    statements.push_back(step.sql);
     params.emplace_back();
     for (const auto& param : step.params) params.back().push_back(param.render(values));
   }
@@ -180,15 +178,15 @@ CallResult Sql::call(uint64_t seed) {
                                   if (tx.autocommit) {
                                     pqxx::nontransaction work(connection);
                                     *committing = true;  // the statement is its own commit
-                                    run_steps(work, statements, params);
+                                    run_steps(work, tx.steps, params);
                                   } else if (tx.read_only) {
                                     pqxx::read_transaction work(connection);
-                                    run_steps(work, statements, params);
+                                    run_steps(work, tx.steps, params);
                                     *committing = true;
                                     work.commit();
                                   } else {
                                     pqxx::work work(connection);
-                                    run_steps(work, statements, params);
+                                    run_steps(work, tx.steps, params);
                                     *committing = true;
                                     work.commit();
                                   }
@@ -198,12 +196,9 @@ CallResult Sql::call(uint64_t seed) {
     // Before the commit went out, a failure rolled the transaction back; after, the client
     // cannot know unless the server answered with an error.
     WriteStatus status = WriteStatus::acknowledged;
-    if (!attempt.error_class.empty()) {
-      const bool unanswered =
-          attempt.error_class == "in_doubt" || attempt.error_class == "broken_connection" ||
-          attempt.error_class == "query_timeout" || attempt.error_class == "server_shutdown";
-      status = attempt.reached_commit && unanswered ? WriteStatus::in_doubt : WriteStatus::failed;
-    }
+    if (!attempt.error_class.empty())
+      status = attempt.reached_commit && attempt.connection_lost ? WriteStatus::in_doubt
+                                                                 : WriteStatus::failed;
     ledger_->record(write_id, status);
   }
   CallResult result;

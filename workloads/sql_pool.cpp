@@ -165,10 +165,10 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
   const bool timed_out = watchdog_.disarm(ticket);
   if (timed_out && !attempt.error_class.empty()) attempt.error_class = "query_timeout";
   attempt.reached_commit = committing;
-  const bool broken = timed_out || attempt.error_class == "broken_connection" ||
-                      attempt.error_class == "in_doubt" ||
-                      attempt.error_class == "server_shutdown" || !slot->connection->is_open();
-  if (broken) {
+  attempt.connection_lost = timed_out || attempt.error_class == "broken_connection" ||
+                            attempt.error_class == "in_doubt" ||
+                            attempt.error_class == "server_shutdown";
+  if (attempt.connection_lost || !slot->connection->is_open()) {
     slot->connection.reset();
     slot->dead = !policy_.enabled;
   }

@@ -47,6 +47,9 @@ class SqlPool {
     std::string error_class;      // empty: `body` ran and returned
     Clock::time_point sent_at{};  // when a connection was in hand
     bool reached_commit = false;  // `body` set it: the failure may have come after the commit
+    // The connection went away mid-call (broke, timed out, shut down, commit unconfirmed): no
+    // answer came, so a write that reached its commit is in doubt.
+    bool connection_lost = false;
   };
   // Runs `body` on a pooled connection, waiting until `wait_deadline` for one; the query
   // deadline is `query_timeout` from when the connection is in hand. `body` sets

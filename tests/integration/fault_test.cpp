@@ -35,15 +35,7 @@ struct OwnTestbed {
   }
   // `loadgate run` of scenario text `yaml` (written as `name`.yaml) against this testbed.
   LoadgateRun run(const std::string& name, const std::string& yaml) const {
-    const std::string scenario = write_scenario(name + ".yaml", yaml);
-    const std::string out = (scratch_dir() / (name + "-out")).string();
-    LoadgateRun run;
-    run.command = run_command(
-        fmt::format("{} run {} --testbed {} --out {}", loadgate_bin(), scenario, dir, out));
-    run.result_dir = out;
-    std::ifstream in(out + "/result.json");
-    if (in) run.result = json::parse(in);
-    return run;
+    return run_on_testbed(dir, write_scenario(name + ".yaml", yaml), "", name);
   }
   int pid_of(const std::string& name) const {
     const json current = state();

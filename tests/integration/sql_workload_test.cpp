@@ -90,8 +90,7 @@ TEST_CASE("a row deleted behind the ledger's back is reported LOST and fails the
     kind: sql
     executor: {type: constant-arrival-rate, rate: 5/s}
     transactions:
-      - {
-autocommit: true, sql: "DELETE FROM items WHERE id =
+      - {autocommit: true, sql: "DELETE FROM items WHERE id =
            (SELECT max(id) FROM items WHERE name = 'lost-test')"}
 )yaml"));
   LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-lost");

@@ -40,18 +40,23 @@ std::string shared_testbed_dir() {
   return LOADGATE_TEST_TESTBED_DIR;
 }
 
-LoadgateRun run_on_shared_testbed(const std::string& scenario_file, const std::string& extra,
-                                  const std::string& tag) {
+LoadgateRun run_on_testbed(const std::string& testbed_dir, const std::string& scenario_file,
+                           const std::string& extra, const std::string& tag) {
   const auto out =
       std::filesystem::temp_directory_path() / fmt::format("loadgate-{}-{}", tag, ::getpid());
   std::filesystem::remove_all(out);
   LoadgateRun run;
   run.result_dir = out.string();
   run.command = run_command(fmt::format("{} run {} --testbed {}{} --out {}", loadgate_bin(),
-                                        scenario_file, shared_testbed_dir(), extra, out.string()));
+                                        scenario_file, testbed_dir, extra, out.string()));
   std::ifstream in(out / "result.json");
   if (in) run.result = nlohmann::json::parse(in);
   return run;
+}
+
+LoadgateRun run_on_shared_testbed(const std::string& scenario_file, const std::string& extra,
+                                  const std::string& tag) {
+  return run_on_testbed(shared_testbed_dir(), scenario_file, extra, tag);
 }
 
 std::filesystem::path scratch_dir() {

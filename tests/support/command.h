@@ -33,6 +33,9 @@ struct LoadgateRun {
 };
 LoadgateRun run_on_shared_testbed(const std::string& scenario_file, const std::string& extra,
                                   const std::string& tag);
+// The same against the testbed in `testbed_dir`.
+LoadgateRun run_on_testbed(const std::string& testbed_dir, const std::string& scenario_file,
+                           const std::string& extra, const std::string& tag);
 // A directory of this test process's own, under the temporary directory.
 std::filesystem::path scratch_dir();
 // Writes `text` to the file `name` in scratch_dir() and returns its path.
