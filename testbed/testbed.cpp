@@ -191,12 +191,16 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
                      state.synchronous_replication ? "synchronous" : "asynchronous");
 
   const uint16_t endpoint_port = find_free_port();
-  launch.started(start_own_process("endpoint-proxy", "proxy",
-                                   {(options.bin_dir / "loadgate-proxy").string(), "--listen",
-                                    fmt::format("127.0.0.1:{}", endpoint_port), "--upstream",
-                                    fmt::format("127.0.0.1:{}", primary.port)},
-                                   dir, endpoint_port),
-                 log);
+  const uint16_t control_port = find_free_port();
+  ProcessRecord endpoint =
+      start_own_process("endpoint-proxy", "proxy",
+                        {(options.bin_dir / "loadgate-proxy").string(), "--listen",
+                         fmt::format("127.0.0.1:{}", endpoint_port), "--upstream",
+                         fmt::format("127.0.0.1:{}", primary.port), "--control",
+                         fmt::format("127.0.0.1:{}", control_port)},
+                        dir, endpoint_port);
+  endpoint.control_port = control_port;
+  launch.started(endpoint, log);
 
   std::vector<uint16_t> pgbouncer_ports;
   for (int i = 1; i <= 2; ++i) {

@@ -73,6 +73,7 @@ json process_to_json(const ProcessRecord& p, bool with_liveness) {
       {"name", p.name}, {"role", p.role}, {"pid", p.pid},          {"start_ticks", p.start_ticks},
       {"host", p.host}, {"port", p.port}, {"log_file", p.log_file}};
   if (!p.data_dir.empty()) j["data_dir"] = p.data_dir;
+  if (p.control_port) j["control_port"] = p.control_port;
   if (with_liveness) {
     j["alive"] = process_alive(p.pid, p.start_ticks);
     j["listening"] = port_open(p.host, p.port);
@@ -151,9 +152,15 @@ std::optional<TestbedState> read_state(const std::filesystem::path& dir) {
                users.at("distinct_passwords"), users.at("bcrypt_cost")};
     s.items = j.at("items");
     for (const json& p : j.at("processes")) {
-      ProcessRecord r{
-          p.at("name"), p.at("role"), p.at("pid"),      p.value("start_ticks", uint64_t{0}),
-          p.at("host"), p.at("port"), p.at("log_file"), p.value("data_dir", "")};
+      ProcessRecord r{p.at("name"),
+                      p.at("role"),
+                      p.at("pid"),
+                      p.value("start_ticks", uint64_t{0}),
+                      p.at("host"),
+                      p.at("port"),
+                      p.at("log_file"),
+                      p.value("data_dir", ""),
+                      p.value("control_port", uint16_t{0})};
       s.processes.push_back(std::move(r));
     }
     return s;

@@ -21,7 +21,8 @@ struct ProcessRecord {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   std::string log_file;
-  std::string data_dir;  // postgres only
+  std::string data_dir;       // postgres only
+  uint16_t control_port = 0;  // proxies only: their control channel (proxy_control.h)
 };
 
 struct SeededUsers {
