@@ -114,6 +114,12 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
     freed_.notify_one();
   };
 
+  // A connection opened for this call counts as connected only once it has carried a statement:
+  // a pooler that accepts logins while its database is down (pgbouncer between a failover and
+  // server_login_retry) must slow reconnects down as a refusal would, or every call pays a new
+  // SCRAM handshake and the client burns the CPU the load generator needs.
+  bool fresh = false;
+  const Clock::time_point attempt_began = Clock::now();
   if (!slot->connection) {
     // Without reconnecting, every connection was opened before the run: one missing now broke.
     if (slot->dead || !policy_.enabled) {
@@ -129,26 +135,12 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
       give_back();
       return attempt;
     }
-    const Clock::time_point attempt_began = Clock::now();
     try {
       connect(*slot);
-      std::lock_guard lock(mutex_);
-      backoff_ = {};
+      fresh = true;
     } catch (const std::exception& e) {
       attempt.error_class = connect_error_class(e);
-      {
-        std::lock_guard lock(mutex_);
-        // Attempts already under way when the backoff last grew failed for the same outage:
-        // only a later one grows it again, so a burst of refusals from one restart does not
-        // jump straight to max_backoff.
-        if (attempt_began >= backoff_grown_at_) {
-          backoff_ = backoff_ == Duration::zero() ? policy_.initial_backoff
-                                                  : std::min(backoff_ * 2, policy_.max_backoff);
-          backoff_grown_at_ = Clock::now();
-          retry_at_ = backoff_grown_at_ + backoff_;
-        }
-        last_connect_error_ = attempt.error_class;
-      }
+      connect_failed(attempt_began, attempt.error_class);
       give_back();
       return attempt;
     }
@@ -172,8 +164,28 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
     slot->connection.reset();
     slot->dead = !policy_.enabled;
   }
+  if (fresh && attempt.connection_lost) {
+    connect_failed(attempt_began, attempt.error_class);
+  } else if (fresh) {
+    std::lock_guard lock(mutex_);
+    backoff_ = {};
+  }
   give_back();
   return attempt;
+}
+
+void SqlPool::connect_failed(Clock::time_point attempt_began, const std::string& error_class) {
+  std::lock_guard lock(mutex_);
+  // Attempts already under way when the backoff last grew failed for the same outage: only a
+  // later one grows it again, so a burst of refusals from one restart does not jump straight
+  // to max_backoff.
+  if (attempt_began >= backoff_grown_at_) {
+    backoff_ = backoff_ == Duration::zero() ? policy_.initial_backoff
+                                            : std::min(backoff_ * 2, policy_.max_backoff);
+    backoff_grown_at_ = Clock::now();
+    retry_at_ = backoff_grown_at_ + backoff_;
+  }
+  last_connect_error_ = error_class;
 }
 
 }  // namespace loadgate

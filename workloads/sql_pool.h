@@ -1,9 +1,9 @@
 // One client-side connection pool as a service task holds it (pgx's pgxpool with MaxConns =
 // DB_POOL_MAX): up to `size` connections opened on demand; a caller waits up to its deadline
 // for a free one; a broken connection is replaced, with exponential backoff while connecting
-// fails. With reconnecting turned off the pool is the client that connects once: every
-// connection is opened before the run (Sql::prepare) and one that breaks stays broken for the
-// rest of the run (the planted problem a fault must expose).
+// fails (or a new connection breaks on its first use). With reconnecting turned off the pool is the
+// client that connects once: every connection is opened before the run (Sql::prepare) and one that
+// breaks stays broken for the rest of the run (the planted problem a fault must expose).
 //
 // Every failure comes back as an error class, the names results use: connection_refused,
 // connect_timeout, connect_failed, auth_failed, too_many_connections, broken_connection,
@@ -65,6 +65,8 @@ class SqlPool {
  private:
   struct Slot;
   std::string connect_error_class(const std::exception& e) const;
+  // Grows the backoff (once per outage) after a connect, or a new connection's first use, failed.
+  void connect_failed(Clock::time_point attempt_began, const std::string& error_class);
   void connect(Slot& slot);
 
   const std::string conninfo_;
