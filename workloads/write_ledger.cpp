@@ -1,6 +1,7 @@
 #include "workloads/write_ledger.h"
 
 #include <random>
+#include <thread>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -20,9 +21,8 @@ std::string text_array(const std::vector<std::pair<std::string, WriteStatus>>& w
   return array + "}";
 }
 
-constexpr size_t kListedLost = 20;
-constexpr auto kVerifyTimeout =
-    std::chrono::seconds(60);  // lost ids named in the report; the count has them all
+constexpr size_t kListedLost = 20;  // lost ids named in the report; the count has them all
+constexpr auto kVerifyTimeout = std::chrono::seconds(60);
 
 }  // namespace
 
@@ -75,27 +75,35 @@ LedgerResult WriteLedger::verify() const {
   std::unordered_set<std::string> present;
   // A pooler that accepts but a database that never answers (a frozen primary) must not hold
   // the run's end forever: the watchdog shuts the connection after kVerifyTimeout.
+  // Right after a fault, a pooler may still be waiting to reconnect (pgbouncer's
+  // server_login_retry): every DSN is tried in turn, once a second, until the deadline.
   QueryWatchdog watchdog;
-  for (const auto& conninfo : verify_conninfos_) {
-    try {
-      pqxx::connection connection(conninfo);
-      const uint64_t ticket = watchdog.arm(connection.sock(), Clock::now() + kVerifyTimeout);
-      struct Disarm {
-        QueryWatchdog& watchdog;
-        uint64_t ticket;
-        ~Disarm() { watchdog.disarm(ticket); }
-      } disarm{watchdog, ticket};
-      pqxx::read_transaction tx(connection);
-      for (const auto& row : tx.exec_params(verify_query_, text_array(writes)))
-        present.insert(row[0].as<std::string>());
-      result.verified = true;
-      break;
-    } catch (const pqxx::broken_connection& e) {
-      result.verify_error = single_line(e.what());  // try the next DSN
-    } catch (const std::exception& e) {
-      result.verify_error = single_line(e.what());  // the query itself failed: no point retrying
-      break;
+  const auto deadline = Clock::now() + kVerifyTimeout;
+  bool give_up = false;
+  while (!result.verified && !give_up && Clock::now() < deadline) {
+    for (const auto& conninfo : verify_conninfos_) {
+      try {
+        pqxx::connection connection(conninfo);
+        const uint64_t ticket = watchdog.arm(connection.sock(), deadline);
+        struct Disarm {
+          QueryWatchdog& watchdog;
+          uint64_t ticket;
+          ~Disarm() { watchdog.disarm(ticket); }
+        } disarm{watchdog, ticket};
+        pqxx::read_transaction tx(connection);
+        for (const auto& row : tx.exec_params(verify_query_, text_array(writes)))
+          present.insert(row[0].as<std::string>());
+        result.verified = true;
+        break;
+      } catch (const pqxx::sql_error& e) {
+        result.verify_error = single_line(e.what());  // the query itself failed: no point retrying
+        give_up = true;
+        break;
+      } catch (const std::exception& e) {
+        result.verify_error = single_line(e.what());  // the connection failed: try the next DSN
+      }
     }
+    if (!result.verified && !give_up) std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   if (!result.verified) return result;
   result.verify_error.clear();
