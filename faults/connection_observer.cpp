@@ -51,13 +51,11 @@ ConnectionCounts counts_in(const std::vector<int64_t>& before, const std::vector
 }  // namespace
 
 ConnectionObserver::ConnectionObserver(const testbed::TestbedState& state, Duration every)
-    : database_(state.database), every_(every) {
-  const std::string db_password = testbed::read_secret(state.db_password_file);
+    : testbed_dir_(state.dir), database_(state.database), every_(every) {
   const std::string admin_password = testbed::read_secret(state.admin_password_file);
-  if (const auto* primary = state.find("postgres-primary"))
-    primary_ = fmt::format("host={} port={} dbname={} user={} password={} connect_timeout=2",
-                           primary->host, primary->port, state.database, state.db_user,
-                           libpq_quoted(db_password));
+  primary_login_ =
+      fmt::format("dbname={} user={} password={} connect_timeout=2", state.database, state.db_user,
+                  libpq_quoted(testbed::read_secret(state.db_password_file)));
   for (const auto* p : state.with_role("pgbouncer"))
     pgbouncers_.push_back(
         fmt::format("host={} port={} dbname=pgbouncer user={} password={} connect_timeout=2",
@@ -73,11 +71,16 @@ void ConnectionObserver::start(Clock::time_point start) {
 
 ConnectionObserver::Sample ConnectionObserver::take() const {
   Sample sample;
-  if (!primary_.empty())
-    if (auto rows = query(primary_, fmt::format("SELECT count(*) FROM pg_stat_activity WHERE "
-                                                "datname = '{}' AND backend_type = 'client "
-                                                "backend'",
-                                                database_)))
+  // Read each time: a failover changes which node is the primary.
+  const auto state = testbed::read_state(testbed_dir_);
+  const auto* primary = state ? state->find("postgres-primary") : nullptr;
+  if (primary)
+    if (auto rows =
+            query(fmt::format("host={} port={} {}", primary->host, primary->port, primary_login_),
+                  fmt::format("SELECT count(*) FROM pg_stat_activity WHERE "
+                              "datname = '{}' AND backend_type = 'client "
+                              "backend'",
+                              database_)))
       sample.postgres_backends = std::stoll(PQgetvalue(rows->get(), 0, 0)) - 1;  // not ours
   // A pgbouncer that is down holds no connections: it adds nothing to the sums.
   int64_t clients = 0, servers = 0;

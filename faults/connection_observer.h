@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -36,7 +37,8 @@ class ConnectionObserver {
   Sample take() const;
   void run(std::stop_token stop);
 
-  std::string primary_;                  // conninfo, with the password
+  std::filesystem::path testbed_dir_;
+  std::string primary_login_;            // conninfo without host and port, with the password
   std::vector<std::string> pgbouncers_;  // admin console conninfos, with the password
   std::string database_;
   Duration every_;

@@ -6,9 +6,12 @@
 // timeout, Ctrl-C), because a run always leaves the deployment as it found it.
 #pragma once
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "harness/units.h"
 
 namespace loadgate {
 
@@ -26,6 +29,9 @@ class Fault {
   virtual void recover() = 0;
   // What inject and recover would do, for `loadgate run --dry-run` (commands, targets).
   virtual std::vector<std::string> plan() const { return {describe()}; }
+  // What the last inject and recover measured of the fault itself, for the report and for
+  // claims ("promote" → 0.4s, "held_for" → 11.2s). Read after recover().
+  virtual std::map<std::string, Duration> timings() const { return {}; }
 };
 
 }  // namespace loadgate

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "faults/aurora_wake.h"
 #include "faults/command_fault.h"
+#include "faults/multi_az_failover.h"
+#include "faults/network_toxic.h"
 #include "faults/pgbouncer_console.h"
 #include "faults/pgbouncer_restart.h"
 
@@ -22,8 +25,20 @@ std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& con
     return std::make_unique<PgbouncerRestart>(spec, *context.testbed_dir);
   }
   if (spec.kind == "command") return std::make_unique<CommandFault>(spec, context.log_dir);
-  spec.settings.at("kind").fail(
-      fmt::format("unknown fault kind '{}' (available: pgbouncer-restart, command)", spec.kind));
+  if (spec.kind == "network") return std::make_unique<NetworkToxic>(spec, context.testbed_dir);
+  if (spec.kind == "failover" || spec.kind == "wake") {
+    if (!context.testbed_dir)
+      spec.settings.fail(
+          fmt::format("{} drives a local testbed; against a real deployment use kind: command (see "
+                      "scenarios/faults/aws-*.yaml)",
+                      spec.kind));
+    if (spec.kind == "failover")
+      return std::make_unique<MultiAzFailover>(spec, *context.testbed_dir);
+    return std::make_unique<AuroraWake>(spec, *context.testbed_dir);
+  }
+  spec.settings.at("kind").fail(fmt::format(
+      "unknown fault kind '{}' (available: pgbouncer-restart, failover, wake, network, command)",
+      spec.kind));
 }
 
 }  // namespace loadgate

@@ -83,6 +83,7 @@ void FaultTimeline::run(std::stop_token stop) {
     } catch (const std::exception& e) {
       event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
     }
+    event.timings = fault.timings();
     if (event.recovered && after_recovery_) after_recovery_(event);
     record(std::move(event));
   }

@@ -174,9 +174,10 @@ int run_to_completion(const ProcessSpec& spec, Duration timeout) {
 
 namespace {
 
-// The two fields of /proc/PID/stat loadgate needs, read in one go.
+// The fields of /proc/PID/stat loadgate needs, read in one go.
 struct ProcStat {
   char state = '?';  // 'Z' for a zombie
+  pid_t parent = 0;
   uint64_t start_ticks = 0;
 };
 
@@ -190,6 +191,7 @@ std::optional<ProcStat> read_proc_stat(pid_t pid) {
   std::string field;
   for (int i = 3; i <= 22 && fields >> field; ++i) {
     if (i == 3) result.state = field[0];
+    if (i == 4) result.parent = static_cast<pid_t>(std::stol(field));
     if (i == 22) result.start_ticks = std::stoull(field);
   }
   return result;
@@ -200,6 +202,18 @@ std::optional<ProcStat> read_proc_stat(pid_t pid) {
 uint64_t process_start_ticks(pid_t pid) {
   auto stat = read_proc_stat(pid);
   return stat ? stat->start_ticks : 0;
+}
+
+std::vector<pid_t> child_processes(pid_t parent) {
+  std::vector<pid_t> children;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    const auto pid = static_cast<pid_t>(std::stol(name));
+    if (auto stat = read_proc_stat(pid); stat && stat->parent == parent && stat->state != 'Z')
+      children.push_back(pid);
+  }
+  return children;
 }
 
 bool process_alive(pid_t pid, uint64_t start_ticks) {

@@ -42,6 +42,8 @@ int run_to_completion(const ProcessSpec& spec, Duration timeout);
 uint64_t process_start_ticks(pid_t pid);
 // Running (not a zombie) and, when `start_ticks` is given, the same process that had it.
 bool process_alive(pid_t pid, uint64_t start_ticks = 0);
+// The live children of `parent` (a Postgres postmaster's backends, to freeze a whole server).
+std::vector<pid_t> child_processes(pid_t parent);
 // SIGTERM (or `signal`), then SIGKILL after `grace`. True once the process is gone. Signals
 // nothing when the pid now belongs to another process than the one started at `start_ticks`.
 bool stop_process(pid_t pid, uint64_t start_ticks, Duration grace, int signal = 15);

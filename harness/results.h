@@ -127,6 +127,8 @@ struct FaultEvent {
   // Each write ledger read back right after the recovery: writes lost to this fault show here
   // (and again in the run's own read-back at the end).
   std::vector<LedgerResult> ledgers = {};
+  // What the fault measured of itself (Fault::timings): "promoted" → 0.4 s, "held_for" → 11 s.
+  std::map<std::string, Duration> timings = {};
   // The deployment's connections (testbed): client backends on the primary, and the
   // pgbouncers' clients and server connections.
   ConnectionCounts postgres_backends = {}, pgbouncer_clients = {}, pgbouncer_servers = {};

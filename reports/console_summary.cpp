@@ -83,6 +83,12 @@ void print_summary(const RunResult& run, std::ostream& out) {
     else
       out << fmt::format("  ! FAULT {}: {}{}\n", f.description, f.error,
                          f.recovered ? "" : " — NOT RECOVERED: the deployment may be broken");
+    if (!f.timings.empty()) {
+      std::vector<std::string> parts;
+      for (const auto& [name, d] : f.timings)
+        parts.push_back(fmt::format("{} {:.2f}s", name, std::chrono::duration<double>(d).count()));
+      out << fmt::format("  fault timings: {}\n", fmt::join(parts, ", "));
+    }
     for (const auto& i : f.impacts) print_impact(i, out);
     auto counts = [](const ConnectionCounts& c) {
       return fmt::format("{} before, peak {}, {} after", c.before, c.peak, c.after);

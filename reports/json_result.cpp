@@ -88,6 +88,8 @@ std::string result_to_json(const RunResult& run) {
                          {"first_success_s", offset_s(i.first_success)},
                          {"recovered_s", offset_s(i.recovered)},
                          {"errors", i.errors}});
+    json timings = json::object();
+    for (const auto& [name, d] : f.timings) timings[name] = seconds(d);
     json fault_ledgers = json::array();
     for (const auto& l : f.ledgers) fault_ledgers.push_back(ledger_json(l));
     faults.push_back({{"kind", f.kind},
@@ -98,6 +100,7 @@ std::string result_to_json(const RunResult& run) {
                       {"recovered", f.recovered},
                       {"recovered_at_s", seconds(f.recovered_at)},
                       {"error", f.error},
+                      {"timings_s", timings},
                       {"workloads", impacts},
                       {"ledgers", fault_ledgers},
                       {"connections",

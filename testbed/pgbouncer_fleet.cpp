@@ -37,6 +37,8 @@ ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettin
 
   // server_login_retry keeps pgbouncer's real default (15 s) on purpose: it is part of the
   // downtime a failover behind pgbouncer really causes, and reports should show it.
+  // server_idle_timeout is 10 s instead of 600 s: the wake fault's idle clock starts only when
+  // pgbouncer has let go of its server connections, and a scenario cannot wait ten minutes.
   const fs::path ini = home / "pgbouncer.ini";
   write_private_file(
       ini,
@@ -53,6 +55,7 @@ ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettin
                   "pool_mode = transaction\n"
                   "default_pool_size = 25\n"
                   "max_client_conn = 1000\n"
+                  "server_idle_timeout = 10\n"
                   "ignore_startup_parameters = extra_float_digits\n"
                   "pidfile = {home}/pgbouncer.pid\n",
                   fmt::arg("db", settings.database), fmt::arg("upstream", settings.upstream_port),

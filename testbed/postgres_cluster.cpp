@@ -26,7 +26,10 @@ void append(const fs::path& file, const std::string& text) {
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
 }
 
-void run_tool(const ClusterLayout& layout, std::vector<std::string> argv, const std::string& log) {
+}  // namespace
+
+void run_postgres_tool(const ClusterLayout& layout, std::vector<std::string> argv,
+                       const std::string& log) {
   ProcessSpec spec{std::move(argv),
                    layout.logs() / log,
                    layout.run_as,
@@ -38,10 +41,14 @@ void run_tool(const ClusterLayout& layout, std::vector<std::string> argv, const 
         fmt::format("{} failed (exit {}): {}", program, status, tail_of(spec.log_file)));
 }
 
+namespace {
+
 // Settings both nodes share. Why each one is here:
 //  - unix_socket_directories: the default /var/run/postgresql is not ours to use.
 //  - wal_log_hints + wal_keep_size: so a failed-over old primary can be pg_rewind-ed back.
 //  - max_connections 200: the RDS instance the seeds size pgbouncer against.
+//  - wal_retrieve_retry_interval 1s: a standby whose primary restarted (a wake) streams again
+//    within a second, not five, so synchronous commits after it are not held up by the testbed.
 std::string common_settings(const ClusterLayout& layout, uint16_t port) {
   return fmt::format(
       "\n# loadgate testbed\n"
@@ -55,14 +62,17 @@ std::string common_settings(const ClusterLayout& layout, uint16_t port) {
       "max_replication_slots = 10\n"
       "wal_keep_size = '256MB'\n"
       "wal_log_hints = on\n"
+      "wal_retrieve_retry_interval = '1s'\n"
       "hot_standby = on\n"
       "shared_buffers = '128MB'\n"
       "logging_collector = off\n",
       port, layout.socket_dir());
 }
 
-ProcessRecord start_server(const ClusterLayout& layout, const std::string& name,
-                           const fs::path& data_dir, uint16_t port) {
+}  // namespace
+
+ProcessRecord start_postgres(const ClusterLayout& layout, const std::string& name,
+                             const fs::path& data_dir, uint16_t port) {
   ProcessRecord record;
   record.name = name;
   record.role = "postgres";
@@ -74,11 +84,14 @@ ProcessRecord start_server(const ClusterLayout& layout, const std::string& name,
                    layout.run_as,
                    {}};
   record.pid = spawn_detached(spec);
+  record.start_ticks = process_start_ticks(record.pid);
   if (!wait_for_port(record.host, port, kServerStartTimeout) || !process_alive(record.pid))
     throw std::runtime_error(
         fmt::format("{} did not start on port {}: {}", name, port, tail_of(record.log_file)));
   return record;
 }
+
+namespace {
 
 std::string superuser_conninfo(const ClusterLayout& layout, const ProcessRecord& node,
                                const std::string& dbname = "postgres") {
@@ -106,6 +119,18 @@ void chown_to(const fs::path& path, const std::optional<RunAs>& run_as) {
 }
 
 }  // namespace
+
+std::unique_ptr<pqxx::connection> connect_as_superuser(const ClusterLayout& layout,
+                                                       const ProcessRecord& node,
+                                                       const std::string& dbname) {
+  return connect_when_ready(superuser_conninfo(layout, node, dbname));
+}
+
+ClusterLayout layout_of(const TestbedState& state) {
+  ClusterLayout layout{state.dir, find_postgres_bindir(), std::nullopt};
+  if (getuid() == 0) layout.run_as = lookup_user(state.run_as);
+  return layout;
+}
 
 namespace {
 // "/usr/lib/postgresql/15" → 15, so that 15 is newer than 9.6.
@@ -135,7 +160,7 @@ fs::path find_postgres_bindir() {
 
 ProcessRecord start_primary(const ClusterLayout& layout, uint16_t port) {
   const fs::path data = layout.dir / "pg-primary";
-  run_tool(
+  run_postgres_tool(
       layout,
       {(layout.bin_dir / "initdb").string(), "-D", data.string(), "-U", "postgres",
        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"},
@@ -149,7 +174,8 @@ ProcessRecord start_primary(const ClusterLayout& layout, uint16_t port) {
          "local all all trust\n"
          "host replication replicator 127.0.0.1/32 scram-sha-256\n"
          "host all all 127.0.0.1/32 scram-sha-256\n");
-  return start_server(layout, "postgres-primary", data, port);
+  chown_to(data / "pg_hba.conf", layout.run_as);  // pg_rewind rewrites it as the server's account
+  return start_postgres(layout, "postgres-primary", data, port);
 }
 
 void create_schema_and_seed(const ClusterLayout& layout, const ProcessRecord& primary,
@@ -196,11 +222,19 @@ void create_schema_and_seed(const ClusterLayout& layout, const ProcessRecord& pr
 ProcessRecord start_standby(const ClusterLayout& layout, const ProcessRecord& primary,
                             uint16_t port) {
   const fs::path data = layout.dir / "pg-standby";
-  run_tool(layout,
-           {(layout.bin_dir / "pg_basebackup").string(), "-h", primary.host, "-p",
-            std::to_string(primary.port), "-U", "replicator", "-w", "-D", data.string(), "-X",
-            "stream", "-c", "fast", "-C", "-S", "standby1", "--no-sync"},
-           "pg_basebackup.log");
+  run_postgres_tool(layout,
+                    {(layout.bin_dir / "pg_basebackup").string(), "-h", primary.host, "-p",
+                     std::to_string(primary.port), "-U", "replicator", "-w", "-D", data.string(),
+                     "-X", "stream", "-c", "fast", "-C", "-S", "standby1", "--no-sync"},
+                    "pg_basebackup.log");
+  configure_as_standby(layout, data, port, primary);
+  return start_postgres(layout, "postgres-standby", data, port);
+}
+
+void configure_as_standby(const ClusterLayout& layout, const fs::path& data, uint16_t port,
+                          const ProcessRecord& primary) {
+  // Appended, and the last setting in the file wins: a data directory copied from the primary
+  // (a base backup, or pg_rewind) brings the primary's port and primary_conninfo along.
   append(data / "postgresql.conf",
          common_settings(layout, port) +
              fmt::format("primary_conninfo = 'host={} port={} user=replicator passfile={} "
@@ -210,7 +244,6 @@ ProcessRecord start_standby(const ClusterLayout& layout, const ProcessRecord& pr
   const fs::path signal = data / "standby.signal";
   append(signal, "");
   chown_to(signal, layout.run_as);
-  return start_server(layout, "postgres-standby", data, port);
 }
 
 void enable_replication(const ClusterLayout& layout, const ProcessRecord& primary,

@@ -1,0 +1,164 @@
+#include "testbed/postgres_failover.h"
+
+#include <algorithm>
+#include <csignal>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+#include <pqxx/pqxx>
+
+#include "harness/process.h"
+#include "testbed/postgres_cluster.h"
+
+namespace loadgate::testbed {
+namespace fs = std::filesystem;
+
+namespace {
+
+const ProcessRecord& node_named(const TestbedState& state, const std::string& name) {
+  const auto* node = state.find(name);
+  if (!node) throw std::runtime_error(fmt::format("the testbed has no {}", name));
+  return *node;
+}
+
+ProcessRecord& mutable_node(TestbedState& state, const std::string& name) {
+  for (auto& p : state.processes)
+    if (p.name == name) return p;
+  throw std::runtime_error(fmt::format("the testbed has no {}", name));
+}
+
+// The server's pid first, so a stopped postmaster forks no new backend while we go on.
+std::vector<pid_t> server_processes(const ProcessRecord& node) {
+  std::vector<pid_t> pids;
+  if (!process_alive(node.pid, node.start_ticks)) return pids;
+  pids.push_back(node.pid);
+  for (pid_t child : child_processes(node.pid)) pids.push_back(child);
+  return pids;
+}
+
+void signal_all(const std::vector<pid_t>& pids, int signal) {
+  for (pid_t pid : pids) kill(pid, signal);
+}
+
+}  // namespace
+
+const ProcessRecord& primary_of(const TestbedState& state) {
+  return node_named(state, "postgres-primary");
+}
+
+const ProcessRecord& standby_of(const TestbedState& state) {
+  return node_named(state, "postgres-standby");
+}
+
+void freeze_postgres(const ProcessRecord& node) {
+  if (!process_alive(node.pid, node.start_ticks))
+    throw std::runtime_error(fmt::format("{} is not running", node.name));
+  kill(node.pid, SIGSTOP);
+  signal_all(child_processes(node.pid), SIGSTOP);
+}
+
+void thaw_postgres(const ProcessRecord& node) {
+  auto pids = server_processes(node);
+  std::reverse(pids.begin(), pids.end());  // backends first: the postmaster finds them running
+  signal_all(pids, SIGCONT);
+}
+
+void kill_postgres(const ProcessRecord& node) {
+  const auto pids = server_processes(node);
+  signal_all(pids, SIGKILL);
+  for (int i = 0; i < 250; ++i) {
+    if (std::none_of(pids.begin(), pids.end(), [](pid_t pid) { return process_alive(pid); }))
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error(fmt::format("{} (pid {}) survived SIGKILL", node.name, node.pid));
+}
+
+void stop_postgres(const ProcessRecord& node) {
+  if (!stop_process(node.pid, node.start_ticks, std::chrono::seconds(30), SIGINT))
+    throw std::runtime_error(fmt::format("{} (pid {}) did not stop", node.name, node.pid));
+}
+
+ProcessRecord restart_postgres(TestbedState& state, const std::string& name) {
+  ProcessRecord& node = mutable_node(state, name);
+  if (process_alive(node.pid, node.start_ticks))
+    throw std::runtime_error(fmt::format("{} is still running (pid {})", name, node.pid));
+  const ProcessRecord started = start_postgres(layout_of(state), name, node.data_dir, node.port);
+  node.pid = started.pid;
+  node.start_ticks = started.start_ticks;
+  write_state(state);
+  connect_as_superuser(layout_of(state), node);  // up means answering, not only listening
+  return node;
+}
+
+ProcessRecord promote_standby(TestbedState& state) {
+  const ClusterLayout layout = layout_of(state);
+  {
+    auto admin = connect_as_superuser(layout, standby_of(state));
+    pqxx::nontransaction tx(*admin);
+    if (!tx.exec1("SELECT pg_promote(true, 60)")[0].as<bool>())
+      throw std::runtime_error("pg_promote did not finish within 60 s");
+    // Until a new standby streams, a synchronous commit would wait for ever.
+    tx.exec("ALTER SYSTEM RESET synchronous_standby_names");
+    tx.exec("SELECT pg_reload_conf()");
+  }
+  ProcessRecord& old_primary = mutable_node(state, "postgres-primary");
+  ProcessRecord& new_primary = mutable_node(state, "postgres-standby");
+  std::swap(old_primary.name, new_primary.name);
+  write_state(state);
+  return primary_of(state);
+}
+
+RebuildMethod rebuild_standby(TestbedState& state, RebuildMethod method) {
+  const ClusterLayout layout = layout_of(state);
+  const ProcessRecord primary = primary_of(state);
+  ProcessRecord& standby = mutable_node(state, "postgres-standby");
+  if (process_alive(standby.pid, standby.start_ticks)) kill_postgres(standby);
+  // A killed postmaster leaves its pidfile, and a zombie not yet reaped keeps that pid "in
+  // use", so pg_rewind's crash recovery would refuse the directory. It is gone: we checked.
+  fs::remove(fs::path(standby.data_dir) / "postmaster.pid");
+  {
+    auto admin = connect_as_superuser(layout, primary);
+    pqxx::nontransaction tx(*admin);
+    tx.exec(
+        "SELECT pg_create_physical_replication_slot('standby1') WHERE NOT EXISTS "
+        "(SELECT 1 FROM pg_replication_slots WHERE slot_name = 'standby1')");
+    // A just-promoted server's control file names its new timeline only after a checkpoint;
+    // without one pg_rewind sees "the same timeline", rewinds nothing, and the standby it
+    // leaves cannot follow the new primary.
+    tx.exec("CHECKPOINT");
+  }
+  const fs::path data = standby.data_dir;
+  if (method == RebuildMethod::rewind) {
+    try {
+      // Winds the old primary back to where the timelines forked; it runs crash recovery on
+      // the target first when the server was killed.
+      run_postgres_tool(layout,
+                        {(layout.bin_dir / "pg_rewind").string(), "--target-pgdata", data.string(),
+                         "--source-server",
+                         fmt::format("host={} port={} user=postgres dbname=postgres",
+                                     layout.socket_dir(), primary.port)},
+                        "pg_rewind.log");
+    } catch (const std::exception&) {
+      method = RebuildMethod::base_backup;  // its log says why; a fresh copy always works
+    }
+  }
+  if (method == RebuildMethod::base_backup) {
+    fs::remove_all(data);
+    run_postgres_tool(layout,
+                      {(layout.bin_dir / "pg_basebackup").string(), "-h", primary.host, "-p",
+                       std::to_string(primary.port), "-U", "replicator", "-w", "-D", data.string(),
+                       "-X", "stream", "-c", "fast", "-S", "standby1", "--no-sync"},
+                      "pg_basebackup.log");
+  }
+  configure_as_standby(layout, data, standby.port, primary);
+  const ProcessRecord started = start_postgres(layout, standby.name, data, standby.port);
+  standby.pid = started.pid;
+  standby.start_ticks = started.start_ticks;
+  write_state(state);
+  enable_replication(layout, primary, state.synchronous_replication);
+  return method;
+}
+
+}  // namespace loadgate::testbed
