@@ -57,6 +57,10 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
       resolved.context.database_dsns.push_back(fmt::format("host={} port={} dbname={} user={}",
                                                            pgbouncer->host, pgbouncer->port,
                                                            state->database, state->db_user));
+    if (const auto* endpoint = state->find("endpoint-proxy"))
+      resolved.context.database_endpoint_dsn =
+          fmt::format("host={} port={} dbname={} user={}", endpoint->host, endpoint->port,
+                      state->database, state->db_user);
     resolved.context.db_password_file = state->db_password_file;
     resolved.context.jwt_secret_file = state->jwt_secret_file;
     resolved.context.jwt_rs256_private_key_file = state->jwt_rs256_private_key_file;

@@ -24,9 +24,10 @@ Duration fault_window_end(const std::vector<FaultEvent>& events, size_t e, Durat
 }
 
 void FaultImpactAnalysis::add(const IntervalSample& sample) {
-  Counts counts{sample.end, sample.length, {}, {}, {}};
+  Counts counts{sample.end, sample.length, {}, {}, {}, {}};
   for (const auto& w : sample.workloads) {
     counts.names.push_back(w.name);
+    counts.idle.push_back(w.attempts() == 0 && w.in_flight == 0);
     counts.successes.push_back(w.ok + w.expected_failures);
     counts.errors.push_back(w.errors);
   }
@@ -67,6 +68,7 @@ FaultImpact FaultImpactAnalysis::impact_of(size_t w, Duration injected, Duration
   // 250 ms interval holds 25 ± 5 successes, and one late response is not an outage.
   auto bad = [&](size_t k) {
     const Counts& i = *window[k];
+    if (i.idle[w]) return false;
     if (total(i.errors[w]) > 0) return true;
     const double expected = impact.baseline_rate * std::chrono::duration<double>(i.length).count();
     return static_cast<double>(i.successes[w]) <
@@ -78,6 +80,8 @@ FaultImpact FaultImpactAnalysis::impact_of(size_t w, Duration injected, Duration
   for (size_t k = 0; k < window.size(); ++k) {
     const Counts& i = *window[k];
     if (!impact.first_error && total(i.errors[w]) > 0) impact.first_error = i.end - injected;
+    // An interval the workload sent nothing in (a pause in its load) is neither up nor down.
+    if (i.idle[w]) continue;
     stretch = i.successes[w] == 0 ? stretch + i.length : Duration{};
     impact.downtime = std::max(impact.downtime, stretch);
     if (bad(k)) {
@@ -94,7 +98,7 @@ FaultImpact FaultImpactAnalysis::impact_of(size_t w, Duration injected, Duration
   // starting mid-interval leaves successes in its first interval, so that one cannot count.
   std::optional<size_t> first_empty;
   for (size_t k = *first_bad; k < window.size() && !first_empty; ++k)
-    if (window[k]->successes[w] == 0) first_empty = k;
+    if (window[k]->successes[w] == 0 && !window[k]->idle[w]) first_empty = k;
   if (!first_empty) {
     impact.first_success = window[*first_bad]->end - injected;
   } else {

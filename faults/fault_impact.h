@@ -1,6 +1,7 @@
 // Reconnection verification: what each fault did to each workload, read from the run's timeline.
 // Per fault window (from an injection to the next one, or the run's end) and per workload: time
-// to the first error, downtime (the longest stretch without a success), time to the first
+// to the first error, downtime (the longest stretch without a success; intervals in which the
+// workload sent nothing, a pause in its load, count neither way), time to the first
 // success and to recovery (back to 95 % of the pre-fault rate for good), and errors by class.
 // The resolution is the timeline's interval: scenarios with faults set client.interval low.
 #pragma once
@@ -29,6 +30,7 @@ class FaultImpactAnalysis {
     std::vector<std::string> names;
     std::vector<uint64_t> successes;
     std::vector<ErrorCounts> errors;
+    std::vector<bool> idle;  // nothing sent, nothing in flight: the load paused
   };
   FaultImpact impact_of(size_t workload, Duration injected, Duration window_end) const;
   std::vector<Counts> intervals_;

@@ -53,6 +53,9 @@ DbTarget read_db_target(const ConfigNode& node, const WorkloadContext& context) 
   auto dsn = node.find("dsn");
   auto dsn_env = node.find("dsn_env");
   if (dsn && dsn_env) node.fail("give dsn or dsn_env, not both");
+  if ((dsn || dsn_env) && node.has("via"))
+    node.at("via").fail(
+        "via chooses among a testbed's databases; with dsn or dsn_env, leave it out");
   if (dsn) {
     for (const auto& item : dsn->as_list()) {
       target.dsns.push_back(item.as_string());
@@ -71,7 +74,12 @@ DbTarget read_db_target(const ConfigNode& node, const WorkloadContext& context) 
     if (!value || !*value)
       dsn_env->fail(fmt::format("the environment variable {} (the DSN) is not set", name));
     target.dsns.push_back(value);
+  } else if (auto via = node.find("via"); via && via->as_string() == "endpoint") {
+    if (!context.database_endpoint_dsn.empty())
+      target.dsns.push_back(context.database_endpoint_dsn);
   } else {
+    if (via && via->as_string() != "pgbouncer")
+      via->fail("expected pgbouncer (the testbed's pgbouncers) or endpoint (the endpoint proxy)");
     target.dsns = context.database_dsns;
   }
   if (target.dsns.empty())

@@ -4,7 +4,9 @@
 //   dsn: "host=db.internal port=6432 dbname=app user=app"   # or a list, or
 //   dsn_env: DATABASE_URL                                   # from the environment
 //   password_env: PGPASSWORD_APP                            # or password_file: PATH
-// With a testbed target, the default is the testbed's pgbouncers and password file.
+// With a testbed target, the default is the testbed's pgbouncers and password file;
+//   via: endpoint                                           # the endpoint proxy instead (the
+//                                                           # RDS DNS name, no pgbouncer)
 #pragma once
 
 #include <string>

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "harness/jwt.h"
-#include "harness/text_file.h"
 #include "harness/secret_source.h"
+#include "harness/text_file.h"
 
 namespace loadgate {
 

@@ -29,10 +29,10 @@ void run_steps(Transaction& tx, const Steps& steps,
 Sql::Sql(const WorkloadSpec& spec, const WorkloadContext& context)
     : name_(spec.name), ids_(read_id_distribution(spec.settings)) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "executor", "dsn", "dsn_env", "password_env", "password_file", "tasks",
-                   "pools_per_task", "pool_max", "min_connections", "pool_wait_timeout",
-                   "query_timeout", "connect_timeout", "reconnect", "ids", "transactions",
-                   "ledger"});
+  node.allow_only({"kind", "executor", "dsn", "dsn_env", "via", "password_env", "password_file",
+                   "tasks", "pools_per_task", "pool_max", "min_connections", "pool_wait_timeout",
+                   "query_timeout", "connect_timeout", "max_idle", "reconnect", "ids",
+                   "transactions", "ledger"});
   target_ = read_db_target(node, context);
   if (auto n = node.find("tasks")) tasks_ = static_cast<size_t>(n->as_integer(1, 1000));
   if (auto n = node.find("pools_per_task"))
@@ -46,6 +46,10 @@ Sql::Sql(const WorkloadSpec& spec, const WorkloadContext& context)
   if (auto n = node.find("pool_wait_timeout")) pool_wait_timeout_ = positive_duration(*n);
   if (auto n = node.find("query_timeout")) query_timeout_ = positive_duration(*n);
   if (auto n = node.find("connect_timeout")) connect_timeout_ = positive_duration(*n);
+  if (auto n = node.find("max_idle")) {
+    max_idle_ = n->as_duration();
+    if (max_idle_ < Duration::zero()) n->fail("expected a duration of 0 (never) or more");
+  }
   if (auto n = node.find("reconnect")) {
     n->allow_only({"enabled", "initial_backoff", "max_backoff"});
     if (auto e = n->find("enabled")) reconnect_.enabled = e->as_bool();
@@ -54,6 +58,8 @@ Sql::Sql(const WorkloadSpec& spec, const WorkloadContext& context)
     if (reconnect_.max_backoff < reconnect_.initial_backoff)
       n->fail("max_backoff must not be below initial_backoff");
   }
+  if (max_idle_ > Duration::zero() && !reconnect_.enabled)
+    node.at("max_idle").fail("a client that never reconnects cannot close idle connections");
 
   auto parse_step = [](const ConfigNode& step, Transaction& tx) {
     Step parsed{step.at("sql").as_string(), {}};
@@ -144,6 +150,19 @@ void Sql::prepare() {
   }
   for (const auto& failure : failures)
     if (!failure.empty()) throw std::runtime_error(failure);
+  if (max_idle_ > Duration::zero())
+    idle_closer_ = std::jthread([this](std::stop_token stop) {
+      // Checked four times per max_idle (at most once a second), so a connection lives at
+      // most 1.25 × max_idle unused.
+      const Duration every = std::clamp<Duration>(max_idle_ / 4, std::chrono::milliseconds(50),
+                                                  std::chrono::seconds(1));
+      while (!stop.stop_requested()) {
+        for (auto& pool : pools_) pool->close_idle(max_idle_);
+        for (auto slept = Duration::zero(); slept < every && !stop.stop_requested();
+             slept += std::chrono::milliseconds(50))
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
 }
 
 std::vector<std::string> Sql::targets() const {

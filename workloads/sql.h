@@ -13,6 +13,8 @@
 //     pool_wait_timeout: 2s     # a call waiting longer for a connection fails (pool_wait_timeout)
 //     query_timeout: 5s         # a transaction running longer fails (query_timeout)
 //     connect_timeout: 2s       # libpq's, in whole seconds (at least 2)
+//     max_idle: 0s              # close connections unused this long (pgx's MaxConnIdleTime,
+//                               # node-postgres' idleTimeoutMillis); 0: never
 //     reconnect: {enabled: true, initial_backoff: 100ms, max_backoff: 5s}
 //                               # enabled: false: the client that connects once (every
 //                               # connection opened before the run, none ever replaced)
@@ -35,6 +37,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/scenario.h"
@@ -89,6 +92,8 @@ class Sql : public BlockingWorkload {
   std::shared_ptr<WriteLedger> ledger_;
   std::unique_ptr<QueryWatchdog> watchdog_;
   std::vector<std::unique_ptr<SqlPool>> pools_;  // task t, pool p at t * pools_per_task + p
+  Duration max_idle_{};
+  std::jthread idle_closer_;  // declared last: stopped before the pools go
 };
 
 }  // namespace loadgate

@@ -51,6 +51,7 @@ std::string SqlPool::connect_error_class(const std::exception& e) const {
 
 struct SqlPool::Slot {
   std::unique_ptr<pqxx::connection> connection;
+  Clock::time_point last_used = Clock::now();
   bool dead = false;  // broken with reconnecting off: fails every call from now on
 };
 
@@ -105,6 +106,7 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
   auto give_back = [&] {
     {
       std::lock_guard lock(mutex_);
+      slot->last_used = Clock::now();
       // Slots with a connection go to the back, where the next caller takes from.
       if (slot->connection)
         free_.push_back(slot);
@@ -172,6 +174,20 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
   }
   give_back();
   return attempt;
+}
+
+size_t SqlPool::close_idle(Duration max_idle) {
+  std::vector<std::unique_ptr<pqxx::connection>> closing;
+  {
+    std::lock_guard lock(mutex_);
+    const auto idle_since = Clock::now() - max_idle;
+    for (Slot* slot : free_)
+      if (slot->connection && slot->last_used < idle_since)
+        closing.push_back(std::move(slot->connection));
+    std::stable_partition(free_.begin(), free_.end(),
+                          [](const Slot* slot) { return !slot->connection; });
+  }
+  return closing.size();  // closed here, outside the lock: each close sends a Terminate
 }
 
 void SqlPool::connect_failed(Clock::time_point attempt_began, const std::string& error_class) {

@@ -62,6 +62,10 @@ class SqlPool {
   // std::runtime_error naming the pool.
   void open_connections(size_t count);
 
+  // Closes the connections no call has used for `max_idle` (pgx's MaxConnIdleTime, node-postgres'
+  // idleTimeoutMillis); later calls open new ones. Returns how many it closed.
+  size_t close_idle(Duration max_idle);
+
  private:
   struct Slot;
   std::string connect_error_class(const std::exception& e) const;

@@ -27,6 +27,8 @@ struct WorkloadContext {
   Duration run_duration = {};  // how long the run lasts: pre-minted tokens must outlive it
   // The testbed's databases as a client reaches them: one DSN per pgbouncer, no password.
   std::vector<std::string> database_dsns = {};
+  // The testbed's endpoint (the RDS DNS name), for a client without pgbouncer (`via: endpoint`).
+  std::string database_endpoint_dsn = {};
   std::string db_password_file = {};
   // Each login workload's tokens by workload name, for `auth: {from: NAME}` (token_book.h).
   std::map<std::string, std::shared_ptr<TokenBook>> token_books = {};

@@ -91,3 +91,19 @@ TEST_CASE("a fault that starts mid-interval: its first success counts after the 
   CHECK(i.downtime == 500ms);
   CHECK(i.recovered == 900ms);
 }
+
+TEST_CASE("a pause in the load is neither downtime nor an outage (a wake after idle)") {
+  FaultImpactAnalysis analysis;
+  Duration end{};
+  add_intervals(analysis, end, 40, 25, 0);  // 0-10 s: 100/s
+  add_intervals(analysis, end, 20, 0, 0);   // 10-15 s: the load pauses (nothing sent)
+  add_intervals(analysis, end, 4, 0, 25);   // 15-16 s: the first requests fail through a wake
+  add_intervals(analysis, end, 8, 25, 0);   // then steady again
+  std::vector<FaultEvent> events{injected_at(10s)};
+  analysis.analyse(events, end);
+  const FaultImpact& i = events[0].impacts[0];
+  CHECK(i.downtime == 1000ms);     // the wake only, not the 5 s pause before it
+  CHECK(i.first_error == 5250ms);  // the interval ending at 15.25 s
+  CHECK(i.first_success == 6250ms);
+  CHECK(i.recovered == 6250ms);
+}
