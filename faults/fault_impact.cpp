@@ -69,7 +69,9 @@ FaultImpact FaultImpactAnalysis::impact_of(size_t w, Duration injected, Duration
   auto bad = [&](size_t k) {
     const Counts& i = *window[k];
     if (i.idle[w]) return false;
-    if (total(i.errors[w]) > 0) return true;
+    // Errors, or nothing at all succeeding while requests were out: at a low rate the noise
+    // allowance alone would let a silent outage count as recovered.
+    if (total(i.errors[w]) > 0 || i.successes[w] == 0) return true;
     const double expected = impact.baseline_rate * std::chrono::duration<double>(i.length).count();
     return static_cast<double>(i.successes[w]) <
            kRecoveredShare * expected - 2 * std::sqrt(expected);

@@ -26,6 +26,8 @@ std::vector<FaultEvent> FaultTimeline::finish() {
     thread_.request_stop();
     thread_.join();  // the thread recovers what it injected before it ends
   }
+  for (auto& thread : after_recovery_threads_)
+    if (thread.joinable()) thread.join();
   std::lock_guard lock(mutex_);
   return events_;
 }
@@ -41,8 +43,19 @@ bool FaultTimeline::sleep_until(Clock::time_point when, const std::stop_token& s
 }
 
 void FaultTimeline::record(FaultEvent event) {
-  std::lock_guard lock(mutex_);
-  events_.push_back(std::move(event));
+  const bool follow_up = event.recovered && after_recovery_;
+  size_t index = 0;
+  {
+    std::lock_guard lock(mutex_);
+    index = events_.size();
+    events_.push_back(event);
+  }
+  if (!follow_up) return;
+  after_recovery_threads_.emplace_back([this, index, event = std::move(event)]() mutable {
+    after_recovery_(event);
+    std::lock_guard lock(mutex_);
+    events_[index] = std::move(event);
+  });
 }
 
 // Every occurrence of every fault in time order. Faults that overlap in time are injected one
@@ -84,7 +97,6 @@ void FaultTimeline::run(std::stop_token stop) {
       event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
     }
     event.timings = fault.timings();
-    if (event.recovered && after_recovery_) after_recovery_(event);
     record(std::move(event));
   }
 }

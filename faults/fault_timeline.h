@@ -24,8 +24,9 @@ class FaultTimeline {
     FaultSpec spec;
     std::unique_ptr<Fault> fault;
   };
-  // `after_recovery`, when set, runs on the timeline's thread once a fault has recovered, to
-  // add what only then can be known (the write ledgers' read-back).
+  // `after_recovery`, when set, runs once a fault has recovered, to add what only then can be
+  // known (the write ledgers' read-back). It runs on a thread of its own, so a read-back that
+  // waits for a pooler to reconnect does not push the next fault back; finish() waits for it.
   FaultTimeline(std::vector<Entry> entries, Duration run_length,
                 const std::atomic<bool>* stop_requested,
                 std::function<void(FaultEvent&)> after_recovery = {});
@@ -39,6 +40,7 @@ class FaultTimeline {
  private:
   void run(std::stop_token stop);
   bool sleep_until(Clock::time_point when, const std::stop_token& stop) const;
+  // Stores the event; then runs after_recovery_ on a copy and puts the result in its place.
   void record(FaultEvent event);
 
   std::vector<Entry> entries_;
@@ -48,6 +50,7 @@ class FaultTimeline {
   Clock::time_point start_{};
   std::mutex mutex_;
   std::vector<FaultEvent> events_;
+  std::vector<std::jthread> after_recovery_threads_;  // only the timeline's thread adds to it
   std::jthread thread_;
 };
 

@@ -107,3 +107,29 @@ TEST_CASE("a pause in the load is neither downtime nor an outage (a wake after i
   CHECK(i.first_success == 6250ms);
   CHECK(i.recovered == 6250ms);
 }
+
+TEST_CASE("at a low rate, intervals where nothing succeeds keep a workload unrecovered") {
+  FaultImpactAnalysis analysis;
+  Duration end{};
+  add_intervals(analysis, end, 40, 2, 0);  // 0-10 s: 8/s, within the noise of 2.5 per interval
+  add_intervals(analysis, end, 2, 0, 1);   // 10-10.5 s: the first requests time out
+  // 10.5-13 s: requests hang (in flight, neither answered nor failed)
+  for (int k = 0; k < 10; ++k) {
+    end += 250ms;
+    IntervalSample sample;
+    sample.end = end;
+    sample.length = 250ms;
+    WorkloadInterval w;
+    w.name.assign(1, 'w');
+    w.in_flight = 3;
+    sample.workloads.push_back(w);
+    analysis.add(sample);
+  }
+  add_intervals(analysis, end, 8, 2, 0);  // back
+  std::vector<FaultEvent> events{injected_at(10s)};
+  analysis.analyse(events, end);
+  const FaultImpact& i = events[0].impacts[0];
+  CHECK(i.downtime == 3000ms);
+  CHECK(i.first_success == 3250ms);
+  CHECK(i.recovered == 3250ms);  // not 750 ms, right after the last error
+}

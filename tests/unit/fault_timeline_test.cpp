@@ -93,3 +93,24 @@ TEST_CASE("a fault is recovered when its injection fails and when the run stops 
   CHECK(events[1].recovered);  // cut short, never skipped
   CHECK(events[1].recovered_at < 2s);
 }
+
+TEST_CASE("a slow read-back after one fault does not push the next fault back") {
+  Journal journal;
+  std::vector<FaultTimeline::Entry> entries;
+  entries.push_back({spec_of(0ms, 0ms, 200ms), std::make_unique<RecordingFault>(journal, false)});
+  std::atomic<int> followed_up{0};
+  FaultTimeline timeline(std::move(entries), 500ms, nullptr, [&](FaultEvent& event) {
+    std::this_thread::sleep_for(600ms);  // a ledger waiting for a pooler to reconnect
+    event.error = "read back";
+    ++followed_up;
+  });
+  const auto start = Clock::now();
+  timeline.start(start);
+  std::this_thread::sleep_for(500ms);
+  const auto events = timeline.finish();  // waits for every read-back
+  REQUIRE(events.size() == 3);            // at 0, 200 and 400 ms, each on time
+  CHECK(events[1].started_at < 300ms);
+  CHECK(events[2].started_at < 500ms);
+  CHECK(followed_up == 3);
+  for (const auto& event : events) CHECK(event.error == "read back");
+}
