@@ -9,6 +9,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "faults/client_recovery.h"
 #include "faults/connection_observer.h"
 #include "faults/fault_factory.h"
 #include "faults/fault_impact.h"
@@ -194,12 +195,23 @@ int run(const RunArgs& args) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   RunResult result;
+  std::vector<TrackedClients> tracked;
+  for (size_t i = 0; i < workloads.size(); ++i)
+    if (workloads[i].clients) tracked.push_back({scenario.workloads[i].name, workloads[i].clients});
+  std::atomic<Clock::rep> run_start{0};  // set when the load starts, read by fault follow-ups
+  // After each fault: the ledgers are read back, and each client must succeed again.
+  auto after_recovery = [&](FaultEvent& event) {
+    for (const auto& w : workloads)
+      if (w.ledger) event.ledgers.push_back(w.ledger->verify());
+    const Clock::time_point start{Clock::duration(run_start.load())};
+    event.clients = await_client_recovery(
+        tracked, start + event.recovered_at,
+        std::min(start + event.recovered_at + kClientRecoveryDeadline, start + scenario.duration),
+        &stop_requested);
+  };
   // Declared before the run so that, however the run ends, its destructor recovers every fault.
   FaultTimeline fault_timeline(std::move(faults), scenario.duration, &stop_requested,
-                               [&workloads](FaultEvent& event) {
-                                 for (const auto& w : workloads)
-                                   if (w.ledger) event.ledgers.push_back(w.ledger->verify());
-                               });
+                               after_recovery);
   FaultImpactAnalysis fault_impact;
   std::optional<ConnectionObserver> connections;
   if (!scenario.faults.empty() && target.faults.testbed_dir)
@@ -214,6 +226,7 @@ int run(const RunArgs& args) {
     if (http) options.endpoints = target.endpoints;
     options.stop_requested = &stop_requested;
     options.on_start = [&](Clock::time_point start) {
+      run_start = start.time_since_epoch().count();
       fault_timeline.start(start);
       if (connections) connections->start(start);
     };

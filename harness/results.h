@@ -114,6 +114,15 @@ struct ConnectionCounts {
   int64_t before = -1, peak = -1, after = -1;
 };
 
+// A workload's clients (pool connections) after a fault: of those that tried again within the
+// deadline, how many succeeded; the others are named (up to 20).
+struct ClientRecovery {
+  std::string workload;
+  std::string kind;  // "pool connection"
+  size_t total = 0, tried = 0, recovered = 0;
+  std::vector<std::string> not_recovered = {};
+};
+
 // One injection of a fault as it happened, in offsets from the run's start.
 struct FaultEvent {
   std::string kind;
@@ -129,6 +138,7 @@ struct FaultEvent {
   std::vector<LedgerResult> ledgers = {};
   // What the fault measured of itself (Fault::timings): "promoted" → 0.4 s, "held_for" → 11 s.
   std::map<std::string, Duration> timings = {};
+  std::vector<ClientRecovery> clients = {};  // per workload that tracks its clients
   // The deployment's connections (testbed): client backends on the primary, and the
   // pgbouncers' clients and server connections.
   ConnectionCounts postgres_backends = {}, pgbouncer_clients = {}, pgbouncer_servers = {};

@@ -101,6 +101,15 @@ void print_summary(const RunResult& run, std::ostream& out) {
       out << "  after recovery, ";
       print_ledger(l, out);
     }
+    for (const auto& c : f.clients) {
+      out << fmt::format("  {} {}s: {} of {} that tried again succeeded again ({} untried)",
+                         c.workload, c.kind, c.recovered, c.tried, c.total - c.tried);
+      if (c.recovered < c.tried)
+        out << fmt::format(" — {} NOT RECOVERED: {}{}", c.tried - c.recovered,
+                           fmt::join(c.not_recovered, " "),
+                           c.tried - c.recovered > c.not_recovered.size() ? " ..." : "");
+      out << "\n";
+    }
   }
   if (run.health_checked) {
     if (run.health_problems.empty()) out << "deployment after the faults: healthy\n";

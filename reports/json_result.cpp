@@ -90,6 +90,15 @@ std::string result_to_json(const RunResult& run) {
                          {"errors", i.errors}});
     json timings = json::object();
     for (const auto& [name, d] : f.timings) timings[name] = seconds(d);
+    json clients = json::array();
+    for (const auto& c : f.clients)
+      clients.push_back({{"workload", c.workload},
+                         {"kind", c.kind},
+                         {"total", c.total},
+                         {"tried", c.tried},
+                         {"recovered", c.recovered},
+                         {"not_recovered", c.tried - c.recovered},
+                         {"not_recovered_ids", c.not_recovered}});
     json fault_ledgers = json::array();
     for (const auto& l : f.ledgers) fault_ledgers.push_back(ledger_json(l));
     faults.push_back({{"kind", f.kind},
@@ -103,6 +112,7 @@ std::string result_to_json(const RunResult& run) {
                       {"timings_s", timings},
                       {"workloads", impacts},
                       {"ledgers", fault_ledgers},
+                      {"clients", clients},
                       {"connections",
                        {{"postgres_backends", counts_json(f.postgres_backends)},
                         {"pgbouncer_servers", counts_json(f.pgbouncer_servers)},

@@ -58,6 +58,11 @@ Sql::Sql(const WorkloadSpec& spec, const WorkloadContext& context)
     if (reconnect_.max_backoff < reconnect_.initial_backoff)
       n->fail("max_backoff must not be below initial_backoff");
   }
+  std::vector<std::string> ids;
+  for (size_t t = 0; t < tasks_; ++t)
+    for (size_t p = 0; p < pools_per_task_; ++p)
+      for (size_t c = 0; c < pool_max_; ++c) ids.push_back(fmt::format("t{}.p{}.c{}", t, p, c));
+  connections_ = std::make_shared<RecoveryUnits>("pool connection", std::move(ids));
   if (max_idle_ > Duration::zero() && !reconnect_.enabled)
     node.at("max_idle").fail("a client that never reconnects cannot close idle connections");
 
@@ -125,7 +130,7 @@ void Sql::prepare() {
           target_.conninfo(dsn, {{"connect_timeout", std::to_string(connect_seconds)},
                                  {"application_name", "loadgate-" + name_}}),
           fmt::format("{} (workload {})", describe_dsn(target_.dsns[dsn]), name_), pool_max_,
-          reconnect_, *watchdog_));
+          reconnect_, *watchdog_, connections_.get(), pools_.size() * pool_max_));
     }
   // Every DSN is checked (task t uses DSN t mod n, so the first pools cover them all), and the
   // pools open their minimum, in parallel: with SCRAM, each connect costs milliseconds of CPU.

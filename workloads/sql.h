@@ -63,6 +63,8 @@ class Sql : public BlockingWorkload {
   CallResult call(uint64_t seed) override;
 
   std::shared_ptr<WriteLedger> ledger() const { return ledger_; }
+  // Its pool connections, for the check that each came back after a fault.
+  std::shared_ptr<const RecoveryUnits> connections() const { return connections_; }
   size_t client_connections() const { return tasks_ * pools_per_task_ * pool_max_; }
   std::vector<std::string> targets() const;  // "postgres user@host:port/db", no passwords
 
@@ -92,6 +94,7 @@ class Sql : public BlockingWorkload {
   std::shared_ptr<WriteLedger> ledger_;
   std::unique_ptr<QueryWatchdog> watchdog_;
   std::vector<std::unique_ptr<SqlPool>> pools_;  // task t, pool p at t * pools_per_task + p
+  std::shared_ptr<RecoveryUnits> connections_;   // "t0.p1.c3": task 0, pool 1, connection 3
   Duration max_idle_{};
   std::jthread idle_closer_;  // declared last: stopped before the pools go
 };

@@ -50,19 +50,23 @@ std::string SqlPool::connect_error_class(const std::exception& e) const {
 // --- SqlPool ---------------------------------------------------------------------------------
 
 struct SqlPool::Slot {
+  size_t index = 0;  // in the pool, for its client id
   std::unique_ptr<pqxx::connection> connection;
   Clock::time_point last_used = Clock::now();
   bool dead = false;  // broken with reconnecting off: fails every call from now on
 };
 
 SqlPool::SqlPool(std::string conninfo, std::string label, size_t size, ReconnectPolicy policy,
-                 QueryWatchdog& watchdog)
+                 QueryWatchdog& watchdog, RecoveryUnits* units, size_t first_unit)
     : conninfo_(std::move(conninfo)),
       label_(std::move(label)),
       policy_(policy),
-      watchdog_(watchdog) {
+      watchdog_(watchdog),
+      units_(units),
+      first_unit_(first_unit) {
   for (size_t i = 0; i < size; ++i) {
     slots_.push_back(std::make_unique<Slot>());
+    slots_.back()->index = i;
     free_.push_back(slots_.back().get());
   }
 }
@@ -103,7 +107,9 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
     slot = free_.back();
     free_.pop_back();
   }
+  // Every path that took a slot ends here, with attempt.error_class set when it failed.
   auto give_back = [&] {
+    if (units_) units_->record(first_unit_ + slot->index, attempt.error_class.empty());
     {
       std::lock_guard lock(mutex_);
       slot->last_used = Clock::now();
@@ -125,8 +131,8 @@ SqlPool::Attempt SqlPool::run(Clock::time_point wait_deadline, Duration query_ti
   if (!slot->connection) {
     // Without reconnecting, every connection was opened before the run: one missing now broke.
     if (slot->dead || !policy_.enabled) {
-      give_back();
       attempt.error_class = "broken_connection";
+      give_back();
       return attempt;
     }
     {

@@ -22,6 +22,7 @@
 
 #include "harness/clock.h"
 #include "harness/query_watchdog.h"
+#include "harness/recovery_units.h"
 #include "harness/units.h"
 
 namespace pqxx {
@@ -38,9 +39,10 @@ struct ReconnectPolicy {
 
 class SqlPool {
  public:
-  // `conninfo` holds the password; `label` (no secrets) names the pool in messages.
+  // `conninfo` holds the password; `label` (no secrets) names the pool in messages. With
+  // `units`, connection i of this pool reports each call's outcome as unit first_unit + i.
   SqlPool(std::string conninfo, std::string label, size_t size, ReconnectPolicy policy,
-          QueryWatchdog& watchdog);
+          QueryWatchdog& watchdog, RecoveryUnits* units = nullptr, size_t first_unit = 0);
   ~SqlPool();
 
   struct Attempt {
@@ -77,6 +79,8 @@ class SqlPool {
   const std::string label_;
   const ReconnectPolicy policy_;
   QueryWatchdog& watchdog_;
+  RecoveryUnits* const units_;
+  const size_t first_unit_;
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Slot>> slots_;

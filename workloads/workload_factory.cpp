@@ -25,6 +25,7 @@ BuiltWorkload make_workload(const WorkloadSpec& spec, const WorkloadContext& con
   } else if (spec.kind == "sql") {
     auto sql = std::make_unique<Sql>(spec, context);
     built.ledger = sql->ledger();
+    built.clients = sql->connections();
     built.database_connections = sql->client_connections();
     built.database_targets = sql->targets();
     built.blocking = std::move(sql);

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "harness/recovery_units.h"
 #include "harness/scenario.h"
 #include "harness/workload.h"
 #include "workloads/workload_context.h"
@@ -15,6 +16,7 @@ struct BuiltWorkload {
   std::unique_ptr<Workload> http;
   std::unique_ptr<BlockingWorkload> blocking;
   std::shared_ptr<WriteLedger> ledger;
+  std::shared_ptr<const RecoveryUnits> clients;  // its clients, when it tracks them (sql)
   size_t database_connections = 0;  // client connections it opens to a database (files it uses)
   std::vector<std::string> database_targets = {};  // the DSNs it connects to, without passwords
 

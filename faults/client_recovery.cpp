@@ -1,0 +1,39 @@
+#include "faults/client_recovery.h"
+
+#include <thread>
+
+namespace loadgate {
+namespace {
+
+// Long enough for every busy client to have tried again: a client that was only slow to be
+// picked is not reported for it.
+constexpr Duration kMinimumWatch = std::chrono::seconds(5);
+
+bool all_back(const std::vector<ClientRecovery>& results) {
+  for (const auto& r : results)
+    if (r.tried == 0 || r.recovered < r.tried) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClients>& clients,
+                                                  Clock::time_point since,
+                                                  Clock::time_point deadline,
+                                                  const std::atomic<bool>* stop) {
+  auto assess = [&] {
+    std::vector<ClientRecovery> results;
+    for (const auto& c : clients) results.push_back(c.units->assess(c.workload, since));
+    return results;
+  };
+  if (clients.empty()) return {};
+  for (;;) {
+    const auto now = Clock::now();
+    if (now >= deadline || (stop && stop->load())) break;
+    if (now >= since + kMinimumWatch && all_back(assess())) break;
+    std::this_thread::sleep_for(std::min<Duration>(deadline - now, std::chrono::milliseconds(250)));
+  }
+  return assess();
+}
+
+}  // namespace loadgate

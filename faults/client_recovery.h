@@ -1,0 +1,32 @@
+// Reconnection verification per client: after a fault's recovery, each workload's clients (the
+// sql workload's pool connections) must succeed again. The check watches until every client that
+// tried again has succeeded again, for at least kMinimumWatch, or until the deadline; those that
+// only failed are then named in the fault's report.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/clock.h"
+#include "harness/recovery_units.h"
+#include "harness/results.h"
+
+namespace loadgate {
+
+struct TrackedClients {
+  std::string workload;
+  std::shared_ptr<const RecoveryUnits> units;
+};
+
+// How long after a fault's recovery its clients have to come back.
+constexpr Duration kClientRecoveryDeadline = std::chrono::seconds(30);
+
+// Waits (polling) from `since` until `deadline` at most, or until `stop` is set; see above.
+std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClients>& clients,
+                                                  Clock::time_point since,
+                                                  Clock::time_point deadline,
+                                                  const std::atomic<bool>* stop);
+
+}  // namespace loadgate
