@@ -200,13 +200,13 @@ int run(const RunArgs& args) {
     if (workloads[i].clients) tracked.push_back({scenario.workloads[i].name, workloads[i].clients});
   std::atomic<Clock::rep> run_start{0};  // set when the load starts, read by fault follow-ups
   // After each fault: the ledgers are read back, and each client must succeed again.
-  auto after_recovery = [&](FaultEvent& event) {
+  auto after_recovery = [&](FaultEvent& event, Duration window_end) {
     for (const auto& w : workloads)
       if (w.ledger) event.ledgers.push_back(w.ledger->verify());
     const Clock::time_point start{Clock::duration(run_start.load())};
     event.clients = await_client_recovery(
         tracked, start + event.recovered_at,
-        std::min(start + event.recovered_at + kClientRecoveryDeadline, start + scenario.duration),
+        std::min(start + event.recovered_at + kClientRecoveryDeadline, start + window_end),
         &stop_requested);
   };
   // Declared before the run so that, however the run ends, its destructor recovers every fault.

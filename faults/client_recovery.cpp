@@ -21,9 +21,15 @@ std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClien
                                                   Clock::time_point since,
                                                   Clock::time_point deadline,
                                                   const std::atomic<bool>* stop) {
+  // When each workload was back: its first success since the recovery (never: judge from then).
+  std::vector<std::optional<Clock::time_point>> back_at(clients.size());
   auto assess = [&] {
     std::vector<ClientRecovery> results;
-    for (const auto& c : clients) results.push_back(c.units->assess(c.workload, since));
+    for (size_t i = 0; i < clients.size(); ++i) {
+      if (!back_at[i]) back_at[i] = clients[i].units->first_success_since(since);
+      results.push_back(
+          clients[i].units->assess(clients[i].workload, since, back_at[i].value_or(since)));
+    }
     return results;
   };
   if (clients.empty()) return {};

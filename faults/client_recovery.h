@@ -1,7 +1,8 @@
 // Reconnection verification per client: after a fault's recovery, each workload's clients (the
 // sql workload's pool connections) must succeed again. The check watches until every client that
-// tried again has succeeded again, for at least kMinimumWatch, or until the deadline; those that
-// only failed are then named in the fault's report.
+// tried once its workload was back has succeeded again (and kMinimumWatch has passed), or until
+// the deadline (kClientRecoveryDeadline, the next fault, or the run's end); the clients that only
+// failed are then named in the fault's report.
 #pragma once
 
 #include <atomic>

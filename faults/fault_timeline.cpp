@@ -5,8 +5,7 @@
 namespace loadgate {
 
 FaultTimeline::FaultTimeline(std::vector<Entry> entries, Duration run_length,
-                             const std::atomic<bool>* stop_requested,
-                             std::function<void(FaultEvent&)> after_recovery)
+                             const std::atomic<bool>* stop_requested, AfterRecovery after_recovery)
     : entries_(std::move(entries)),
       run_length_(run_length),
       stop_requested_(stop_requested),
@@ -42,7 +41,7 @@ bool FaultTimeline::sleep_until(Clock::time_point when, const std::stop_token& s
   return !stop.stop_requested() && !(stop_requested_ && stop_requested_->load());
 }
 
-void FaultTimeline::record(FaultEvent event) {
+void FaultTimeline::record(FaultEvent event, Duration window_end) {
   const bool follow_up = event.recovered && after_recovery_;
   size_t index = 0;
   {
@@ -51,11 +50,12 @@ void FaultTimeline::record(FaultEvent event) {
     events_.push_back(event);
   }
   if (!follow_up) return;
-  after_recovery_threads_.emplace_back([this, index, event = std::move(event)]() mutable {
-    after_recovery_(event);
-    std::lock_guard lock(mutex_);
-    events_[index] = std::move(event);
-  });
+  after_recovery_threads_.emplace_back(
+      [this, index, window_end, event = std::move(event)]() mutable {
+        after_recovery_(event, window_end);
+        std::lock_guard lock(mutex_);
+        events_[index] = std::move(event);
+      });
 }
 
 // Every occurrence of every fault in time order. Faults that overlap in time are injected one
@@ -75,7 +75,8 @@ void FaultTimeline::run(std::stop_token stop) {
   std::stable_sort(schedule.begin(), schedule.end(),
                    [](const Occurrence& a, const Occurrence& b) { return a.at < b.at; });
 
-  for (const auto& occurrence : schedule) {
+  for (size_t k = 0; k < schedule.size(); ++k) {
+    const Occurrence& occurrence = schedule[k];
     if (!sleep_until(start_ + occurrence.at, stop)) return;
     Fault& fault = *occurrence.entry->fault;
     FaultEvent event{occurrence.entry->spec.kind, fault.describe()};
@@ -97,7 +98,7 @@ void FaultTimeline::run(std::stop_token stop) {
       event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
     }
     event.timings = fault.timings();
-    record(std::move(event));
+    record(std::move(event), k + 1 < schedule.size() ? schedule[k + 1].at : run_length_);
   }
 }
 

@@ -25,11 +25,13 @@ class FaultTimeline {
     std::unique_ptr<Fault> fault;
   };
   // `after_recovery`, when set, runs once a fault has recovered, to add what only then can be
-  // known (the write ledgers' read-back). It runs on a thread of its own, so a read-back that
-  // waits for a pooler to reconnect does not push the next fault back; finish() waits for it.
+  // known (the write ledgers' read-back, the clients' return). It runs on a thread of its own,
+  // so a read-back that waits for a pooler to reconnect does not push the next fault back;
+  // finish() waits for it. It is told where the fault's window ends: the next fault's planned
+  // start, or the run's end.
+  using AfterRecovery = std::function<void(FaultEvent&, Duration window_end)>;
   FaultTimeline(std::vector<Entry> entries, Duration run_length,
-                const std::atomic<bool>* stop_requested,
-                std::function<void(FaultEvent&)> after_recovery = {});
+                const std::atomic<bool>* stop_requested, AfterRecovery after_recovery = {});
   ~FaultTimeline();
 
   // Starts the schedule; offsets count from `start` (the run's own start).
@@ -41,12 +43,12 @@ class FaultTimeline {
   void run(std::stop_token stop);
   bool sleep_until(Clock::time_point when, const std::stop_token& stop) const;
   // Stores the event; then runs after_recovery_ on a copy and puts the result in its place.
-  void record(FaultEvent event);
+  void record(FaultEvent event, Duration window_end);
 
   std::vector<Entry> entries_;
   Duration run_length_;
   const std::atomic<bool>* stop_requested_;
-  std::function<void(FaultEvent&)> after_recovery_;
+  AfterRecovery after_recovery_;
   Clock::time_point start_{};
   std::mutex mutex_;
   std::vector<FaultEvent> events_;

@@ -72,13 +72,13 @@ std::string common_settings(const ClusterLayout& layout, uint16_t port) {
 }  // namespace
 
 ProcessRecord start_postgres(const ClusterLayout& layout, const std::string& name,
-                             const fs::path& data_dir, uint16_t port) {
+                             const fs::path& data_dir, uint16_t port, const std::string& log_file) {
   ProcessRecord record;
   record.name = name;
   record.role = "postgres";
   record.port = port;
   record.data_dir = data_dir.string();
-  record.log_file = (layout.logs() / (name + ".log")).string();
+  record.log_file = log_file.empty() ? (layout.logs() / (name + ".log")).string() : log_file;
   ProcessSpec spec{{(layout.bin_dir / "postgres").string(), "-D", data_dir.string()},
                    record.log_file,
                    layout.run_as,
@@ -249,27 +249,35 @@ void configure_as_standby(const ClusterLayout& layout, const fs::path& data, uin
 void enable_replication(const ClusterLayout& layout, const ProcessRecord& primary,
                         bool synchronous) {
   auto admin = connect_when_ready(superuser_conninfo(layout, primary));
-  if (synchronous) {
+  // The standby streams first, asynchronously; only then is it made synchronous. The other
+  // order would leave a primary whose standby never came blocking every commit.
+  auto wait_for = [&](const std::string& wanted) {
+    const auto deadline = Clock::now() + kServerStartTimeout;
+    std::string seen = "no standby connected";
+    while (Clock::now() < deadline) {
+      pqxx::nontransaction tx(*admin);
+      auto rows = tx.exec(
+          "SELECT state, sync_state FROM pg_stat_replication WHERE application_name = "
+          "'standby1'");
+      if (!rows.empty()) {
+        seen = fmt::format("state {}, sync_state {}", rows[0][0].c_str(), rows[0][1].c_str());
+        if (rows[0][0].as<std::string>() == "streaming" &&
+            (wanted == "any" || rows[0][1].as<std::string>() == wanted))
+          return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error(fmt::format("the standby never reached {}streaming ({})",
+                                         wanted == "any" ? "" : wanted + " ", seen));
+  };
+  wait_for("any");
+  if (!synchronous) return;
+  {
     pqxx::nontransaction tx(*admin);
     tx.exec("ALTER SYSTEM SET synchronous_standby_names = 'standby1'");
     tx.exec("SELECT pg_reload_conf()");
   }
-  const std::string wanted = synchronous ? "sync" : "async";
-  const auto deadline = Clock::now() + kServerStartTimeout;
-  std::string seen = "no standby connected";
-  while (Clock::now() < deadline) {
-    pqxx::nontransaction tx(*admin);
-    auto rows = tx.exec(
-        "SELECT state, sync_state FROM pg_stat_replication WHERE application_name = 'standby1'");
-    if (!rows.empty()) {
-      seen = fmt::format("state {}, sync_state {}", rows[0][0].c_str(), rows[0][1].c_str());
-      if (rows[0][0].as<std::string>() == "streaming" && rows[0][1].as<std::string>() == wanted)
-        return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  throw std::runtime_error(
-      fmt::format("the standby never reached {} streaming ({})", wanted, seen));
+  wait_for("sync");
 }
 
 }  // namespace loadgate::testbed

@@ -49,9 +49,12 @@ void configure_as_standby(const ClusterLayout& layout, const std::filesystem::pa
                           uint16_t port, const ProcessRecord& primary);
 
 // Starts `postgres -D data_dir` on `port` as the testbed's server named `name`; returns once
-// the port is open. Throws with the log's tail when it does not start.
+// the port is open. It logs to `log_file`, by default logs/<name>.log (a node keeps its first
+// log file across failovers, so one file tells one node's story). Throws with the log's tail
+// when it does not start.
 ProcessRecord start_postgres(const ClusterLayout& layout, const std::string& name,
-                             const std::filesystem::path& data_dir, uint16_t port);
+                             const std::filesystem::path& data_dir, uint16_t port,
+                             const std::string& log_file = "");
 
 // A superuser connection over the server's socket, retried while the server starts (up to 60 s).
 std::unique_ptr<pqxx::connection> connect_as_superuser(const ClusterLayout& layout,

@@ -41,6 +41,16 @@ void signal_all(const std::vector<pid_t>& pids, int signal) {
   for (pid_t pid : pids) kill(pid, signal);
 }
 
+// A killed postmaster leaves its pidfile and its socket's lock file, and a zombie not yet reaped
+// (a container's init may be slow to) keeps that pid "in use": Postgres, and pg_rewind's crash
+// recovery, would refuse to start. Called only once the server is known to be gone.
+void remove_stale_lock_files(const ClusterLayout& layout, const ProcessRecord& node) {
+  fs::remove(fs::path(node.data_dir) / "postmaster.pid");
+  const fs::path socket = fs::path(layout.socket_dir()) / fmt::format(".s.PGSQL.{}", node.port);
+  fs::remove(socket);
+  fs::remove(socket.string() + ".lock");
+}
+
 }  // namespace
 
 const ProcessRecord& primary_of(const TestbedState& state) {
@@ -84,7 +94,9 @@ ProcessRecord restart_postgres(TestbedState& state, const std::string& name) {
   ProcessRecord& node = mutable_node(state, name);
   if (process_alive(node.pid, node.start_ticks))
     throw std::runtime_error(fmt::format("{} is still running (pid {})", name, node.pid));
-  const ProcessRecord started = start_postgres(layout_of(state), name, node.data_dir, node.port);
+  remove_stale_lock_files(layout_of(state), node);
+  const ProcessRecord started =
+      start_postgres(layout_of(state), name, node.data_dir, node.port, node.log_file);
   node.pid = started.pid;
   node.start_ticks = started.start_ticks;
   write_state(state);
@@ -115,9 +127,7 @@ RebuildMethod rebuild_standby(TestbedState& state, RebuildMethod method) {
   const ProcessRecord primary = primary_of(state);
   ProcessRecord& standby = mutable_node(state, "postgres-standby");
   if (process_alive(standby.pid, standby.start_ticks)) kill_postgres(standby);
-  // A killed postmaster leaves its pidfile, and a zombie not yet reaped keeps that pid "in
-  // use", so pg_rewind's crash recovery would refuse the directory. It is gone: we checked.
-  fs::remove(fs::path(standby.data_dir) / "postmaster.pid");
+  remove_stale_lock_files(layout, standby);
   {
     auto admin = connect_as_superuser(layout, primary);
     pqxx::nontransaction tx(*admin);
@@ -153,7 +163,8 @@ RebuildMethod rebuild_standby(TestbedState& state, RebuildMethod method) {
                       "pg_basebackup.log");
   }
   configure_as_standby(layout, data, standby.port, primary);
-  const ProcessRecord started = start_postgres(layout, standby.name, data, standby.port);
+  const ProcessRecord started =
+      start_postgres(layout, standby.name, data, standby.port, standby.log_file);
   standby.pid = started.pid;
   standby.start_ticks = started.start_ticks;
   write_state(state);

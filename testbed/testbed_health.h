@@ -10,8 +10,8 @@
 
 namespace loadgate::testbed {
 
-// One line per problem ("pgbouncer-1 is down", "no standby replicates from postgres-primary"); empty
-// when healthy.
+// One line per problem ("pgbouncer-1 is down", "no standby replicates from postgres-primary");
+// empty when healthy.
 std::vector<std::string> health_problems(const TestbedState& state);
 
 }  // namespace loadgate::testbed

@@ -2,8 +2,6 @@
 // user runs them: `loadgate run` on a scenario with a `faults:` list.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -11,39 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/command.h"
+#include "tests/support/own_testbed.h"
 
 using namespace loadgate;
 using namespace loadgate::test;
 using nlohmann::json;
 
 namespace {
-
-// A testbed for one test, taken down (logs kept) whatever the test's outcome.
-struct OwnTestbed {
-  std::string dir = fmt::format("/tmp/loadgate-fault-test-{}", ::getpid());
-  OwnTestbed() {
-    std::filesystem::remove_all(dir);
-    CommandResult up = run_command(
-        loadgate_bin() + " testbed up --bcrypt-cost 4 --users 100 --items 100 --dir " + dir, 300);
-    INFO(up.output);
-    REQUIRE(up.exit_code == 0);
-  }
-  ~OwnTestbed() { run_command(loadgate_bin() + " testbed down --dir " + dir); }
-  json state() const {
-    std::ifstream in(dir + "/state.json");
-    return json::parse(in);
-  }
-  // `loadgate run` of scenario text `yaml` (written as `name`.yaml) against this testbed.
-  LoadgateRun run(const std::string& name, const std::string& yaml) const {
-    return run_on_testbed(dir, write_scenario(name + ".yaml", yaml), "", name);
-  }
-  int pid_of(const std::string& name) const {
-    const json current = state();
-    for (const auto& p : current["processes"])
-      if (p["name"] == name) return p["pid"];
-    return 0;
-  }
-};
 
 // ok and error counts of `workload` in the timeline's intervals ending after `from_s`.
 std::pair<int, int> counts_after(const std::string& timeline_file, const std::string& workload,
@@ -140,6 +112,20 @@ faults:
   CHECK(impacts[1]["workload"] == "stubborn");
   CHECK(impacts[1]["recovered_s"].is_null());            // NOT RECOVERED
   CHECK(impacts[1]["downtime_s"].get<double>() >= 2.5);  // nothing succeeded from 2 s to 5 s
+  // Client by client: every orders connection that tried again succeeded again; both stubborn
+  // connections (task 0, on pgbouncer-1) tried and failed, and are named.
+  const json& clients = result["faults"][0]["clients"];
+  REQUIRE(clients.size() == 2);
+  CHECK(clients[0]["workload"] == "orders");
+  CHECK(clients[0]["tried"].get<int>() > 0);
+  CHECK(clients[0]["recovered"] == clients[0]["tried"]);
+  CHECK(clients[1]["workload"] == "stubborn");
+  CHECK(clients[1]["kind"] == "pool connection");
+  CHECK(clients[1]["recovered"] == 0);
+  CHECK(clients[1]["not_recovered"].get<int>() >= 1);
+  CHECK(clients[1]["not_recovered_ids"][0].get<std::string>().rfind("t0.p0.c", 0) == 0);
+  CHECK_THAT(run.command.output, Catch::Contains("stubborn pool connections: 0 of") &&
+                                     Catch::Contains("NOT RECOVERED: t0.p0.c"));
 
   // The deployment's connections were observed around the fault.
   const json& connections = result["faults"][0]["connections"];

@@ -2,6 +2,7 @@
 // faults run against a testbed in the integration tests).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -99,11 +100,13 @@ TEST_CASE("a slow read-back after one fault does not push the next fault back") 
   std::vector<FaultTimeline::Entry> entries;
   entries.push_back({spec_of(0ms, 0ms, 200ms), std::make_unique<RecordingFault>(journal, false)});
   std::atomic<int> followed_up{0};
-  FaultTimeline timeline(std::move(entries), 500ms, nullptr, [&](FaultEvent& event) {
-    std::this_thread::sleep_for(600ms);  // a ledger waiting for a pooler to reconnect
-    event.error = "read back";
-    ++followed_up;
-  });
+  std::vector<Duration> window_ends(3);
+  FaultTimeline timeline(std::move(entries), 500ms, nullptr,
+                         [&](FaultEvent& event, Duration window_end) {
+                           std::this_thread::sleep_for(600ms);  // a ledger waiting for a pooler
+                           event.error = "read back";
+                           window_ends[static_cast<size_t>(followed_up++)] = window_end;
+                         });
   const auto start = Clock::now();
   timeline.start(start);
   std::this_thread::sleep_for(500ms);
@@ -113,4 +116,7 @@ TEST_CASE("a slow read-back after one fault does not push the next fault back") 
   CHECK(events[2].started_at < 500ms);
   CHECK(followed_up == 3);
   for (const auto& event : events) CHECK(event.error == "read back");
+  // Each is told where its window ends: the next fault, or the run's end.
+  std::sort(window_ends.begin(), window_ends.end());
+  CHECK(window_ends == std::vector<Duration>{200ms, 400ms, 500ms});
 }

@@ -1,0 +1,144 @@
+// Multi-AZ failover on a testbed of its own, under write load, run as a user runs it.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/command.h"
+#include "tests/support/own_testbed.h"
+
+using namespace loadgate;
+using namespace loadgate::test;
+using nlohmann::json;
+
+namespace {
+
+// Writes through the endpoint (no pgbouncer: the failover's own downtime) and through the
+// pgbouncers (plus their server_login_retry), each ledgered.
+constexpr const char* kWorkloads = R"yaml(
+client: {interval: 250ms}
+workloads:
+  direct:
+    kind: sql
+    via: endpoint
+    executor: {type: constant-arrival-rate, rate: 100/s}
+    tasks: 2
+    pool_max: 3
+    query_timeout: 1s
+    reconnect: {enabled: true, initial_backoff: 100ms, max_backoff: 500ms}
+    transactions:
+      - {sql: "INSERT INTO items (name, write_id) VALUES ('failover-test', $1)",
+         params: ["{{write_id}}"]}
+)yaml";
+
+double seconds_of(const json& value) {
+  return value.is_null() ? -1 : value.get<double>();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "two failovers in one run, stop then freeze: downtime at least the DNS delay, every client "
+    "back, no acknowledged write lost, and the pair fails back",
+    "[faults]") {
+  OwnTestbed testbed;
+  const std::string original_primary = testbed.process("postgres-primary")["data_dir"];
+  const LoadgateRun run = testbed.run("failover", std::string(R"yaml(
+name: failover-test
+target: {testbed: default}
+duration: 40s
+)yaml") + kWorkloads + R"yaml(
+  pooled:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 50/s}
+    tasks: 2
+    pool_max: 3
+    query_timeout: 1s
+    reconnect: {enabled: true, initial_backoff: 100ms, max_backoff: 1s}
+    transactions:
+      - {sql: "INSERT INTO items (name, write_id) VALUES ('failover-test', $1)",
+         params: ["{{write_id}}"]}
+faults:
+  - {kind: failover, at: 2s, mode: stop, dns_delay: 3s}
+  - {kind: failover, at: 21s, mode: freeze, dns_delay: 3s}
+)yaml");
+  INFO(run.command.output);
+  REQUIRE(run.command.exit_code == 0);
+  const json& result = run.result;
+  REQUIRE(result["faults"].size() == 2);
+  for (const auto& fault : result["faults"]) {
+    INFO(fault.dump());
+    CHECK(fault["kind"] == "failover");
+    CHECK(fault["error"] == "");
+    CHECK(fault["recovered"] == true);
+    const json& timings = fault["timings_s"];
+    CHECK(seconds_of(timings["promoted"]) > 0);
+    CHECK(seconds_of(timings["dns_switched"]) >= 3.0);
+    CHECK((timings.contains("rebuild_rewind") || timings.contains("rebuild_basebackup")));
+
+    const json& direct = fault["workloads"][0];
+    CHECK(direct["workload"] == "direct");
+    // No success while the name pointed nowhere: at least the DNS delay, less the one 250 ms
+    // interval the fault may start in, and back soon after the switch.
+    CHECK(direct["downtime_s"].get<double>() >= 2.75);
+    CHECK(direct["downtime_s"].get<double>() <= 8.0);
+    CHECK(seconds_of(direct["recovered_s"]) >= 2.75);
+    const json& pooled = fault["workloads"][1];
+    CHECK(pooled["workload"] == "pooled");
+    CHECK_FALSE(pooled["recovered_s"].is_null());
+
+    for (const auto& clients : fault["clients"]) {
+      INFO(clients.dump());
+      CHECK(clients["tried"].get<int>() > 0);
+      CHECK(clients["recovered"] == clients["tried"]);
+    }
+    for (const auto& ledger : fault["ledgers"]) {
+      CHECK(ledger["verified"] == true);
+      CHECK(ledger["lost"] == 0);  // synchronous replication, as Multi-AZ
+    }
+  }
+  for (const auto& ledger : result["ledgers"]) {
+    INFO(ledger.dump());
+    CHECK(ledger["verified"] == true);
+    CHECK(ledger["acknowledged"].get<int>() > 200);
+    CHECK(ledger["lost"] == 0);
+  }
+  // Failed over and back: the original primary is the primary again, with a streaming standby.
+  CHECK(result["health"]["problems"].empty());
+  CHECK(testbed.process("postgres-primary")["data_dir"] == original_primary);
+  CHECK(run_command(loadgate_bin() + " testbed status --dir " + testbed.dir).exit_code == 0);
+}
+
+TEST_CASE(
+    "asynchronous replication, the primary killed under write load: the ledger says what was "
+    "lost, and a loss fails the run",
+    "[faults]") {
+  OwnTestbed testbed("--async");
+  const LoadgateRun run = testbed.run("failover-async", std::string(R"yaml(
+name: failover-async-test
+target: {testbed: default}
+duration: 8s
+)yaml") + kWorkloads + R"yaml(
+faults:
+  - {kind: failover, at: 2s, mode: stop, dns_delay: 1s}
+)yaml");
+  INFO(run.command.output);
+  REQUIRE(run.result.is_object());
+  const json& ledger = run.result["ledgers"][0];
+  INFO(ledger.dump());
+  REQUIRE(ledger["verified"] == true);
+  CHECK(ledger["acknowledged"].get<int>() > 200);
+  // Asynchronous commits may or may not have reached the standby when the primary died: what
+  // matters is that the ledger finds out and the run says so.
+  const int lost = ledger["lost"].get<int>();
+  WARN(fmt::format("asynchronous failover: {} of {} acknowledged writes lost", lost,
+                   ledger["acknowledged"].get<int>()));
+  if (lost > 0) {
+    CHECK(run.command.exit_code == 1);
+    CHECK(ledger["lost_ids"].size() == static_cast<size_t>(std::min(lost, 20)));
+    CHECK_THAT(run.command.output, Catch::Contains("LOST"));
+  } else {
+    CHECK(run.command.exit_code == 0);
+  }
+  CHECK(run.result["health"]["problems"].empty());
+}
