@@ -46,7 +46,7 @@ TEST_CASE(
   const LoadgateRun run = testbed.run("failover", std::string(R"yaml(
 name: failover-test
 target: {testbed: default}
-duration: 40s
+duration: 48s
 )yaml") + kWorkloads + R"yaml(
   pooled:
     kind: sql
