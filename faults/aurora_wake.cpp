@@ -1,4 +1,5 @@
 #include "faults/aurora_wake.h"
+#include "faults/testbed_of_fault.h"
 
 #include <random>
 #include <thread>
@@ -12,16 +13,6 @@
 
 namespace loadgate {
 namespace {
-
-testbed::TestbedState read_testbed(const std::filesystem::path& dir) {
-  auto state = testbed::read_state(dir);
-  if (!state) throw FaultError(fmt::format("no testbed in {}", dir.string()));
-  return *state;
-}
-
-int64_t millis(Duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-}
 
 Duration positive_duration(const ConfigNode& node) {
   const Duration d = node.as_duration();
@@ -79,11 +70,11 @@ std::vector<std::string> AuroraWake::plan() const {
 
 void AuroraWake::inject() {
   timings_.clear();
-  auto state = read_testbed(dir_);
+  auto state = testbed_of_fault(dir_);
   const auto proxy = ProxyClient::of_testbed(state, "endpoint-proxy");
   const auto began = Clock::now();
   for (;;) {
-    const auto answer = proxy.send(fmt::format("hold-if-idle {}", millis(idle_)));
+    const auto answer = proxy.send(fmt::format("hold-if-idle {}", to_millis(idle_)));
     if (answer.ok) break;
     if (Clock::now() - began > wait_for_idle_)
       throw FaultError(fmt::format(
@@ -99,7 +90,7 @@ void AuroraWake::inject() {
     throw FaultError(fmt::format("cannot pause: {}", e.what()));
   }
   // The wait happens in the proxy; the control connection waits with it.
-  const auto held = proxy.send(fmt::format("wait-held {}", millis(wait_for_connection_)),
+  const auto held = proxy.send(fmt::format("wait-held {}", to_millis(wait_for_connection_)),
                                wait_for_connection_ + std::chrono::seconds(5));
   if (held.detail == "held=0") return;  // nobody came: recover() wakes it
   const auto first_connection = Clock::now();
@@ -120,7 +111,7 @@ void AuroraWake::inject() {
 }
 
 void AuroraWake::recover() {
-  auto state = read_testbed(dir_);
+  auto state = testbed_of_fault(dir_);
   try {
     const auto& primary = testbed::primary_of(state);
     if (!process_alive(primary.pid, primary.start_ticks))

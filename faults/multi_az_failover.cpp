@@ -1,4 +1,5 @@
 #include "faults/multi_az_failover.h"
+#include "faults/testbed_of_fault.h"
 
 #include <csignal>
 #include <thread>
@@ -11,12 +12,6 @@
 
 namespace loadgate {
 namespace {
-
-testbed::TestbedState read_testbed(const std::filesystem::path& dir) {
-  auto state = testbed::read_state(dir);
-  if (!state) throw FaultError(fmt::format("no testbed in {}", dir.string()));
-  return *state;
-}
 
 // Points the testbed's endpoint at its current primary and lets connections through.
 void point_endpoint_at_primary(const testbed::TestbedState& state) {
@@ -80,7 +75,7 @@ void MultiAzFailover::inject() {
   timings_.clear();
   const auto began = Clock::now();
   auto since_began = [&] { return Clock::now() - began; };
-  auto state = read_testbed(dir_);
+  auto state = testbed_of_fault(dir_);
   try {
     const auto primary = testbed::primary_of(state);
     const auto standby = testbed::standby_of(state);
@@ -113,7 +108,7 @@ void MultiAzFailover::inject() {
 }
 
 void MultiAzFailover::recover() {
-  auto state = read_testbed(dir_);
+  auto state = testbed_of_fault(dir_);
   try {
     if (primary_lost_ && !promoted_) {
       // The failover never happened: the old primary comes back as it was.

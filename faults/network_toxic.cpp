@@ -7,10 +7,6 @@
 namespace loadgate {
 namespace {
 
-int64_t millis(Duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-}
-
 Duration duration_or(const ConfigNode& node, const char* key, Duration fallback) {
   auto value = node.find(key);
   if (!value) return fallback;
@@ -30,7 +26,7 @@ NetworkToxic::NetworkToxic(const FaultSpec& spec,
   if (toxic == "latency") {
     const Duration latency = duration_or(node, "latency", std::chrono::milliseconds(100));
     const Duration jitter = duration_or(node, "jitter", Duration::zero());
-    command_ = fmt::format("toxic latency {} {}", millis(latency), millis(jitter));
+    command_ = fmt::format("toxic latency {} {}", to_millis(latency), to_millis(jitter));
     shown_ = fmt::format("latency {} ±{}", format_duration(latency), format_duration(jitter));
   } else if (toxic == "bandwidth") {
     const int64_t rate = node.at("rate").as_integer(1, int64_t{1} << 40);
@@ -38,14 +34,14 @@ NetworkToxic::NetworkToxic(const FaultSpec& spec,
     shown_ = fmt::format("bandwidth {} bytes/s", rate);
   } else if (toxic == "reset_peer") {
     const Duration after = duration_or(node, "after", Duration::zero());
-    command_ = fmt::format("toxic reset_peer {}", millis(after));
+    command_ = fmt::format("toxic reset_peer {}", to_millis(after));
     shown_ = fmt::format("reset_peer after {}", format_duration(after));
   } else if (toxic == "blackhole") {
     command_ = "toxic blackhole";
     shown_ = "blackhole";
   } else if (toxic == "slow_close") {
     const Duration delay = duration_or(node, "delay", std::chrono::seconds(1));
-    command_ = fmt::format("toxic slow_close {}", millis(delay));
+    command_ = fmt::format("toxic slow_close {}", to_millis(delay));
     shown_ = fmt::format("slow_close {}", format_duration(delay));
   } else {
     node.at("toxic").fail("expected latency, bandwidth, reset_peer, blackhole or slow_close");

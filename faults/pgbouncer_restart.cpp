@@ -1,4 +1,5 @@
 #include "faults/pgbouncer_restart.h"
+#include "faults/testbed_of_fault.h"
 
 #include <csignal>
 
@@ -9,15 +10,6 @@
 #include "testbed/testbed_state.h"
 
 namespace loadgate {
-namespace {
-
-testbed::TestbedState read_testbed(const std::filesystem::path& dir) {
-  auto state = testbed::read_state(dir);
-  if (!state) throw FaultError(fmt::format("no testbed in {}", dir.string()));
-  return *state;
-}
-
-}  // namespace
 
 PgbouncerRestart::PgbouncerRestart(const FaultSpec& spec, std::filesystem::path testbed_dir)
     : dir_(std::move(testbed_dir)) {
@@ -70,7 +62,7 @@ std::string PgbouncerRestart::describe() const {
 }
 
 void PgbouncerRestart::inject() {
-  const auto state = read_testbed(dir_);
+  const auto state = testbed_of_fault(dir_);
   for (const auto& name : which_) {
     const auto* process = state.find(name);
     if (!process || !process_alive(process->pid, process->start_ticks))
@@ -85,7 +77,7 @@ void PgbouncerRestart::inject() {
 }
 
 void PgbouncerRestart::recover() {
-  auto state = read_testbed(dir_);
+  auto state = testbed_of_fault(dir_);
   for (const auto& name : which_) {
     const auto* process = state.find(name);
     if (process && process_alive(process->pid, process->start_ticks)) continue;  // never stopped

@@ -12,5 +12,8 @@ using WallClock = std::chrono::system_clock;
 inline int64_t to_micros(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
 }
+inline int64_t to_millis(Clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
 
 }  // namespace loadgate

@@ -152,10 +152,9 @@ awaitable<size_t> TcpProxy::wait_held(Duration timeout) {
 
 std::string TcpProxy::status() const {
   const auto idle = links_.empty() ? Clock::now() - idle_since_ : Duration::zero();
-  return fmt::format(
-      "mode={} upstream={}:{} open={} held={} idle_ms={} toxics={}", mode_name(mode_),
-      upstream_.address().to_string(), upstream_.port(), links_.size(), held_count(),
-      std::chrono::duration_cast<std::chrono::milliseconds>(idle).count(), toxics_.describe());
+  return fmt::format("mode={} upstream={}:{} open={} held={} idle_ms={} toxics={}",
+                     mode_name(mode_), upstream_.address().to_string(), upstream_.port(),
+                     links_.size(), held_count(), to_millis(idle), toxics_.describe());
 }
 
 void TcpProxy::forget(const std::shared_ptr<Link>& link) {
