@@ -53,6 +53,15 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
           fmt::format("no testbed in {}: start one with `loadgate testbed up --dir {}`",
                       dir.string(), dir.string()));
     urls = state->service_urls();
+    if (target.via_edge) {
+      const auto* edge = state->find("edge-proxy");
+      if (!edge)
+        throw std::runtime_error(fmt::format(
+            "the testbed in {} has no edge proxy (it predates it): `loadgate testbed down` and "
+            "`up` again",
+            dir.string()));
+      urls = {fmt::format("http://{}:{}", edge->host, edge->port)};
+    }
     resolved.faults.testbed_dir = dir;
     for (const auto* pgbouncer : state->with_role("pgbouncer"))
       resolved.context.database_dsns.push_back(fmt::format("host={} port={} dbname={} user={}",
@@ -145,7 +154,10 @@ int run(const RunArgs& args) {
   bool http = false;  // some workload sends HTTP requests: it needs the target's service URLs
   try {
     scenario = load_scenario(args.scenario, args.overrides);
-    if (args.testbed) scenario.target = {*args.testbed, {}};
+    if (args.testbed) {  // another testbed, reached the way the scenario says (via: edge)
+      scenario.target.testbed = *args.testbed;
+      scenario.target.urls.clear();
+    }
     out = args.out.value_or(default_out(scenario));
     target = resolve_target(scenario.target);
     target.faults.log_dir = out / "faults";

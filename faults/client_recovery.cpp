@@ -21,14 +21,13 @@ std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClien
                                                   Clock::time_point since,
                                                   Clock::time_point deadline,
                                                   const std::atomic<bool>* stop) {
-  // When each workload was back: its first success since the recovery (never: judge from then).
-  std::vector<std::optional<Clock::time_point>> back_at(clients.size());
+  // When each group of each workload's clients was back (its first success since the recovery).
+  std::vector<RecoveryUnits::BackAt> back_at(clients.size());
   auto assess = [&] {
     std::vector<ClientRecovery> results;
     for (size_t i = 0; i < clients.size(); ++i) {
-      if (!back_at[i]) back_at[i] = clients[i].units->first_success_since(since);
-      results.push_back(
-          clients[i].units->assess(clients[i].workload, since, back_at[i].value_or(since)));
+      clients[i].units->update_back_at(back_at[i], since);
+      results.push_back(clients[i].units->assess(clients[i].workload, since, back_at[i]));
     }
     return results;
   };

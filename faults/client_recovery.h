@@ -1,8 +1,8 @@
 // Reconnection verification per client: after a fault's recovery, each workload's clients (the
 // sql workload's pool connections) must succeed again. The check watches until every client that
-// tried once its workload was back has succeeded again (and kMinimumWatch has passed), or until
-// the deadline (kClientRecoveryDeadline, the next fault, or the run's end); the clients that only
-// failed are then named in the fault's report.
+// tried once its pool was back last succeeded (and kMinimumWatch has passed), or until the
+// deadline (kClientRecoveryDeadline, the next fault, or the run's end); the clients whose last
+// try failed are then named in the fault's report (see recovery_units.h).
 #pragma once
 
 #include <atomic>

@@ -168,9 +168,18 @@ FaultSpec parse_fault(const ConfigNode& node, const Scenario& scenario) {
 }
 
 TargetSpec parse_target(const ConfigNode& node) {
-  node.allow_only({"testbed", "urls"});
+  node.allow_only({"testbed", "via", "urls"});
   TargetSpec target;
   if (auto testbed = node.find("testbed")) target.testbed = testbed->as_string();
+  if (auto via = node.find("via")) {
+    if (!target.testbed) via->fail("via chooses how to reach a testbed; give testbed: too");
+    if (via->as_string() == "edge")
+      target.via_edge = true;
+    else if (via->as_string() != "direct")
+      via->fail(
+          "expected direct (each service instance, the default) or edge (the testbed's "
+          "edge proxy in front of them, as a load balancer)");
+  }
   if (auto urls = node.find("urls"))
     for (const auto& url : urls->as_list()) target.urls.push_back(url.as_string());
   if (target.testbed && !target.urls.empty()) node.fail("give either testbed or urls, not both");

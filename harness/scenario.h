@@ -17,6 +17,7 @@ namespace loadgate {
 
 struct TargetSpec {
   std::optional<std::string> testbed;  // "default" or a testbed directory
+  bool via_edge = false;               // testbed: through its edge proxy (the load balancer)
   std::vector<std::string> urls;       // base URLs of the service instances
 };
 

@@ -127,6 +127,21 @@ ProcessRecord start_own_process(const std::string& name, const std::string& role
                         std::chrono::seconds(20));
 }
 
+// A loadgate-proxy with a control port (proxy_control.h), for the faults to drive.
+ProcessRecord start_proxy(const std::string& name, uint16_t port,
+                          const std::vector<std::string>& upstreams, const UpOptions& options,
+                          const fs::path& dir) {
+  const uint16_t control_port = find_free_port();
+  ProcessRecord proxy = start_own_process(
+      name, "proxy",
+      {(options.bin_dir / "loadgate-proxy").string(), "--listen", fmt::format("127.0.0.1:{}", port),
+       "--upstream", fmt::format("{}", fmt::join(upstreams, ",")), "--control",
+       fmt::format("127.0.0.1:{}", control_port)},
+      dir, port);
+  proxy.control_port = control_port;
+  return proxy;
+}
+
 void start_everything(const UpOptions& options, TestbedState& state, std::ostream& log) {
   const fs::path& dir = options.dir;
   ClusterLayout layout{dir, find_postgres_bindir(), std::nullopt};
@@ -191,16 +206,9 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
                      state.synchronous_replication ? "synchronous" : "asynchronous");
 
   const uint16_t endpoint_port = find_free_port();
-  const uint16_t control_port = find_free_port();
-  ProcessRecord endpoint =
-      start_own_process("endpoint-proxy", "proxy",
-                        {(options.bin_dir / "loadgate-proxy").string(), "--listen",
-                         fmt::format("127.0.0.1:{}", endpoint_port), "--upstream",
-                         fmt::format("127.0.0.1:{}", primary.port), "--control",
-                         fmt::format("127.0.0.1:{}", control_port)},
-                        dir, endpoint_port);
-  endpoint.control_port = control_port;
-  launch.started(endpoint, log);
+  launch.started(start_proxy("endpoint-proxy", endpoint_port,
+                             {fmt::format("127.0.0.1:{}", primary.port)}, options, dir),
+                 log);
 
   std::vector<uint16_t> pgbouncer_ports;
   for (int i = 1; i <= 2; ++i) {
@@ -234,6 +242,12 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
             dir, port),
         log);
   }
+  // The load balancer (ALB) in front of the instances: `target: {testbed: ..., via: edge}` sends
+  // the load through it, and network faults can poison it.
+  std::vector<std::string> instances;
+  for (const auto* service : state.with_role("service"))
+    instances.push_back(fmt::format("{}:{}", service->host, service->port));
+  launch.started(start_proxy("edge-proxy", find_free_port(), instances, options, dir), log);
 }
 
 }  // namespace

@@ -59,10 +59,15 @@ Sql::Sql(const WorkloadSpec& spec, const WorkloadContext& context)
       n->fail("max_backoff must not be below initial_backoff");
   }
   std::vector<std::string> ids;
+  std::vector<size_t> pools;  // each pool's connections share its pooler's fate
   for (size_t t = 0; t < tasks_; ++t)
     for (size_t p = 0; p < pools_per_task_; ++p)
-      for (size_t c = 0; c < pool_max_; ++c) ids.push_back(fmt::format("t{}.p{}.c{}", t, p, c));
-  connections_ = std::make_shared<RecoveryUnits>("pool connection", std::move(ids));
+      for (size_t c = 0; c < pool_max_; ++c) {
+        ids.push_back(fmt::format("t{}.p{}.c{}", t, p, c));
+        pools.push_back(t * pools_per_task_ + p);
+      }
+  connections_ =
+      std::make_shared<RecoveryUnits>("pool connection", std::move(ids), std::move(pools));
   if (max_idle_ > Duration::zero() && !reconnect_.enabled)
     node.at("max_idle").fail("a client that never reconnects cannot close idle connections");
 

@@ -66,7 +66,7 @@ awaitable<std::string> execute_control_command(TcpProxy& proxy, const std::strin
   try {
     if (verb == "status") co_return "ok " + proxy.status();
     if (verb == "upstream" && words.size() == 2) {
-      proxy.set_upstream(parse_host_port(words[1]));
+      proxy.set_upstreams(parse_host_ports(words[1]));
       co_return "ok " + proxy.status();
     }
     if (verb == "mode" && words.size() == 2) {

@@ -3,7 +3,7 @@
 // so can a person, with `nc 127.0.0.1 PORT`:
 //
 //   status                        mode, upstream, open/held connections, idle time, toxics
-//   upstream HOST:PORT            new connections go there (a DNS switch)
+//   upstream HOST:PORT[,HOST:PORT] new connections go there, in turn (a DNS switch)
 //   mode forward|refuse|blackhole|hold
 //   reset                         reset every open connection
 //   hold-if-idle MS               switch to hold if no connection was open for MS ("busy ..." if

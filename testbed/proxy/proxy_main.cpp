@@ -14,20 +14,22 @@ int main(int argc, char** argv) {
   CLI::App app{
       "loadgate-proxy: forwards TCP connections from --listen to --upstream, and takes faults\n"
       "(upstream switch, refuse, blackhole, hold, reset, toxics) on its --control port:\n"
-      "  status | upstream HOST:PORT | mode forward|refuse|blackhole|hold | reset\n"
+      "  status | upstream HOST:PORT[,...] | mode forward|refuse|blackhole|hold | reset\n"
       "  hold-if-idle MS | wait-held MS | clear\n"
       "  toxic latency MS [JITTER_MS] | bandwidth BYTES_PER_S | slow_close MS | reset_peer MS\n"
       "        | blackhole\n"
       "one command per line, one answer line (\"ok ...\", \"busy ...\" or \"error ...\")"};
   std::string listen, upstream, control;
   app.add_option("--listen", listen, "host:port to accept on")->required();
-  app.add_option("--upstream", upstream, "host:port to forward to")->required();
+  app.add_option("--upstream", upstream,
+                 "host:port to forward to; several, comma-separated, take new connections in turn")
+      ->required();
   app.add_option("--control", control, "host:port of the control channel (none if not given)");
   CLI11_PARSE(app, argc, argv);
   try {
     asio::io_context io(1);
     testbed::TcpProxy proxy(io, testbed::parse_host_port(listen),
-                            testbed::parse_host_port(upstream));
+                            testbed::parse_host_ports(upstream));
     if (!control.empty()) {
       const auto where = testbed::parse_host_port(control);
       tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address(where.host), where.port));

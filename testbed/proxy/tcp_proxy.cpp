@@ -22,6 +22,26 @@ HostPort parse_host_port(const std::string& text) {
   throw std::invalid_argument(fmt::format("expected host:port, got \"{}\"", text));
 }
 
+std::vector<HostPort> parse_host_ports(const std::string& text) {
+  std::vector<HostPort> result;
+  size_t begin = 0;
+  for (;;) {
+    const size_t comma = text.find(',', begin);
+    result.push_back(parse_host_port(text.substr(begin, comma - begin)));
+    if (comma == std::string::npos) return result;
+    begin = comma + 1;
+  }
+}
+
+namespace {
+std::vector<tcp::endpoint> endpoints_of(const std::vector<HostPort>& upstreams) {
+  if (upstreams.empty()) throw std::invalid_argument("give at least one upstream");
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& u : upstreams) endpoints.emplace_back(asio::ip::make_address(u.host), u.port);
+  return endpoints;
+}
+}  // namespace
+
 const char* mode_name(ProxyMode mode) {
   switch (mode) {
     case ProxyMode::forward:
@@ -64,9 +84,10 @@ struct TcpProxy::Link {
   int pumps = 0;  // directions still running; the link is forgotten when none is
 };
 
-TcpProxy::TcpProxy(asio::io_context& io, const HostPort& listen, const HostPort& upstream)
+TcpProxy::TcpProxy(asio::io_context& io, const HostPort& listen,
+                   const std::vector<HostPort>& upstreams)
     : acceptor_(io, tcp::endpoint(asio::ip::make_address(listen.host), listen.port)),
-      upstream_(asio::ip::make_address(upstream.host), upstream.port),
+      upstreams_(endpoints_of(upstreams)),
       rules_changed_(io, Clock::time_point::max()),
       connection_held_(io, Clock::time_point::max()),
       sweep_timer_(io) {}
@@ -87,8 +108,9 @@ awaitable<void> TcpProxy::serve() {
   }
 }
 
-void TcpProxy::set_upstream(const HostPort& upstream) {
-  upstream_ = tcp::endpoint(asio::ip::make_address(upstream.host), upstream.port);
+void TcpProxy::set_upstreams(const std::vector<HostPort>& upstreams) {
+  upstreams_ = endpoints_of(upstreams);
+  next_upstream_ = 0;
 }
 
 void TcpProxy::set_mode(ProxyMode mode) {
@@ -152,9 +174,12 @@ awaitable<size_t> TcpProxy::wait_held(Duration timeout) {
 
 std::string TcpProxy::status() const {
   const auto idle = links_.empty() ? Clock::now() - idle_since_ : Duration::zero();
-  return fmt::format("mode={} upstream={}:{} open={} held={} idle_ms={} toxics={}",
-                     mode_name(mode_), upstream_.address().to_string(), upstream_.port(),
-                     links_.size(), held_count(), to_millis(idle), toxics_.describe());
+  std::vector<std::string> upstreams;
+  for (const auto& u : upstreams_)
+    upstreams.push_back(fmt::format("{}:{}", u.address().to_string(), u.port()));
+  return fmt::format("mode={} upstream={} open={} held={} idle_ms={} toxics={}", mode_name(mode_),
+                     fmt::join(upstreams, ","), links_.size(), held_count(), to_millis(idle),
+                     toxics_.describe());
 }
 
 void TcpProxy::forget(const std::shared_ptr<Link>& link) {
@@ -186,7 +211,8 @@ awaitable<void> TcpProxy::handle(tcp::socket socket) {
   if (mode_ == ProxyMode::blackhole) co_await discard_until_closed(*link->client);
   if (mode_ == ProxyMode::forward && link->client->is_open()) {
     link->server = std::make_shared<tcp::socket>(acceptor_.get_executor());
-    co_await link->server->async_connect(upstream_, asio::redirect_error(use_awaitable, ec));
+    const tcp::endpoint upstream = upstreams_[next_upstream_++ % upstreams_.size()];
+    co_await link->server->async_connect(upstream, asio::redirect_error(use_awaitable, ec));
   }
   if (!link->server || ec || !link->client->is_open()) {
     reset(*link);  // refused, or the client sees what it would see with the database down

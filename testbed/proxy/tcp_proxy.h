@@ -1,6 +1,8 @@
 // A TCP forwarder on loopback with a control channel: the testbed's "endpoint" that stands for
-// the RDS DNS name in front of the Postgres primary. What the fault drivers change at run time:
-//  - the upstream (a failover's DNS switch),
+// the RDS DNS name in front of the Postgres primary, and its "edge" that stands for the load
+// balancer in front of the service instances (new connections go to its upstreams in turn).
+// What the fault drivers change at run time:
+//  - the upstreams (a failover's DNS switch),
 //  - what happens to new connections (mode): forward, refuse (accept, then reset: the name
 //    points at a dead host), blackhole (accept, never answer: a hung one), hold (keep them
 //    waiting until the mode changes: an Aurora cluster waking from zero),
@@ -15,6 +17,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "harness/asio.h"
 #include "harness/clock.h"
@@ -28,6 +31,8 @@ struct HostPort {
 };
 // "127.0.0.1:5432" → {host, port}; throws std::invalid_argument naming the text otherwise.
 HostPort parse_host_port(const std::string& text);
+// "127.0.0.1:8001,127.0.0.1:8002" → each of them (one at least).
+std::vector<HostPort> parse_host_ports(const std::string& text);
 
 enum class ProxyMode { forward, refuse, blackhole, hold };
 const char* mode_name(ProxyMode mode);
@@ -49,11 +54,11 @@ struct Toxics {
 
 class TcpProxy {
  public:
-  TcpProxy(asio::io_context& io, const HostPort& listen, const HostPort& upstream);
+  TcpProxy(asio::io_context& io, const HostPort& listen, const std::vector<HostPort>& upstreams);
   // Accepts until the io_context stops.
   awaitable<void> serve();
 
-  void set_upstream(const HostPort& upstream);
+  void set_upstreams(const std::vector<HostPort>& upstreams);
   void set_mode(ProxyMode mode);
   // Sets (replaces) the toxics; reset_peer counts from now for connections already open.
   void set_toxics(const Toxics& toxics);
@@ -65,7 +70,8 @@ class TcpProxy {
   bool hold_if_idle(Duration idle);
   // Waits up to `timeout` for a connection to be held; returns how many are.
   awaitable<size_t> wait_held(Duration timeout);
-  // "mode=forward upstream=127.0.0.1:5432 open=3 held=0 idle_ms=0 toxics=none"
+  // "mode=forward upstream=127.0.0.1:5432 open=3 held=0 idle_ms=0 toxics=none" (upstreams
+  // joined by commas)
   std::string status() const;
 
  private:
@@ -78,7 +84,8 @@ class TcpProxy {
   size_t held_count() const;
 
   tcp::acceptor acceptor_;
-  tcp::endpoint upstream_;
+  std::vector<tcp::endpoint> upstreams_;
+  size_t next_upstream_ = 0;
   ProxyMode mode_ = ProxyMode::forward;
   Toxics toxics_;
   Clock::time_point toxics_set_at_ = Clock::now();

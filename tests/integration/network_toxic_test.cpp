@@ -32,13 +32,15 @@ std::vector<json> intervals_of(const std::string& timeline_file, const std::stri
 
 }  // namespace
 
-TEST_CASE("latency, a partition and reset_peer at the endpoint: each shows, each recovers",
-          "[faults]") {
+TEST_CASE(
+    "latency, a partition and reset_peer at the endpoint, latency at the edge: each shows, each "
+    "recovers",
+    "[faults]") {
   OwnTestbed testbed;
   const LoadgateRun run = testbed.run("toxics", R"yaml(
 name: toxics-test
-target: {testbed: default}
-duration: 17s
+target: {testbed: default, via: edge}
+duration: 20s
 client: {interval: 250ms}
 workloads:
   direct:
@@ -52,16 +54,22 @@ workloads:
     transactions:
       - {sql: "INSERT INTO items (name, write_id) VALUES ('toxic-test', $1)",
          params: ["{{write_id}}"]}
+  items:
+    kind: api
+    executor: {type: constant-arrival-rate, rate: 20/s}
+    requests: [{method: GET, path: "/api/v1/items/{{id}}", expect: 200}]
+    ids: {min: 1, max: 100}
 faults:
   - {kind: network, at: 2s, recover_after: 3s, toxic: latency, latency: 200ms}
   - {kind: network, at: 7s, recover_after: 2s, toxic: blackhole}
-  - {kind: network, at: 12s, recover_after: 1s, toxic: reset_peer, after: 0s}
+  - {kind: network, at: 11s, recover_after: 2s, toxic: latency, latency: 150ms, proxy: edge-proxy}
+  - {kind: network, at: 15s, recover_after: 1s, toxic: reset_peer, after: 0s}
 )yaml");
   INFO(run.command.output);
   REQUIRE(run.command.exit_code == 0);
   const json& result = run.result;
   const std::string timeline = run.result_dir + "/timeline.jsonl";
-  REQUIRE(result["faults"].size() == 3);
+  REQUIRE(result["faults"].size() == 4);
   for (const auto& fault : result["faults"]) {
     INFO(fault.dump());
     CHECK(fault["kind"] == "network");
@@ -82,8 +90,22 @@ faults:
   CHECK(partition["downtime_s"].get<double>() >= 1.0);
 
   // reset_peer: connections were cut (broken, or in doubt at the commit).
-  const json& reset = result["faults"][2]["workloads"][0];
+  const json& reset = result["faults"][3]["workloads"][0];
   CHECK(reset["errors"].value("broken_connection", 0) + reset["errors"].value("in_doubt", 0) > 0);
+
+  // The edge's latency slowed the API (served through it), not the direct SQL.
+  const auto slowed = intervals_of(timeline, "items", 11.5, 13.0);
+  int answered = 0;
+  for (const auto& w : slowed)
+    if (w["ok"].get<int>() > 0) {
+      ++answered;
+      CHECK(w["latency_us"]["p50"].get<double>() >= 150'000);
+    }
+  CHECK(answered >= 4);
+  for (const auto& w : intervals_of(timeline, "direct", 11.5, 13.0))
+    CHECK(w["latency_us"]["p50"].get<double>() < 100'000);
+  CHECK(result["targets"][0].get<std::string>().find(
+            std::to_string(testbed.process("edge-proxy")["port"].get<int>())) != std::string::npos);
 
   const json& ledger = result["ledgers"][0];
   CHECK(ledger["verified"] == true);

@@ -6,38 +6,46 @@
 using namespace loadgate;
 using namespace std::chrono_literals;
 
-TEST_CASE("clients are judged from when their workload was back: idle ones are untried") {
-  RecoveryUnits units("pool connection", {"c0", "c1", "c2", "c3"});
+TEST_CASE("clients are judged from when their pool was back, by their last try") {
+  // Pool 0: c0..c3; pool 1: d0, d1.
+  RecoveryUnits units("pool connection", {"c0", "c1", "c2", "c3", "d0", "d1"}, {0, 0, 0, 0, 1, 1});
   const auto recovered = Clock::now();        // the fault's recovery
   units.record(0, false, recovered + 100ms);  // failed in the outage, idle since
-  units.record(1, true, recovered + 500ms);   // the first success: the workload is back
-  units.record(2, false, recovered + 600ms);  // failed after that, and never succeeded
+  units.record(1, true, recovered + 500ms);   // pool 0's first success: the pool is back
+  units.record(2, false, recovered + 600ms);  // failed after that, and never again tried
   units.record(3, false, recovered + 550ms);  // failed after that, then succeeded
   units.record(3, true, recovered + 700ms);
-  units.record(1, true, recovered + 800ms);
+  units.record(4, false, recovered + 900ms);  // pool 1 came back later: d0 failed before that
+  units.record(5, true, recovered + 1000ms);
 
-  // Asked late, c1's first success was overwritten: c3's at 700 ms is the earliest left.
-  const auto back = units.first_success_since(recovered);
-  REQUIRE(back);
-  CHECK(*back == recovered + 700ms);
+  RecoveryUnits::BackAt back_at;
+  units.update_back_at(back_at, recovered);
+  REQUIRE(back_at.size() == 2);
+  CHECK(back_at[0] == recovered + 500ms);
+  CHECK(back_at[1] == recovered + 1000ms);
+  units.record(1, true, recovered + 800ms);  // later successes do not move a group's return
+  units.update_back_at(back_at, recovered);
+  CHECK(back_at[0] == recovered + 500ms);
 
-  const ClientRecovery r = units.assess("orders", recovered, recovered + 500ms);
+  const ClientRecovery r = units.assess("orders", recovered, back_at);
   CHECK(r.workload == "orders");
   CHECK(r.kind == "pool connection");
-  CHECK(r.total == 4);
-  CHECK(r.tried == 3);  // c1, c2, c3; c0 only tried before the workload was back
-  CHECK(r.recovered == 2);
+  CHECK(r.total == 6);
+  CHECK(r.tried == 4);  // c1, c2, c3, d1; c0 and d0 only tried before their pool was back
+  CHECK(r.recovered == 3);
   CHECK(r.not_recovered == std::vector<std::string>{"c2"});
 }
 
-TEST_CASE("with no success since the recovery, every client that tried is unrecovered") {
-  RecoveryUnits units("pool connection", {"c0", "c1"});
+TEST_CASE("a pool that never came back has every client that tried named") {
+  RecoveryUnits units("pool connection", {"c0", "c1"}, {0, 0});
   const auto recovered = Clock::now();
   units.record(0, true, recovered - 1s);  // before the fault: does not count
   units.record(0, false, recovered + 100ms);
   units.record(1, false, recovered + 200ms);
-  CHECK_FALSE(units.first_success_since(recovered));
-  const ClientRecovery r = units.assess("stubborn", recovered, recovered, 1);
+  RecoveryUnits::BackAt back_at;
+  units.update_back_at(back_at, recovered);
+  CHECK_FALSE(back_at[0]);
+  const ClientRecovery r = units.assess("stubborn", recovered, back_at, 1);
   CHECK(r.tried == 2);
   CHECK(r.recovered == 0);
   CHECK(r.not_recovered.size() == 1);  // at most `listed` are named

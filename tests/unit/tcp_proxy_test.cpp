@@ -50,7 +50,7 @@ struct ProxyBench {
   tcp::acceptor a{io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
   tcp::acceptor b{io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
   uint16_t proxy_port = find_free_port();
-  TcpProxy proxy{io, {"127.0.0.1", proxy_port}, {"127.0.0.1", a.local_endpoint().port()}};
+  TcpProxy proxy{io, {"127.0.0.1", proxy_port}, {{"127.0.0.1", a.local_endpoint().port()}}};
   std::jthread thread;
 
   ProxyBench() {
@@ -183,4 +183,16 @@ TEST_CASE("bad control commands are refused with the reason") {
   CHECK(bench.control("mode sideways").rfind("error mode is forward", 0) == 0);
   CHECK(bench.control("upstream nowhere").rfind("error expected host:port", 0) == 0);
   CHECK(bench.control("launch").rfind("error unknown command 'launch'", 0) == 0);
+}
+
+TEST_CASE("several upstreams take new connections in turn (a load balancer)") {
+  ProxyBench bench;
+  const auto a = std::to_string(bench.a.local_endpoint().port());
+  const auto b = std::to_string(bench.b.local_endpoint().port());
+  CHECK(bench.control("upstream 127.0.0.1:" + a + ",127.0.0.1:" + b).find(a + ",127.0.0.1:" + b) !=
+        std::string::npos);
+  Client first(bench.proxy_port, 2s), second(bench.proxy_port, 2s), third(bench.proxy_port, 2s);
+  CHECK(first.exchange("1") == "A:1");
+  CHECK(second.exchange("2") == "B:2");
+  CHECK(third.exchange("3") == "A:3");
 }
