@@ -187,7 +187,7 @@ int run(const RunArgs& args) {
       const WorkloadSpec& spec = scenario.workloads[i];
       workloads[i].prepare();
       runs.push_back({spec.name, spec.kind, workloads[i].http.get(), spec.executor,
-                      workloads[i].blocking.get()});
+                      workloads[i].blocking.get(), virtual_users_of(spec.executor)});
     }
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
@@ -208,8 +208,10 @@ int run(const RunArgs& args) {
   std::signal(SIGTERM, request_stop);
   RunResult result;
   std::vector<TrackedClients> tracked;
-  for (size_t i = 0; i < workloads.size(); ++i)
-    if (workloads[i].clients) tracked.push_back({scenario.workloads[i].name, workloads[i].clients});
+  for (size_t i = 0; i < workloads.size(); ++i) {
+    if (workloads[i].clients) tracked.push_back({runs[i].name, workloads[i].clients});
+    if (runs[i].vus) tracked.push_back({runs[i].name, runs[i].vus});
+  }
   std::atomic<Clock::rep> run_start{0};  // set when the load starts, read by fault follow-ups
   // After each fault: the ledgers are read back, and each client must succeed again.
   auto after_recovery = [&](FaultEvent& event, Duration window_end) {

@@ -190,6 +190,8 @@ struct GeneratorThread::Impl {
       outcome = {Outcome::Kind::error, "internal_error"};
     }
     record(lane, intended, outcome, exchange.sent_at);
+    if (lane.run->vus && vu != kAnyVu)
+      lane.run->vus->record(vu, outcome.kind != Outcome::Kind::error);
     co_return true;
   }
 
@@ -436,6 +438,7 @@ struct GeneratorThread::Impl {
       const Clock::time_point now = Clock::now();
       if (!user_goes_on(lane, v, now)) break;
       const CallResult result = counted_call(*lane.run->blocking, user_rng());
+      if (lane.run->vus) lane.run->vus->record(v, result.outcome.kind != Outcome::Kind::error);
       {
         std::lock_guard lock(lane.completed_mutex);
         lane.completed.push_back({now, Clock::now(), result.sent_at, result.outcome});

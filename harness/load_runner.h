@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/http_types.h"
+#include "harness/recovery_units.h"
 #include "harness/results.h"
 #include "harness/scenario.h"
 #include "harness/workload.h"
@@ -22,6 +23,8 @@ struct WorkloadRun {
   const Workload* workload = nullptr;  // an HTTP workload, or (workload null)
   ExecutorSpec executor;
   BlockingWorkload* blocking = nullptr;  // one whose calls block (run on threads of their own)
+  // Closed model: each virtual user's outcomes, for the check that each came back after a fault.
+  std::shared_ptr<RecoveryUnits> vus = nullptr;
 };
 
 struct RunOptions {

@@ -1,6 +1,7 @@
 #include "harness/recovery_units.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace loadgate {
@@ -55,6 +56,18 @@ ClientRecovery RecoveryUnits::assess(const std::string& workload, Clock::time_po
     }
   }
   return result;
+}
+
+std::shared_ptr<RecoveryUnits> virtual_users_of(const ExecutorSpec& executor) {
+  if (executor.model != ExecutorSpec::Model::closed) return nullptr;
+  const auto count = static_cast<size_t>(std::ceil(executor.profile.peak()));
+  std::vector<std::string> ids;
+  std::vector<size_t> groups;
+  for (size_t v = 0; v < count; ++v) {
+    ids.push_back("vu" + std::to_string(v));
+    groups.push_back(v);
+  }
+  return std::make_shared<RecoveryUnits>("virtual user", std::move(ids), std::move(groups));
 }
 
 }  // namespace loadgate

@@ -15,6 +15,7 @@
 
 #include "harness/clock.h"
 #include "harness/results.h"
+#include "harness/scenario.h"
 
 namespace loadgate {
 
@@ -45,5 +46,9 @@ class RecoveryUnits {
   size_t group_count_ = 0;
   std::unique_ptr<std::atomic<int64_t>[]> last_try_, last_success_;  // 0: never
 };
+
+// The virtual users of a closed-model executor ("vu0" ... up to its peak), each its own group;
+// null for the open model, which has none.
+std::shared_ptr<RecoveryUnits> virtual_users_of(const ExecutorSpec& executor);
 
 }  // namespace loadgate

@@ -64,6 +64,13 @@ workloads:
     pool_max: 2
     reconnect: {enabled: false}
     transactions: [{autocommit: true, sql: "SELECT 1"}]
+  users:
+    kind: sql
+    executor: {type: constant-vus, vus: 3, think: 20ms}
+    tasks: 2
+    pool_max: 2
+    reconnect: {enabled: true, initial_backoff: 100ms, max_backoff: 500ms}
+    transactions: [{autocommit: true, sql: "SELECT 1"}]
 faults:
   - {kind: pgbouncer-restart, at: 2s, mode: kill, which: pgbouncer-1, recover_after: 1s}
   - {kind: pgbouncer-restart, at: 5s, mode: graceful, which: pgbouncer-2}
@@ -103,7 +110,7 @@ faults:
 
   // The same, as the first fault window reports it per workload.
   const json& impacts = result["faults"][0]["workloads"];
-  REQUIRE(impacts.size() == 2);
+  REQUIRE(impacts.size() == 3);
   CHECK(impacts[0]["workload"] == "orders");
   CHECK(impacts[0]["first_error_s"].get<double>() <= 1.0);
   // Back only once pgbouncer-1 was (1 s down), and well before the next fault.
@@ -115,7 +122,7 @@ faults:
   // Client by client: every orders connection that tried again succeeded again; both stubborn
   // connections (task 0, on pgbouncer-1) tried and failed, and are named.
   const json& clients = result["faults"][0]["clients"];
-  REQUIRE(clients.size() == 2);
+  REQUIRE(clients.size() == 4);  // orders, stubborn and users' pool connections; users' VUs
   CHECK(clients[0]["workload"] == "orders");
   CHECK(clients[0]["tried"].get<int>() > 0);
   CHECK(clients[0]["recovered"] == clients[0]["tried"]);
@@ -124,6 +131,11 @@ faults:
   CHECK(clients[1]["recovered"] == 0);
   CHECK(clients[1]["not_recovered"].get<int>() >= 1);
   CHECK(clients[1]["not_recovered_ids"][0].get<std::string>().rfind("t0.p0.c", 0) == 0);
+  // Each of the three virtual users tried again and succeeded.
+  CHECK(clients[3]["workload"] == "users");
+  CHECK(clients[3]["kind"] == "virtual user");
+  CHECK(clients[3]["tried"] == 3);
+  CHECK(clients[3]["recovered"] == 3);
   CHECK_THAT(run.command.output, Catch::Contains("stubborn pool connections: 0 of") &&
                                      Catch::Contains("NOT RECOVERED: t0.p0.c"));
 

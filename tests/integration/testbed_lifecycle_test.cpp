@@ -46,7 +46,11 @@ TEST_CASE("testbed up starts every process on loopback, and a second up changes 
     names.insert(p["name"]);
   }
   CHECK(names == std::set<std::string>{"postgres-primary", "postgres-standby", "endpoint-proxy",
-                                       "pgbouncer-1", "pgbouncer-2", "service-1", "service-2"});
+                                       "pgbouncer-1", "pgbouncer-2", "service-1", "service-2",
+                                       "edge-proxy"});
+  // The proxies take faults through a control port of their own.
+  for (const json& p : state["processes"])
+    if (p["role"] == "proxy") CHECK(p["control_port"].get<int>() > 0);
   CHECK(state["service_urls"].size() == 2);
   CHECK(state["users"]["count"] == 200);
   CHECK(state["synchronous_replication"] == true);

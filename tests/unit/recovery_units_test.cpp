@@ -50,3 +50,16 @@ TEST_CASE("a pool that never came back has every client that tried named") {
   CHECK(r.recovered == 0);
   CHECK(r.not_recovered.size() == 1);  // at most `listed` are named
 }
+
+TEST_CASE("a closed-model executor has one tracked virtual user per user at its peak") {
+  ExecutorSpec closed;
+  closed.model = ExecutorSpec::Model::closed;
+  closed.profile = LoadProfile::constant(3);
+  const auto vus = virtual_users_of(closed);
+  REQUIRE(vus);
+  CHECK(vus->size() == 3);
+  CHECK(vus->group_count() == 3);  // each user comes back on its own
+  ExecutorSpec open;
+  open.profile = LoadProfile::constant(100);
+  CHECK(virtual_users_of(open) == nullptr);
+}

@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Answers every chunk with `tag` followed by the chunk.
+// Answers every chunk with `tag` followed by the chunk; closes on "bye".
 awaitable<void> echo_session(tcp::socket socket, std::string tag) {
   std::array<char, 1024> buffer;
   boost::system::error_code ec;
@@ -28,6 +28,7 @@ awaitable<void> echo_session(tcp::socket socket, std::string tag) {
     size_t n = co_await socket.async_read_some(asio::buffer(buffer),
                                                asio::redirect_error(use_awaitable, ec));
     if (ec) co_return;
+    if (std::string_view(buffer.data(), n) == "bye") co_return;  // the socket closes with it
     std::string answer = tag + std::string(buffer.data(), n);
     co_await asio::async_write(socket, asio::buffer(answer),
                                asio::redirect_error(use_awaitable, ec));
@@ -195,4 +196,29 @@ TEST_CASE("several upstreams take new connections in turn (a load balancer)") {
   CHECK(first.exchange("1") == "A:1");
   CHECK(second.exchange("2") == "B:2");
   CHECK(third.exchange("3") == "A:3");
+}
+
+TEST_CASE("bandwidth paces a large answer; slow_close passes a close on late") {
+  ProxyBench bench;
+  CHECK(bench.control("toxic bandwidth 20000").find("bandwidth=20000B/s") != std::string::npos);
+  Client client(bench.proxy_port, 2s);
+  const std::string big(5000, 'x');
+  const auto sent = Clock::now();
+  std::string received = client.exchange(big);
+  while (received.size() < big.size() + 2) {
+    const std::string more = client.receive();
+    if (more.empty() || more == "<closed>") break;
+    received += more;
+  }
+  CHECK(received.size() == big.size() + 2);
+  // 5 KB each way at 20 KB/s: at least 0.25 s per direction (the toxic acted).
+  CHECK(Clock::now() - sent >= 400ms);
+
+  CHECK(bench.control("clear").find("toxics=none") != std::string::npos);
+  CHECK(bench.control("toxic slow_close 300").find("slow_close=300ms") != std::string::npos);
+  Client closing(bench.proxy_port, 2s);
+  CHECK(closing.exchange("x") == "A:x");
+  const auto bye = Clock::now();
+  CHECK(closing.exchange("bye") == "<closed>");  // the server closed; the client hears it late
+  CHECK(Clock::now() - bye >= 300ms);
 }
