@@ -2,7 +2,6 @@
 #include "faults/testbed_of_fault.h"
 
 #include <random>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -76,12 +75,13 @@ void AuroraWake::inject() {
   for (;;) {
     const auto answer = proxy.send(fmt::format("hold-if-idle {}", to_millis(idle_)));
     if (answer.ok) break;
+    if (stopping()) return;  // never paused: nothing to undo
     if (Clock::now() - began > wait_for_idle_)
       throw FaultError(fmt::format(
           "the endpoint never went {} without a connection within {} ({}); behind pgbouncer "
           "the load must pause for server_idle_timeout plus idle_seconds",
           format_duration(idle_), format_duration(wait_for_idle_), answer.detail));
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    wait_until(Clock::now() + std::chrono::milliseconds(100));
   }
   timings_["paused_after"] = Clock::now() - began;
   try {
@@ -89,10 +89,10 @@ void AuroraWake::inject() {
   } catch (const std::exception& e) {
     throw FaultError(fmt::format("cannot pause: {}", e.what()));
   }
-  // The wait happens in the proxy; the control connection waits with it.
-  const auto held = proxy.send(fmt::format("wait-held {}", to_millis(wait_for_connection_)),
-                               wait_for_connection_ + std::chrono::seconds(5));
-  if (held.detail == "held=0") return;  // nobody came: recover() wakes it
+  // The wait happens in the proxy, a second at a time, so a stop is seen.
+  const auto give_up = Clock::now() + wait_for_connection_;
+  while (proxy.send("wait-held 1000", std::chrono::seconds(6)).detail == "held=0")
+    if (Clock::now() >= give_up || stopping()) return;  // nobody came: recover() wakes it
   const auto first_connection = Clock::now();
   timings_["first_connection_after_pause"] = first_connection - began - timings_["paused_after"];
   try {
@@ -105,7 +105,7 @@ void AuroraWake::inject() {
   const Duration delay(
       std::uniform_int_distribution<int64_t>(delay_min_.count(), delay_max_.count())(rng));
   timings_["resume_delay"] = delay;
-  std::this_thread::sleep_for(delay);
+  if (!wait_until(Clock::now() + delay)) return;  // recover() lets the held connections through
   proxy.send("mode forward");
   timings_["held_for"] = Clock::now() - first_connection;
 }

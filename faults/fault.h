@@ -6,11 +6,13 @@
 // timeout, Ctrl-C), because a run always leaves the deployment as it found it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "harness/clock.h"
 #include "harness/units.h"
 
 namespace loadgate {
@@ -32,6 +34,19 @@ class Fault {
   // What the last inject and recover measured of the fault itself, for the report and for
   // claims ("promote" → 0.4s, "held_for" → 11.2s). Read after recover().
   virtual std::map<std::string, Duration> timings() const { return {}; }
+
+  // Set by the timeline around each occurrence: true once the run is stopping (Ctrl-C, its
+  // end). An inject that waits (a DNS delay, a wake) checks it and returns early; recover()
+  // then puts back whatever it got to.
+  void set_stop_check(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
+
+ protected:
+  bool stopping() const { return stopping_ && stopping_(); }
+  // Sleeps until `until` in short slices; false when the run began stopping first.
+  bool wait_until(Clock::time_point until) const;
+
+ private:
+  std::function<bool()> stopping_;
 };
 
 }  // namespace loadgate

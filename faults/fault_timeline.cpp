@@ -79,6 +79,9 @@ void FaultTimeline::run(std::stop_token stop) {
     const Occurrence& occurrence = schedule[k];
     if (!sleep_until(start_ + occurrence.at, stop)) return;
     Fault& fault = *occurrence.entry->fault;
+    fault.set_stop_check([this, &stop] {
+      return stop.stop_requested() || (stop_requested_ && stop_requested_->load());
+    });
     FaultEvent event{occurrence.entry->spec.kind, fault.describe()};
     event.started_at = Clock::now() - start_;
     try {
@@ -97,6 +100,7 @@ void FaultTimeline::run(std::stop_token stop) {
     } catch (const std::exception& e) {
       event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
     }
+    fault.set_stop_check({});
     event.timings = fault.timings();
     record(std::move(event), k + 1 < schedule.size() ? schedule[k + 1].at : run_length_);
   }

@@ -1,6 +1,9 @@
 // Multi-AZ failover on a testbed of its own, under write load, run as a user runs it.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <fstream>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -141,4 +144,41 @@ faults:
     CHECK(run.command.exit_code == 0);
   }
   CHECK(run.result["health"]["problems"].empty());
+}
+
+TEST_CASE(
+    "Ctrl-C in the middle of a failover still finishes it: endpoint switched, standby rebuilt",
+    "[faults]") {
+  OwnTestbed testbed;
+  const std::string original_primary = testbed.process("postgres-primary")["data_dir"];
+  const std::string scenario = write_scenario("failover-interrupted.yaml", std::string(R"yaml(
+name: failover-interrupted
+target: {testbed: default}
+duration: 60s
+)yaml") + kWorkloads + R"yaml(
+faults:
+  - {kind: failover, at: 2s, mode: stop, dns_delay: 30s}
+)yaml");
+  const auto out = scratch_dir() / "failover-interrupted";
+  const auto began = std::chrono::steady_clock::now();
+  // SIGINT 5 s in: the primary is gone, the standby promoted, the DNS switch 27 s away.
+  const CommandResult run =
+      run_command(fmt::format("timeout --preserve-status -s INT 5 {} run {} --testbed {} --out {}",
+                              loadgate_bin(), scenario, testbed.dir, out.string()));
+  INFO(run.output);
+  CHECK(run.exit_code == 130);
+  CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(25));
+  std::ifstream in(out / "result.json");
+  REQUIRE(in);
+  const json result = json::parse(in);
+  CHECK(result["interrupted"] == true);
+  REQUIRE(result["faults"].size() == 1);
+  CHECK(result["faults"][0]["recovered"] == true);
+  CHECK(result["health"]["problems"].empty());
+  // The promoted standby is the primary; the old one streams from it; the endpoint reaches it.
+  CHECK(testbed.process("postgres-primary")["data_dir"] != original_primary);
+  CHECK(run_command(loadgate_bin() + " testbed status --dir " + testbed.dir).exit_code == 0);
+  const json& ledger = result["ledgers"][0];
+  CHECK(ledger["verified"] == true);
+  CHECK(ledger["lost"] == 0);
 }
