@@ -23,8 +23,8 @@ std::vector<std::string> read_command(const ConfigNode& node) {
 
 CommandFault::CommandFault(const FaultSpec& spec, const std::filesystem::path& log_dir) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "at", "every", "recover_after", "name", "inject", "recover", "check",
-                   "timeout", "check_every", "env"});
+  node.allow_only({"kind", "at", "every", "recover_after", "duration", "name", "inject", "recover",
+                   "check", "timeout", "check_every", "env"});
   name_ = node.at("name").as_string();
   if (name_.empty() || name_.find_first_of("/ ") != std::string::npos)
     node.at("name").fail("a name is one word (it names the fault's log file)");

@@ -25,7 +25,8 @@ void point_endpoint_at_primary(const testbed::TestbedState& state) {
 MultiAzFailover::MultiAzFailover(const FaultSpec& spec, std::filesystem::path testbed_dir)
     : dir_(std::move(testbed_dir)) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "at", "every", "recover_after", "mode", "dns_delay", "rebuild"});
+  node.allow_only(
+      {"kind", "at", "every", "recover_after", "duration", "mode", "dns_delay", "rebuild"});
   if (auto mode = node.find("mode")) {
     if (mode->as_string() == "freeze")
       mode_ = Mode::freeze;

@@ -149,7 +149,11 @@ FaultSpec parse_fault(const ConfigNode& node, const Scenario& scenario) {
   if (fault.at < Duration::zero() || fault.at >= scenario.duration)
     node.at("at").fail(fmt::format("a fault is injected during the run (0s to {})",
                                    format_duration(scenario.duration)));
-  if (auto recover = node.find("recover_after")) {
+  // `duration` (Chaos Mesh's word) is another name for recover_after: how long it lasts.
+  if (node.find("recover_after") && node.find("duration"))
+    node.at("duration").fail("give recover_after or duration (the same thing), not both");
+  if (auto recover =
+          node.find("recover_after") ? node.find("recover_after") : node.find("duration")) {
     fault.recover_after = recover->as_duration();
     if (fault.recover_after < Duration::zero()) recover->fail("expected a duration, like 10s");
     // Recovered after the load stopped, its window would end bad: NOT RECOVERED, wrongly.

@@ -70,8 +70,8 @@ struct ClientSpec {
 };
 
 // A fault on the run's timeline (an item of `faults:`): injected `at` from the start of the run,
-// recovered `recover_after` later (0: straight away, as for a restart), and again `every` after
-// that while the run lasts. The kind's own keys are left to its factory in faults/, as a
+// recovered `recover_after` (or `duration`) later (0: straight away, as for a restart), and again
+// `every` after that while the run lasts. The kind's own keys are left to its factory in faults/, as a
 // workload's are.
 struct FaultSpec {
   std::string kind;

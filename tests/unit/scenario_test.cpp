@@ -164,6 +164,14 @@ TEST_CASE("faults are read onto the run's timeline, and impossible schedules are
       Contains("f.yaml:7:") && Contains("every > recover_after"));
   CHECK_THROWS_WITH(parse_scenario(head + "faults:\n  - {at: 1s}\n", "f.yaml", {}),
                     Contains("f.yaml:7:") && Contains("kind"));
+  // duration is recover_after by another name; both at once is a mistake.
+  scenario =
+      parse_scenario(head + "faults:\n  - {kind: network, at: 5s, duration: 3s}\n", "f.yaml", {});
+  CHECK(scenario.faults[0].recover_after == std::chrono::seconds(3));
+  CHECK_THROWS_WITH(
+      parse_scenario(head + "faults:\n  - {kind: x, at: 1s, duration: 2s, recover_after: 2s}\n",
+                     "f.yaml", {}),
+      Contains("f.yaml:7:") && Contains("not both"));
 }
 
 TEST_CASE("a fault must be recovered while the run lasts") {
