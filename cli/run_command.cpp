@@ -150,6 +150,7 @@ int run(const RunArgs& args) {
   std::vector<BuiltWorkload> workloads;
   std::vector<WorkloadRun> runs;
   std::vector<FaultTimeline::Entry> faults;
+  std::optional<ObservedDeployment> observed;
   std::filesystem::path out;
   bool http = false;  // some workload sends HTTP requests: it needs the target's service URLs
   try {
@@ -165,6 +166,12 @@ int run(const RunArgs& args) {
     workloads = make_workloads(scenario.workloads, target.context);
     for (const auto& spec : scenario.faults)
       faults.push_back({spec, make_fault(spec, target.faults)});
+    // Where to watch the deployment's connections: the scenario says, or the testbed's own.
+    if (scenario.observe)
+      observed = observed_deployment(*scenario.observe);
+    else if (!scenario.faults.empty() && target.faults.testbed_dir)
+      if (auto state = testbed::read_state(*target.faults.testbed_dir))
+        observed = observed_testbed(*state);
     if (args.dry_run) {
       print_plan(scenario, faults, std::cout);
       return 0;
@@ -181,6 +188,7 @@ int run(const RunArgs& args) {
       for (const auto& endpoint : target.endpoints)
         if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
           throw std::runtime_error(*problem);
+    if (observed) check_observable(*observed);  // a bad DSN fails now, not as gaps
     // Before prepare(): an sql workload opens its min_connections there.
     check_open_file_limit(scenario, workloads);
     for (size_t i = 0; i < workloads.size(); ++i) {
@@ -228,9 +236,7 @@ int run(const RunArgs& args) {
                                after_recovery);
   FaultImpactAnalysis fault_impact;
   std::optional<ConnectionObserver> connections;
-  if (!scenario.faults.empty() && target.faults.testbed_dir)
-    if (auto state = testbed::read_state(*target.faults.testbed_dir))
-      connections.emplace(*state, std::chrono::milliseconds(500));
+  if (observed) connections.emplace(std::move(*observed));
   {
     ProgressLine progress(scenario.duration);
     RunOptions options;

@@ -246,7 +246,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
 
   ConfigNode top(root, source, "");
   top.require_map();
-  top.allow_only({"name", "target", "duration", "phases", "client", "workloads", "faults"});
+  top.allow_only(
+      {"name", "target", "duration", "phases", "client", "workloads", "faults", "observe"});
 
   Scenario scenario;
   scenario.file = file;
@@ -275,6 +276,10 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   if (auto faults = top.find("faults"))
     for (const auto& item : faults->as_list())
       scenario.faults.push_back(parse_fault(item, scenario));
+  if (auto observe = top.find("observe")) {
+    observe->require_map();
+    scenario.observe = *observe;
+  }
   return scenario;
 }
 

@@ -71,8 +71,8 @@ struct ClientSpec {
 
 // A fault on the run's timeline (an item of `faults:`): injected `at` from the start of the run,
 // recovered `recover_after` (or `duration`) later (0: straight away, as for a restart), and again
-// `every` after that while the run lasts. The kind's own keys are left to its factory in faults/, as a
-// workload's are.
+// `every` after that while the run lasts. The kind's own keys are left to its factory in faults/,
+// as a workload's are.
 struct FaultSpec {
   std::string kind;
   Duration at{};
@@ -90,6 +90,9 @@ struct Scenario {
   ClientSpec client;
   std::vector<WorkloadSpec> workloads;
   std::vector<FaultSpec> faults;
+  // Where to watch the deployment's connections during faults (faults/connection_observer.h);
+  // read there, as a workload's own keys are read by the workload.
+  std::optional<ConfigNode> observe;
 };
 
 // Reads and checks `file`, with each "path.to.key=value" in `overrides` applied first (the value

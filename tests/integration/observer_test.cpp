@@ -1,0 +1,83 @@
+// Watching a deployment's connections the way one would a real one: from DSNs the scenario gives
+// (here pointing at a testbed of its own), with a fault driven through the remote admin console.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/command.h"
+#include "tests/support/own_testbed.h"
+
+using namespace loadgate;
+using namespace loadgate::test;
+using nlohmann::json;
+
+namespace {
+
+std::string scenario_with_observe(const OwnTestbed& testbed, const std::string& postgres_port) {
+  const json state = testbed.state();
+  const json pgbouncer = testbed.process("pgbouncer-1");
+  return fmt::format(
+      R"yaml(
+name: observed
+target: {{testbed: default}}
+duration: 6s
+client: {{interval: 250ms}}
+workloads:
+  orders:
+    kind: sql
+    executor: {{type: constant-arrival-rate, rate: 50/s}}
+    tasks: 1
+    pool_max: 4
+    transactions: [{{autocommit: true, sql: "SELECT 1"}}]
+faults:
+  - kind: pgbouncer-restart
+    mode: reconnect
+    at: 2s
+    admin_dsn: ["host=127.0.0.1 port={pgbouncer} dbname=pgbouncer user={admin}"]
+    password_file: {admin_password}
+    database: app
+observe:
+  database: app
+  postgres: {{dsn: "host=127.0.0.1 port={postgres} dbname=app user=app",
+             password_file: {db_password}}}
+  pgbouncer: {{admin_dsn: ["host=127.0.0.1 port={pgbouncer} dbname=pgbouncer user={admin}"],
+              password_file: {admin_password}}}
+  every: 250ms
+)yaml",
+      fmt::arg("pgbouncer", pgbouncer["port"].get<int>()),
+      fmt::arg("admin", state["pgbouncer_admin"]["user"].get<std::string>()),
+      fmt::arg("admin_password", state["pgbouncer_admin"]["password_file"].get<std::string>()),
+      fmt::arg("postgres", postgres_port),
+      fmt::arg("db_password", state["database"]["password_file"].get<std::string>()));
+}
+
+}  // namespace
+
+TEST_CASE("observe: connections counted from the DSNs a scenario gives; a bad one fails first",
+          "[faults]") {
+  OwnTestbed testbed;
+  const std::string primary_port =
+      std::to_string(testbed.process("postgres-primary")["port"].get<int>());
+  const LoadgateRun run = testbed.run("observed", scenario_with_observe(testbed, primary_port));
+  INFO(run.command.output);
+  REQUIRE(run.command.exit_code == 0);
+  const json& connections = run.result["faults"][0]["connections"];
+  INFO(connections.dump());
+  CHECK(connections["postgres_backends"]["before"].get<int>() >= 1);
+  CHECK(connections["pgbouncer_clients"]["peak"].get<int>() >= 1);
+  CHECK(connections["pgbouncer_servers"]["after"].get<int>() >= 1);
+  // The password is in no output.
+  const std::string password =
+      run_command("cat " + testbed.state()["database"]["password_file"].get<std::string>())
+          .output.substr(0, 20);
+  CHECK(run.command.output.find(password) == std::string::npos);
+
+  // A port nothing listens on: said before the run, by address, and nothing is sent.
+  const LoadgateRun refused = testbed.run("observed-bad", scenario_with_observe(testbed, "9"));
+  INFO(refused.command.output);
+  CHECK(refused.command.exit_code == 2);
+  CHECK_THAT(refused.command.output,
+             Catch::Contains("observe: cannot connect to app@127.0.0.1:9/app"));
+  CHECK(refused.result.is_null());
+}
