@@ -54,7 +54,7 @@ observe:
 
 }  // namespace
 
-TEST_CASE("observe: connections counted from the DSNs a scenario gives; a bad one fails first",
+TEST_CASE("observe: connections counted from the DSNs a scenario gives, and a bad one fails first",
           "[faults]") {
   OwnTestbed testbed;
   const std::string primary_port =

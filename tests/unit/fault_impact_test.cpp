@@ -54,7 +54,7 @@ TEST_CASE("a fault window reports first error, downtime, first success and recov
   CHECK(i.errors.at("connection_refused") == 3 * 25 + 2 * 15);
 }
 
-TEST_CASE("a workload that never came back is not recovered; one never hit recovered at once") {
+TEST_CASE("a workload that never came back is not recovered, and one never hit recovered at once") {
   FaultImpactAnalysis analysis;
   Duration end{};
   add_intervals(analysis, end, 8, 25, 0);
