@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   run->add_option("--set", run_args.overrides,
                   "override a scenario value, e.g. --set workloads.validate.executor.rate=50/s "
                   "(repeatable; checked like the file)");
+  run->add_option("--claims", run_args.claims,
+                  "a claims file to judge the run by (repeatable; adds to the scenario's claims:)");
+  run->add_flag("--gate", run_args.gate,
+                "a release gate: a claim that could not be measured fails the run (exit 1)");
   run->add_flag("--dry-run", run_args.dry_run,
                 "check the scenario and print what would run (fault commands included); send "
                 "nothing");

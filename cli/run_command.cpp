@@ -18,6 +18,7 @@
 #include "harness/load_runner.h"
 #include "harness/process.h"
 #include "harness/scenario.h"
+#include "reports/claims.h"
 #include "reports/console_summary.h"
 #include "reports/json_result.h"
 #include "reports/progress_line.h"
@@ -40,6 +41,7 @@ struct ResolvedTarget {
   std::vector<Endpoint> endpoints;
   WorkloadContext context;
   FaultContext faults;
+  ClaimContext claims;
 };
 
 ResolvedTarget resolve_target(const TargetSpec& target) {
@@ -53,6 +55,7 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
           fmt::format("no testbed in {}: start one with `loadgate testbed up --dir {}`",
                       dir.string(), dir.string()));
     urls = state->service_urls();
+    resolved.claims.instances = state->with_role("service").size();
     if (target.via_edge) {
       const auto* edge = state->find("edge-proxy");
       if (!edge)
@@ -151,6 +154,7 @@ int run(const RunArgs& args) {
   std::vector<WorkloadRun> runs;
   std::vector<FaultTimeline::Entry> faults;
   std::optional<ObservedDeployment> observed;
+  std::vector<Claim> claims;
   std::filesystem::path out;
   bool http = false;  // some workload sends HTTP requests: it needs the target's service URLs
   try {
@@ -166,6 +170,11 @@ int run(const RunArgs& args) {
     workloads = make_workloads(scenario.workloads, target.context);
     for (const auto& spec : scenario.faults)
       faults.push_back({spec, make_fault(spec, target.faults)});
+    // Claims files are read before anything runs: a typo in one must not cost a run.
+    for (const auto& file : scenario.claims)
+      for (auto& claim : load_claims(file)) claims.push_back(std::move(claim));
+    for (const auto& file : args.claims)
+      for (auto& claim : load_claims(file)) claims.push_back(std::move(claim));
     // Where to watch the deployment's connections: the scenario says, or the testbed's own.
     if (scenario.observe)
       observed = observed_deployment(*scenario.observe);
@@ -284,6 +293,7 @@ int run(const RunArgs& args) {
   for (const auto& w : workloads)
     if (w.ledger) result.ledgers.push_back(w.ledger->verify());
 
+  for (const auto& claim : claims) result.claims.push_back(judge(claim, result, target.claims));
   print_summary(result, std::cout);
   try {
     write_json_result(result, out / "result.json");
@@ -318,6 +328,14 @@ int run(const RunArgs& args) {
                                ledger.lost, ledger.workload);
       exit_code = 1;
     }
+  for (const auto& claim : result.claims) {
+    const bool fails = claim.status == ClaimVerdict::Status::broken ||
+                       (args.gate && claim.status == ClaimVerdict::Status::not_measured);
+    if (!fails) continue;
+    std::cerr << fmt::format("loadgate: FAILED: claim {} {}\n", claim.id,
+                             status_name(claim.status));
+    exit_code = 1;
+  }
   return exit_code;
 }
 

@@ -15,11 +15,14 @@ struct RunArgs {
   std::optional<std::string> testbed;        // overrides the scenario's target
   std::vector<std::string> overrides;        // --set path=value
   bool dry_run = false;  // check everything, print the plan (and fault commands), send nothing
+  std::vector<std::filesystem::path> claims;  // --claims, beside the scenario's own
+  bool gate = false;                          // a claim not measured fails the run too
 };
 
-// Exit codes: 0 the run completed, 1 an acknowledged write was lost, 2 it could not run (bad
-// input, unreachable target, a fault that failed or left the deployment unhealthy), 130
-// interrupted by SIGINT/SIGTERM (results so far are still written).
+// Exit codes: 0 the run completed (every claim held), 1 an acknowledged write was lost or a claim
+// was broken (or, with --gate, not measured), 2 it could not run (bad input, unreachable target,
+// a fault that failed or left the deployment unhealthy), 130 interrupted by SIGINT/SIGTERM
+// (results so far are still written).
 int run(const RunArgs& args);
 
 }  // namespace loadgate::cli

@@ -171,4 +171,15 @@ std::vector<ConfigNode> ConfigNode::as_list() const {
   return items;
 }
 
+YAML::Node parse_yaml_text(const std::string& text, const std::string& file) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (root.IsNull()) throw ConfigError(fmt::format("{}: the file is empty", file));
+    return root;
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}", file, e.mark.line + 1,
+                                  e.mark.column + 1, e.msg));
+  }
+}
+
 }  // namespace loadgate

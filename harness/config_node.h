@@ -67,4 +67,8 @@ class ConfigNode {
   std::string path_;
 };
 
+// Parses a YAML document; a syntax error or an empty document is a ConfigError naming
+// "file:line:col".
+YAML::Node parse_yaml_text(const std::string& text, const std::string& file);
+
 }  // namespace loadgate

@@ -45,4 +45,16 @@ uint64_t WorkloadInterval::attempts() const {
   return ok + expected_failures + sum(errors);
 }
 
+const char* status_name(ClaimVerdict::Status status) {
+  switch (status) {
+    case ClaimVerdict::Status::held:
+      return "held";
+    case ClaimVerdict::Status::broken:
+      return "broken";
+    case ClaimVerdict::Status::not_measured:
+      return "not measured";
+  }
+  return "?";
+}
+
 }  // namespace loadgate

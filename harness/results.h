@@ -144,6 +144,19 @@ struct FaultEvent {
   ConnectionCounts postgres_backends = {}, pgbouncer_clients = {}, pgbouncer_servers = {};
 };
 
+// A claim from a claims file, judged against the run (reports/claims.h).
+struct ClaimVerdict {
+  enum class Status { held, broken, not_measured };
+  std::string id;
+  std::string file;  // the claims file
+  std::string source_doc, source_quote;
+  std::string metric, expect;
+  Status status = Status::not_measured;
+  std::string measured;  // formatted ("7.4/s"); empty when nothing was measured
+  std::string detail;    // why not measured, or the evidence ("items, recorded phases")
+};
+const char* status_name(ClaimVerdict::Status status);  // "held", "broken", "not measured"
+
 struct RunResult {
   std::string scenario;
   std::vector<std::string> targets;
@@ -161,6 +174,7 @@ struct RunResult {
   // After faults: whether the deployment was checked, and what is wrong with it (empty: healthy).
   bool health_checked = false;
   std::vector<std::string> health_problems = {};
+  std::vector<ClaimVerdict> claims = {};
 };
 
 }  // namespace loadgate

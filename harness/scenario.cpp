@@ -49,17 +49,6 @@ void set_at(YAML::Node node, const std::vector<std::string>& parts, size_t i,
   set_at(node[parts[i]], parts, i + 1, value, flag);
 }
 
-YAML::Node parse_yaml(const std::string& text, const std::string& file) {
-  try {
-    YAML::Node root = YAML::Load(text);
-    if (root.IsNull()) throw ConfigError(fmt::format("{}: the scenario is empty", file));
-    return root;
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}", file, e.mark.line + 1,
-                                  e.mark.column + 1, e.msg));
-  }
-}
-
 std::vector<Stage> parse_stages(const ConfigNode& node, bool rates) {
   std::vector<Stage> stages;
   for (const auto& item : node.as_list()) {
@@ -225,7 +214,7 @@ ClientSpec parse_client(const ConfigNode& node) {
 
 Scenario parse_scenario(const std::string& text, const std::string& file,
                         const std::vector<std::string>& overrides) {
-  YAML::Node root = parse_yaml(text, file);
+  YAML::Node root = parse_yaml_text(text, file);
   auto source = std::make_shared<ConfigSource>();
   source->file = file;
   for (const auto& flag : overrides) {
@@ -246,8 +235,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
 
   ConfigNode top(root, source, "");
   top.require_map();
-  top.allow_only(
-      {"name", "target", "duration", "phases", "client", "workloads", "faults", "observe"});
+  top.allow_only({"name", "target", "duration", "phases", "client", "workloads", "faults",
+                  "observe", "claims"});
 
   Scenario scenario;
   scenario.file = file;
@@ -276,6 +265,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   if (auto faults = top.find("faults"))
     for (const auto& item : faults->as_list())
       scenario.faults.push_back(parse_fault(item, scenario));
+  if (auto claims = top.find("claims"))
+    for (const auto& file : claims->as_list()) scenario.claims.push_back(file.as_string());
   if (auto observe = top.find("observe")) {
     observe->require_map();
     scenario.observe = *observe;

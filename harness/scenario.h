@@ -93,6 +93,7 @@ struct Scenario {
   // Where to watch the deployment's connections during faults (faults/connection_observer.h);
   // read there, as a workload's own keys are read by the workload.
   std::optional<ConfigNode> observe;
+  std::vector<std::string> claims;  // claims files (reports/claims.h), as written
 };
 
 // Reads and checks `file`, with each "path.to.key=value" in `overrides` applied first (the value

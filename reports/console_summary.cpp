@@ -111,6 +111,13 @@ void print_summary(const RunResult& run, std::ostream& out) {
       out << "\n";
     }
   }
+  if (!run.claims.empty()) out << "claims:\n";
+  for (const auto& c : run.claims) {
+    out << fmt::format("  {:<12} {}: {} {} — measured {}", status_name(c.status), c.id, c.metric,
+                       c.expect, c.measured.empty() ? "-" : c.measured);
+    out << fmt::format(" ({})\n", c.detail);
+    out << fmt::format("               {}: \"{}\"\n", c.source_doc, c.source_quote);
+  }
   if (run.health_checked) {
     if (run.health_problems.empty()) out << "deployment after the faults: healthy\n";
     for (const auto& problem : run.health_problems)

@@ -142,6 +142,17 @@ std::string result_to_json(const RunResult& run) {
               {"ledgers", ledgers},
               {"faults", faults},
               {"health", {{"checked", run.health_checked}, {"problems", run.health_problems}}}};
+  json claims = json::array();
+  for (const auto& c : run.claims)
+    claims.push_back({{"id", c.id},
+                      {"file", c.file},
+                      {"source", {{"doc", c.source_doc}, {"quote", c.source_quote}}},
+                      {"metric", c.metric},
+                      {"expect", c.expect},
+                      {"verdict", status_name(c.status)},
+                      {"measured", c.measured},
+                      {"detail", c.detail}});
+  doc["claims"] = claims;
   return doc.dump(2);
 }
 

@@ -1,0 +1,170 @@
+#include "reports/claim_metrics.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace loadgate {
+namespace {
+
+std::vector<std::string> split(std::string_view text) {
+  std::vector<std::string> parts;
+  size_t begin = 0;
+  for (;;) {
+    const size_t dot = text.find('.', begin);
+    parts.emplace_back(text.substr(begin, dot - begin));
+    if (dot == std::string_view::npos) return parts;
+    begin = dot + 1;
+  }
+}
+
+double seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+Measurement not_measured(std::string why) {
+  Measurement m;
+  m.why = std::move(why);
+  return m;
+}
+
+Measurement workload_metric(const WorkloadResult& w, const std::vector<std::string>& parts,
+                            const RunResult& run, const ClaimContext& context) {
+  Measurement m;
+  m.from_load = true;
+  m.evidence = fmt::format("{}, {} requests over the recorded phases", w.name, w.attempts());
+  const std::string what = parts.size() > 1 ? parts[1] : "";
+  const double recorded = seconds(run.recorded_duration);
+  const uint64_t successes = w.ok + w.expected_failures;
+  if (what == "throughput" || what == "throughput_per_instance") {
+    if (recorded <= 0) return not_measured("no recorded phase");
+    double divisor = 1;
+    if (what == "throughput_per_instance") {
+      if (context.instances == 0)
+        return not_measured("the number of service instances is unknown (run against a testbed)");
+      divisor = static_cast<double>(context.instances);
+      m.evidence += fmt::format(", {} instances", context.instances);
+    }
+    m.quantity = Quantity::rate;
+    m.value = static_cast<double>(successes) / recorded / divisor;
+    if (w.offered_rate > 0) m.offered = w.offered_rate / divisor;
+    return m;
+  }
+  if (what == "latency" && parts.size() >= 3) {
+    // "p99" or "p99.9" (split at the dot), or "max".
+    std::string which = parts[2];
+    for (size_t i = 3; i < parts.size(); ++i) which += "." + parts[i];
+    if (successes == 0) return not_measured(fmt::format("{} had no successful request", w.name));
+    m.quantity = Quantity::duration;
+    if (which == "max") {
+      m.value = static_cast<double>(w.latency.max()) / 1e6;
+      return m;
+    }
+    double percentile = 0;
+    const std::string_view number = std::string_view(which).substr(1);
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), percentile);
+    if (which.empty() || which[0] != 'p' || ec != std::errc{} ||
+        end != number.data() + number.size() || percentile <= 0 || percentile > 100)
+      return not_measured(fmt::format("no latency '{}': use p50, p95, p99, p99.9 or max", which));
+    m.value = static_cast<double>(w.latency.value_at_percentile(percentile)) / 1e6;
+    return m;
+  }
+  if (what == "errors" && parts.size() == 3 && parts[2] == "rate") {
+    if (w.attempts() == 0) return not_measured(fmt::format("{} sent nothing", w.name));
+    m.quantity = Quantity::share;
+    m.value = static_cast<double>(w.error_count()) / static_cast<double>(w.attempts());
+    return m;
+  }
+  if (what == "requests") {
+    m.value = static_cast<double>(w.attempts());
+    return m;
+  }
+  return not_measured(
+      fmt::format("no metric '{}' of a workload: throughput, throughput_per_instance, latency.p95, "
+                  "errors.rate or requests",
+                  what));
+}
+
+Measurement fault_metric(const std::vector<std::string>& parts, const RunResult& run) {
+  if (parts.size() < 3)
+    return not_measured("write fault.<kind>.<what>, e.g. fault.failover.downtime");
+  const std::string& kind = parts[1];
+  const std::string& what = parts[2];
+  if (parts.size() > 3 && parts[3] != "max")
+    return not_measured(fmt::format("'{}': only .max (the worst) is measured", parts[3]));
+  std::vector<const FaultEvent*> events;
+  for (const auto& e : run.faults)
+    if (e.kind == kind && e.injected) events.push_back(&e);
+  if (events.empty())
+    return not_measured(fmt::format("no {} fault was injected in this run", kind));
+  Measurement m;
+  m.evidence = fmt::format("the worst of {} {} window(s)", events.size(), kind);
+  if (what == "clients_not_recovered") {
+    double count = 0;
+    for (const auto* e : events)
+      for (const auto& c : e->clients) count += static_cast<double>(c.tried - c.recovered);
+    m.value = count;
+    return m;
+  }
+  m.quantity = Quantity::duration;
+  std::optional<double> worst;
+  for (const auto* e : events) {
+    if (auto timing = e->timings.find(what); timing != e->timings.end()) {
+      worst = std::max(worst.value_or(0), seconds(timing->second));
+      continue;
+    }
+    for (const auto& i : e->impacts) {
+      std::optional<double> value;
+      if (what == "downtime") value = seconds(i.downtime);
+      // Not hit at all counts 0; never back counts as never (infinite).
+      auto offset = [](const std::optional<Duration>& d) {
+        return d ? seconds(*d) : std::numeric_limits<double>::infinity();
+      };
+      if (what == "first_error" && i.first_error) value = seconds(*i.first_error);
+      if (what == "first_success") value = offset(i.first_success);
+      if (what == "recovered") value = offset(i.recovered);
+      if (value) worst = std::max(worst.value_or(0), *value);
+    }
+  }
+  if (!worst)
+    return not_measured(
+        fmt::format("no '{}' in the {} windows: downtime, first_error, first_success, recovered, "
+                    "clients_not_recovered, or one of the fault's timings",
+                    what, kind));
+  m.value = worst;
+  return m;
+}
+
+}  // namespace
+
+Measurement measure(std::string_view metric, const RunResult& run, const ClaimContext& context) {
+  const auto parts = split(metric);
+  if (parts[0] == "fault") return fault_metric(parts, run);
+  if (parts[0] == "ledger") {
+    if (parts.size() != 2 || parts[1] != "lost")
+      return not_measured("the ledger metric is ledger.lost");
+    if (run.ledgers.empty()) return not_measured("no workload records its writes in a ledger");
+    Measurement m;
+    double lost = 0;
+    for (const auto& l : run.ledgers) {
+      if (!l.verified)
+        return not_measured(fmt::format("the writes of {} were not read back", l.workload));
+      lost += static_cast<double>(l.lost);
+    }
+    m.value = lost;
+    m.evidence = fmt::format("{} ledger(s) read back after the run", run.ledgers.size());
+    return m;
+  }
+  for (const auto& w : run.workloads)
+    if (w.name == parts[0]) return workload_metric(w, parts, run, context);
+  std::vector<std::string> names;
+  for (const auto& w : run.workloads) names.push_back(w.name);
+  return not_measured(fmt::format("no workload '{}' in this run (it has {}; or fault., ledger.)",
+                                  parts[0], fmt::join(names, ", ")));
+}
+
+}  // namespace loadgate

@@ -1,0 +1,120 @@
+#include "reports/claims.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "harness/config_node.h"
+
+namespace loadgate {
+namespace {
+
+std::string read_whole(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw ConfigError(fmt::format("{}: cannot read the claims file", file.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool is_throughput(const std::string& metric) {
+  return metric.ends_with(".throughput") || metric.ends_with(".throughput_per_instance");
+}
+
+}  // namespace
+
+std::vector<Claim> load_claims(const std::filesystem::path& file) {
+  const auto source = std::make_shared<const ConfigSource>(ConfigSource{file.string(), {}});
+  const ConfigNode root(parse_yaml_text(read_whole(file), file.string()), source, "");
+  root.allow_only({"claims"});
+  std::vector<Claim> claims;
+  std::set<std::string> ids;
+  for (const auto& item : root.at("claims").as_list()) {
+    item.allow_only({"id", "source", "metric", "expect", "phase"});
+    Claim claim;
+    claim.id = item.at("id").as_string();
+    if (!ids.insert(claim.id).second) item.at("id").fail("claim ids must be unique in a file");
+    claim.file = file.string();
+    const ConfigNode source_node = item.at("source");
+    source_node.allow_only({"doc", "quote"});
+    claim.source_doc = source_node.at("doc").as_string();
+    claim.source_quote = source_node.at("quote").as_string();
+    claim.metric = item.at("metric").as_string();
+    try {
+      claim.expect = parse_expectation(item.at("expect").as_string());
+    } catch (const std::invalid_argument& e) {
+      item.at("expect").fail(e.what());
+    }
+    if (auto phase = item.find("phase")) claim.phase = phase->as_string();
+    claims.push_back(std::move(claim));
+  }
+  return claims;
+}
+
+ClaimVerdict judge(const Claim& claim, const RunResult& run, const ClaimContext& context) {
+  ClaimVerdict v{claim.id,
+                 claim.file,
+                 claim.source_doc,
+                 claim.source_quote,
+                 claim.metric,
+                 claim.expect.text,
+                 ClaimVerdict::Status::not_measured,
+                 "",
+                 ""};
+  // A phase's numbers stand in for the totals.
+  RunResult scoped;
+  const RunResult* measured_run = &run;
+  if (claim.phase) {
+    const auto phase = std::find_if(run.phases.begin(), run.phases.end(),
+                                    [&](const PhaseResult& p) { return p.name == *claim.phase; });
+    if (phase == run.phases.end()) {
+      v.detail = fmt::format("the run has no phase '{}'", *claim.phase);
+      return v;
+    }
+    scoped = run;
+    scoped.workloads = phase->workloads;
+    scoped.recorded_duration = phase->duration;
+    measured_run = &scoped;
+  }
+  const Measurement m = measure(claim.metric, *measured_run, context);
+  if (!m.value) {
+    v.detail = m.why;
+    return v;
+  }
+  v.measured = std::isinf(*m.value) ? "never" : format_value(*m.value, m.quantity);
+  v.detail = m.evidence;
+  if (m.quantity != claim.expect.quantity()) {
+    v.detail = fmt::format("{} is {}, the claim expects {}", claim.metric,
+                           quantity_name(m.quantity), quantity_name(claim.expect.quantity()));
+    return v;
+  }
+  if (m.from_load && run.generator.generator_bound) {
+    v.detail =
+        fmt::format("generator-bound (schedule lag p99 {}): the numbers describe loadgate",
+                    format_value(static_cast<double>(run.generator.schedule_lag_p99_us) / 1e6,
+                                 Quantity::duration));
+    return v;
+  }
+  const bool holds = claim.expect.holds(*m.value);
+  // A capacity claim is judged only at the claimed rate: less offered proves nothing either way.
+  if (is_throughput(claim.metric) && claim.expect.is_lower_bound() && !holds) {
+    if (!m.offered) {
+      v.detail = "a closed-model run offers no rate: judge capacity with an open-model executor";
+      return v;
+    }
+    if (*m.offered < claim.expect.bound.amount) {
+      v.detail =
+          fmt::format("offered {}, below the claimed {}", format_value(*m.offered, Quantity::rate),
+                      format_value(claim.expect.bound.amount, Quantity::rate));
+      return v;
+    }
+  }
+  v.status = holds ? ClaimVerdict::Status::held : ClaimVerdict::Status::broken;
+  return v;
+}
+
+}  // namespace loadgate
