@@ -66,6 +66,66 @@ TEST_CASE("demo.yaml runs against the testbed and writes the JSON result", "[tes
   CHECK(latency["p50"] >= w["service_time_us"]["p50"]);
 }
 
+TEST_CASE(
+    "claims are judged after the run: exit 1 when one is broken, and with --gate when one "
+    "could not be measured",
+    "[testbed]") {
+  const std::string claims = write_scenario("demo-claims.yaml", R"yaml(
+claims:
+  - id: no-errors
+    source: {doc: test, quote: "no errors"}
+    metric: validate.errors.rate
+    expect: "< 1%"
+  - id: jwt-capacity
+    source: {doc: 003_802382eaaa48b159.txt, quote: "JWT validation: ~1,000-5,000 validations/sec"}
+    metric: validate.throughput_per_instance
+    expect: ">= 1000/s"
+)yaml");
+  const std::string impossible = write_scenario("demo-impossible.yaml", R"yaml(
+claims:
+  - id: instant
+    source: {doc: test, quote: "answers in no time"}
+    metric: validate.latency.p50
+    expect: "< 1us"
+)yaml");
+  auto run = [&](const std::string& extra, const std::string& tag) {
+    const auto out = scratch_dir() / tag;
+    CommandResult r = run_command(
+        loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml --testbed " +
+        shared_testbed_dir() + " --set duration=2s --set workloads.validate.executor.rate=100/s" +
+        " --out " + out.string() + " " + extra);
+    std::ifstream in(out / "result.json");
+    return std::make_pair(r, in ? json::parse(in) : json());
+  };
+
+  const auto [judged, result] = run("--claims " + claims, "claims-run");
+  INFO(judged.output);
+  CHECK(judged.exit_code == 0);  // one held, one not measured: no gate
+  REQUIRE(result["claims"].size() == 2);
+  CHECK(result["claims"][0]["verdict"] == "held");
+  CHECK(result["claims"][1]["verdict"] == "not measured");
+  CHECK_THAT(result["claims"][1]["detail"].get<std::string>(),
+             Contains("offered 50.0/s, below the claimed 1000.0/s"));  // 100/s over 2 instances
+  CHECK_THAT(judged.output, Contains("held         no-errors") &&
+                                Contains("JWT validation: ~1,000-5,000 validations/sec"));
+
+  const auto [gated, gated_result] = run("--claims " + claims + " --gate", "claims-gate");
+  INFO(gated.output);
+  CHECK(gated.exit_code == 1);
+  CHECK_THAT(gated.output, Contains("FAILED: claim jwt-capacity not measured"));
+
+  const auto [broken, broken_result] = run("--claims " + impossible, "claims-broken");
+  INFO(broken.output);
+  CHECK(broken.exit_code == 1);
+  CHECK(broken_result["claims"][0]["verdict"] == "broken");
+
+  const CommandResult typo =
+      run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml --testbed " +
+                  shared_testbed_dir() + " --claims " + source_dir() + "/no/such/claims.yaml");
+  CHECK(typo.exit_code == 2);
+  CHECK_THAT(typo.output, Contains("no/such/claims.yaml: cannot read the claims file"));
+}
+
 TEST_CASE("a run aimed at a testbed that is not there says so", "[cli]") {
   CommandResult run =
       run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml --testbed " +
