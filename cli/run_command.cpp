@@ -21,6 +21,8 @@
 #include "reports/claims.h"
 #include "reports/console_summary.h"
 #include "reports/json_result.h"
+#include "reports/junit_report.h"
+#include "reports/markdown_summary.h"
 #include "reports/progress_line.h"
 #include "reports/timeline_writer.h"
 #include "testbed/testbed_health.h"
@@ -297,6 +299,8 @@ int run(const RunArgs& args) {
   print_summary(result, std::cout);
   try {
     write_json_result(result, out / "result.json");
+    write_junit(result, out / "junit.xml");
+    write_markdown_summary(result, out / "summary.md");
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;

@@ -51,7 +51,11 @@ Measurement workload_metric(const WorkloadResult& w, const std::vector<std::stri
     }
     m.quantity = Quantity::rate;
     m.value = static_cast<double>(successes) / recorded / divisor;
-    if (w.offered_rate > 0) m.offered = w.offered_rate / divisor;
+    if (w.offered_rate > 0) {
+      m.offered = w.offered_rate / divisor;
+      // Counted over the whole workload, then shared out like the rate.
+      m.counting_noise = 3 * std::sqrt(w.offered_rate * recorded) / recorded / divisor;
+    }
     return m;
   }
   if (what == "latency" && parts.size() >= 3) {

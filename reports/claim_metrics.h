@@ -26,9 +26,10 @@ struct Measurement {
   std::optional<double> value;  // empty: not measured, see `why`
   Quantity quantity = Quantity::count;
   std::optional<double> offered;  // throughput: the rate the run offered, in the same terms
-  bool from_load = false;         // a workload's numbers: void when the generator was the limit
-  std::string evidence;           // what it was measured over
-  std::string why;                // why it was not measured
+  double counting_noise = 0;  // throughput: 3 standard deviations of the arrivals' count, as a rate
+  bool from_load = false;     // a workload's numbers: void when the generator was the limit
+  std::string evidence;       // what it was measured over
+  std::string why;            // why it was not measured
 };
 
 Measurement measure(std::string_view metric, const RunResult& run, const ClaimContext& context);

@@ -120,6 +120,19 @@ claims:
   INFO(broken.output);
   CHECK(broken.exit_code == 1);
   CHECK(broken_result["claims"][0]["verdict"] == "broken");
+  // The same verdicts for CI (JUnit XML, well-formed) and for a pull request (Markdown).
+  const auto junit = scratch_dir() / "claims-broken" / "junit.xml";
+  CHECK(run_command("xmllint --noout " + junit.string()).exit_code == 0);
+  const std::string junit_text = run_command("cat " + junit.string()).output;
+  CHECK_THAT(junit_text, Contains("<testcase classname=\"claims.test\" name=\"instant\"><failure"));
+  const std::string gated_junit =
+      run_command("cat " + (scratch_dir() / "claims-gate" / "junit.xml").string()).output;
+  CHECK_THAT(gated_junit,
+             Contains("name=\"jwt-capacity\"><skipped message=\"not measured: offered"));
+  const std::string markdown =
+      run_command("cat " + (scratch_dir() / "claims-gate" / "summary.md").string()).output;
+  CHECK_THAT(markdown, Contains("**Claims: 1 held, 0 broken, 1 not measured**") &&
+                           Contains("| held | no-errors | `validate.errors.rate` | < 1% |"));
 
   const CommandResult typo =
       run_command(loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml --testbed " +

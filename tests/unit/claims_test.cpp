@@ -4,6 +4,8 @@
 #include <fstream>
 
 #include "reports/claims.h"
+#include "reports/junit_report.h"
+#include "reports/markdown_summary.h"
 
 using namespace loadgate;
 using Catch::Matchers::Contains;
@@ -161,4 +163,56 @@ TEST_CASE("a claims file is read with located errors") {
   CHECK_THROWS_WITH(load_claims(file), Contains("c.yaml:5:") && Contains("not an expectation"));
   CHECK_THROWS_WITH(load_claims(dir / "missing.yaml"), Contains("cannot read the claims file"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("JUnit and Markdown carry the verdicts, escaped") {
+  RunResult run = run_with(100, 1000, 0, 10s);
+  run.scenario = "s";
+  ClaimVerdict broken;
+  broken.id = "a<b";
+  broken.source_doc = "003.txt";
+  broken.source_quote = "say \"50\" & more | less";
+  broken.metric = "login.latency.p95";
+  broken.expect = "< 50ms";
+  broken.status = ClaimVerdict::Status::broken;
+  broken.measured = "246.5ms";
+  ClaimVerdict unmeasured = broken;
+  unmeasured.id = "b";
+  unmeasured.status = ClaimVerdict::Status::not_measured;
+  unmeasured.measured.clear();
+  unmeasured.detail = "offered 1.0/s, below the claimed 50.0/s";
+  run.claims = {broken, unmeasured};
+  LedgerResult ledger;
+  ledger.workload = "login";
+  ledger.verified = true;
+  ledger.acknowledged = 10;
+  ledger.lost = 2;
+  run.ledgers = {ledger};
+
+  const std::string xml = junit_xml(run);
+  CHECK_THAT(xml, Contains("<testsuite name=\"claims\" tests=\"2\" failures=\"1\" skipped=\"1\">"));
+  CHECK_THAT(xml, Contains("name=\"a&lt;b\"><failure message=\"broken: login.latency.p95 measured "
+                           "246.5ms, expected &lt; 50ms\">"));
+  CHECK_THAT(xml, Contains("say &quot;50&quot; &amp; more"));
+  CHECK_THAT(xml, Contains("<skipped message=\"not measured: offered 1.0/s"));
+  CHECK_THAT(xml, Contains("name=\"no acknowledged write of login lost\"><failure message=\"2 of "
+                           "10 acknowledged writes lost\""));
+
+  const std::string md = markdown_summary(run);
+  CHECK_THAT(md, Contains("**Claims: 0 held, 1 broken, 1 not measured**"));
+  CHECK_THAT(md, Contains("| **broken** | a<b | `login.latency.p95` | < 50ms | 246.5ms |"));
+  CHECK_THAT(md, Contains("more \\| less"));  // a pipe would end the cell
+  CHECK_THAT(md, Contains("**2 LOST**"));
+}
+
+TEST_CASE("a capacity claim at the offered rate allows for the arrivals' counting noise") {
+  // 100/s for 10 s over 2 instances: 1000 expected, 3 sigma is 95 requests, 4.7/s per instance.
+  const ClaimContext two{2};
+  auto v =
+      judge(claim_of("login.throughput_per_instance", ">= 50/s"), run_with(100, 960, 0, 10s), two);
+  CHECK(v.status == ClaimVerdict::Status::held);  // 48/s: Poisson arrivals came a little short
+  CHECK_THAT(v.detail, Contains("offered 50.0/s"));
+  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), run_with(100, 900, 100, 10s),
+            two);
+  CHECK(v.status == ClaimVerdict::Status::broken);  // 45/s: 100 requests failed, beyond the noise
 }

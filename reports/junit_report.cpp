@@ -1,0 +1,141 @@
+#include "reports/junit_report.h"
+
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace loadgate {
+namespace {
+
+std::string escaped(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        // XML 1.0 has no place for most control characters: drop them.
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
+    }
+  }
+  return out;
+}
+
+struct Case {
+  std::string classname, name;
+  enum class Outcome { passed, failed, skipped } outcome = Outcome::passed;
+  std::string message, text;
+};
+
+std::string suite(const std::string& name, const std::vector<Case>& cases) {
+  size_t failures = 0, skipped = 0;
+  for (const auto& c : cases) {
+    failures += c.outcome == Case::Outcome::failed;
+    skipped += c.outcome == Case::Outcome::skipped;
+  }
+  std::string xml =
+      fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
+                  escaped(name), cases.size(), failures, skipped);
+  for (const auto& c : cases) {
+    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\">", escaped(c.classname),
+                       escaped(c.name));
+    if (c.outcome == Case::Outcome::failed)
+      xml +=
+          fmt::format("<failure message=\"{}\">{}</failure>", escaped(c.message), escaped(c.text));
+    if (c.outcome == Case::Outcome::skipped)
+      xml += fmt::format("<skipped message=\"{}\"/>", escaped(c.message));
+    if (c.outcome != Case::Outcome::failed && !c.text.empty())
+      xml += fmt::format("<system-out>{}</system-out>", escaped(c.text));
+    xml += "</testcase>\n";
+  }
+  return xml + "  </testsuite>\n";
+}
+
+}  // namespace
+
+std::string junit_xml(const RunResult& run) {
+  std::vector<Case> claims;
+  for (const auto& c : run.claims) {
+    Case t{"claims." + c.source_doc, c.id, Case::Outcome::passed, "", ""};
+    t.text =
+        fmt::format("{} {}: measured {} ({}); {} says \"{}\"", c.metric, c.expect,
+                    c.measured.empty() ? "-" : c.measured, c.detail, c.source_doc, c.source_quote);
+    if (c.status == ClaimVerdict::Status::broken) {
+      t.outcome = Case::Outcome::failed;
+      t.message =
+          fmt::format("broken: {} measured {}, expected {}", c.metric, c.measured, c.expect);
+    } else if (c.status == ClaimVerdict::Status::not_measured) {
+      t.outcome = Case::Outcome::skipped;
+      t.message = "not measured: " + c.detail;
+    }
+    claims.push_back(std::move(t));
+  }
+
+  std::vector<Case> checks;
+  const std::string run_class = "run." + run.scenario;
+  {
+    Case t{run_class, "the generator kept its schedule", Case::Outcome::passed, "", ""};
+    if (run.generator.generator_bound) {
+      t.outcome = Case::Outcome::failed;
+      t.message = "generator-bound: the latencies describe loadgate, not the target";
+      t.text = fmt::format("{}", fmt::join(run.generator.warnings, "\n"));
+    }
+    checks.push_back(std::move(t));
+  }
+  for (const auto& l : run.ledgers) {
+    Case t{run_class, fmt::format("no acknowledged write of {} lost", l.workload),
+           Case::Outcome::passed, "", ""};
+    if (!l.verified) {
+      t.outcome = Case::Outcome::failed;
+      t.message = "the writes could not be read back: " + l.verify_error;
+    } else if (l.lost > 0) {
+      t.outcome = Case::Outcome::failed;
+      t.message = fmt::format("{} of {} acknowledged writes lost", l.lost, l.acknowledged);
+      t.text = fmt::format("first lost ids: {}", fmt::join(l.lost_ids, " "));
+    }
+    checks.push_back(std::move(t));
+  }
+  for (const auto& f : run.faults) {
+    Case t{run_class, "fault " + f.description + " injected and recovered", Case::Outcome::passed,
+           "", ""};
+    if (!f.error.empty()) {
+      t.outcome = Case::Outcome::failed;
+      t.message = f.error;
+    }
+    checks.push_back(std::move(t));
+  }
+  if (run.health_checked) {
+    Case t{run_class, "the deployment is healthy after the faults", Case::Outcome::passed, "", ""};
+    if (!run.health_problems.empty()) {
+      t.outcome = Case::Outcome::failed;
+      t.message = run.health_problems.front();
+      t.text = fmt::format("{}", fmt::join(run.health_problems, "\n"));
+    }
+    checks.push_back(std::move(t));
+  }
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"loadgate\">\n" +
+         suite("claims", claims) + suite("run checks", checks) + "</testsuites>\n";
+}
+
+void write_junit(const RunResult& run, const std::filesystem::path& file) {
+  std::ofstream out(file);
+  out << junit_xml(run);
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+}
+
+}  // namespace loadgate

@@ -1,0 +1,17 @@
+// JUnit XML for CI systems: one testcase per claim (broken: a failure; not measured: skipped,
+// with why) and one per check the run makes of itself (no acknowledged write lost, every fault
+// injected and recovered, the deployment healthy, the generator not the limit).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "harness/results.h"
+
+namespace loadgate {
+
+std::string junit_xml(const RunResult& run);
+// Throws std::runtime_error naming the file when it cannot be written.
+void write_junit(const RunResult& run, const std::filesystem::path& file);
+
+}  // namespace loadgate

@@ -1,0 +1,93 @@
+#include "reports/markdown_summary.h"
+
+#include <algorithm>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "reports/console_summary.h"
+
+namespace loadgate {
+namespace {
+
+// A table cell: pipes and line breaks would end it early.
+std::string cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
+
+double ms(int64_t us) {
+  return static_cast<double>(us) / 1000;
+}
+
+}  // namespace
+
+std::string markdown_summary(const RunResult& run) {
+  std::string md =
+      fmt::format("### loadgate: {}{}\n\n", run.scenario, run.interrupted ? " (interrupted)" : "");
+  if (!run.claims.empty()) {
+    size_t held = 0, broken = 0, unmeasured = 0;
+    for (const auto& c : run.claims) {
+      held += c.status == ClaimVerdict::Status::held;
+      broken += c.status == ClaimVerdict::Status::broken;
+      unmeasured += c.status == ClaimVerdict::Status::not_measured;
+    }
+    md += fmt::format("**Claims: {} held, {} broken, {} not measured**\n\n", held, broken,
+                      unmeasured);
+    md +=
+        "| verdict | claim | metric | expected | measured | source |\n|---|---|---|---|---|---|\n";
+    for (const auto& c : run.claims)
+      md += fmt::format(
+          "| {} | {} | `{}` | {} | {} | {}: \"{}\" |\n",
+          c.status == ClaimVerdict::Status::broken ? "**broken**" : status_name(c.status),
+          cell(c.id), cell(c.metric), cell(c.expect),
+          cell(c.measured.empty() ? c.detail : c.measured), cell(c.source_doc),
+          cell(c.source_quote));
+    md += "\n";
+  }
+  const Duration measured = measured_duration(run);
+  md += "| workload | offered | achieved | p50 | p99 | errors |\n|---|---|---|---|---|---|\n";
+  for (const auto& w : run.workloads)
+    md += fmt::format("| {} | {:.1f}/s | {:.1f}/s | {:.2f} ms | {:.2f} ms | {} |\n", cell(w.name),
+                      w.offered_rate, rate_over(w, measured), ms(w.latency.value_at_percentile(50)),
+                      ms(w.latency.value_at_percentile(99)), w.error_count());
+  for (const auto& f : run.faults) {
+    Duration worst{};
+    bool all_back = true;
+    for (const auto& i : f.impacts) {
+      worst = std::max(worst, i.downtime);
+      all_back &= i.recovered.has_value();
+    }
+    md += fmt::format("\n- fault **{}**: worst downtime {}{}{}", cell(f.description),
+                      format_duration(worst), all_back ? "" : ", **NOT RECOVERED**",
+                      f.error.empty() ? "" : ", error: " + cell(f.error));
+  }
+  if (!run.faults.empty()) md += "\n";
+  for (const auto& l : run.ledgers)
+    md += fmt::format("\n- ledger {}: {} acknowledged, {}", cell(l.workload), l.acknowledged,
+                      !l.verified ? "**not read back**"
+                      : l.lost    ? fmt::format("**{} LOST**", l.lost)
+                                  : std::string("none lost"));
+  if (run.generator.generator_bound)
+    md += "\n\n> **Generator-bound**: the latencies describe loadgate, not the target.";
+  for (const auto& problem : run.health_problems)
+    md += fmt::format("\n\n> **Deployment not healthy** after the faults: {}", cell(problem));
+  return md + "\n";
+}
+
+void write_markdown_summary(const RunResult& run, const std::filesystem::path& file) {
+  std::ofstream out(file);
+  out << markdown_summary(run);
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+}
+
+}  // namespace loadgate
