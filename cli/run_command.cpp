@@ -237,9 +237,13 @@ int run(const RunArgs& args) {
     for (const auto& w : workloads)
       if (w.ledger) event.ledgers.push_back(w.ledger->verify());
     const Clock::time_point start{Clock::duration(run_start.load())};
+    // Until the next fault, or a few seconds when that was due before this one recovered.
+    const Duration until = window_end > event.recovered_at
+                               ? window_end
+                               : event.recovered_at + kClientRecoveryMinimumWatch;
     event.clients = await_client_recovery(
         tracked, start + event.recovered_at,
-        std::min(start + event.recovered_at + kClientRecoveryDeadline, start + window_end),
+        std::min(start + event.recovered_at + kClientRecoveryDeadline, start + until),
         &stop_requested);
   };
   // Declared before the run so that, however the run ends, its destructor recovers every fault.

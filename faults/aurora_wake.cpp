@@ -112,14 +112,17 @@ void AuroraWake::inject() {
 
 void AuroraWake::recover() {
   auto state = testbed_of_fault(dir_);
+  std::string failed;
   try {
     const auto& primary = testbed::primary_of(state);
     if (!process_alive(primary.pid, primary.start_ticks))
       testbed::restart_postgres(state, primary.name);
   } catch (const std::exception& e) {
-    throw FaultError(fmt::format("cannot wake postgres-primary: {}", e.what()));
+    failed = fmt::format("cannot wake postgres-primary: {}", e.what());
   }
+  // Whatever happened to Postgres, the endpoint must not keep holding every connection.
   ProxyClient::of_testbed(state, "endpoint-proxy").send("mode forward");
+  if (!failed.empty()) throw FaultError(failed);
 }
 
 }  // namespace loadgate

@@ -5,10 +5,6 @@
 namespace loadgate {
 namespace {
 
-// Long enough for every busy client to have tried again: a client that was only slow to be
-// picked is not reported for it.
-constexpr Duration kMinimumWatch = std::chrono::seconds(5);
-
 bool all_back(const std::vector<ClientRecovery>& results) {
   for (const auto& r : results)
     if (r.tried == 0 || r.recovered < r.tried) return false;
@@ -35,7 +31,7 @@ std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClien
   for (;;) {
     const auto now = Clock::now();
     if (now >= deadline || (stop && stop->load())) break;
-    if (now >= since + kMinimumWatch && all_back(assess())) break;
+    if (now >= since + kClientRecoveryMinimumWatch && all_back(assess())) break;
     std::this_thread::sleep_for(std::min<Duration>(deadline - now, std::chrono::milliseconds(250)));
   }
   return assess();

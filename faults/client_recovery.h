@@ -23,6 +23,9 @@ struct TrackedClients {
 
 // How long after a fault's recovery its clients have to come back.
 constexpr Duration kClientRecoveryDeadline = std::chrono::seconds(30);
+// How long they are watched when the next fault was due before this one recovered (faults run
+// one after the other).
+constexpr Duration kClientRecoveryMinimumWatch = std::chrono::seconds(5);
 
 // Waits (polling) from `since` until `deadline` at most, or until `stop` is set; see above.
 std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClients>& clients,

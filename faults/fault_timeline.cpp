@@ -1,5 +1,7 @@
 #include "faults/fault_timeline.h"
 
+#include <system_error>
+
 #include <fmt/format.h>
 
 namespace loadgate {
@@ -50,12 +52,21 @@ void FaultTimeline::record(FaultEvent event, Duration window_end) {
     events_.push_back(event);
   }
   if (!follow_up) return;
-  after_recovery_threads_.emplace_back(
-      [this, index, window_end, event = std::move(event)]() mutable {
-        after_recovery_(event, window_end);
-        std::lock_guard lock(mutex_);
-        events_[index] = std::move(event);
-      });
+  auto run_follow_up = [this, index, window_end, event = std::move(event)]() mutable {
+    try {
+      after_recovery_(event, window_end);
+    } catch (const std::exception& e) {  // a thread must not end the process: say it instead
+      event.error +=
+          fmt::format("{}follow-up failed: {}", event.error.empty() ? "" : "; ", e.what());
+    }
+    std::lock_guard lock(mutex_);
+    events_[index] = std::move(event);
+  };
+  try {
+    after_recovery_threads_.emplace_back(run_follow_up);
+  } catch (const std::system_error&) {
+    run_follow_up();  // no thread to be had (a pids limit): follow up here, late but not lost
+  }
 }
 
 // Every occurrence of every fault in time order. Faults that overlap in time are injected one

@@ -21,8 +21,9 @@ RecoveryUnits::RecoveryUnits(std::string kind, std::vector<std::string> ids,
 
 void RecoveryUnits::record(size_t unit, bool succeeded, Clock::time_point at) {
   if (unit >= ids_.size()) return;
-  last_try_[unit].store(ticks(at), std::memory_order_relaxed);
+  // The success first, the try after it (release): whoever sees this try sees its success too.
   if (succeeded) last_success_[unit].store(ticks(at), std::memory_order_relaxed);
+  last_try_[unit].store(ticks(at), std::memory_order_release);
 }
 
 void RecoveryUnits::update_back_at(BackAt& back_at, Clock::time_point since) const {
@@ -46,7 +47,7 @@ ClientRecovery RecoveryUnits::assess(const std::string& workload, Clock::time_po
   for (size_t i = 0; i < ids_.size(); ++i) {
     const size_t g = groups_[i];
     const Clock::time_point from = g < back_at.size() && back_at[g] ? *back_at[g] : since;
-    const int64_t tried = last_try_[i].load(std::memory_order_relaxed);
+    const int64_t tried = last_try_[i].load(std::memory_order_acquire);
     if (tried < ticks(from)) continue;  // untried since its group was back
     ++result.tried;
     if (last_success_[i].load(std::memory_order_relaxed) >= tried) {

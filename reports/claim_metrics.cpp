@@ -62,6 +62,8 @@ Measurement workload_metric(const WorkloadResult& w, const std::vector<std::stri
     // "p99" or "p99.9" (split at the dot), or "max".
     std::string which = parts[2];
     for (size_t i = 3; i < parts.size(); ++i) which += "." + parts[i];
+    if (which.size() < 2 && which != "max")
+      return not_measured(fmt::format("no latency '{}': use p50, p95, p99, p99.9 or max", which));
     if (successes == 0) return not_measured(fmt::format("{} had no successful request", w.name));
     m.quantity = Quantity::duration;
     if (which == "max") {

@@ -33,7 +33,10 @@ uint64_t number_or_throw(const std::vector<std::string>& words, size_t i, const 
 }
 
 Duration millis_or_throw(const std::vector<std::string>& words, size_t i) {
-  return std::chrono::milliseconds(number_or_throw(words, i, "ms"));
+  const uint64_t ms = number_or_throw(words, i, "ms");
+  // A day at most: beyond it the nanosecond clock arithmetic would overflow.
+  if (ms > 86'400'000) throw BadCommand{fmt::format("'{}' ms is more than a day", words[i])};
+  return std::chrono::milliseconds(ms);
 }
 
 // Adds the toxic `words` name to `toxics`.

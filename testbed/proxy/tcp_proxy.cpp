@@ -142,6 +142,7 @@ void TcpProxy::reset(Link& link) {
 size_t TcpProxy::reset_all() {
   const size_t n = links_.size();
   for (const auto& link : links_) reset(*link);
+  rules_changed_.cancel();  // held and stalled links see their sockets closed and go
   return n;
 }
 
