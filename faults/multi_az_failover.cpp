@@ -71,7 +71,7 @@ std::vector<std::string> MultiAzFailover::plan() const {
 }
 
 void MultiAzFailover::inject() {
-  primary_lost_ = promoted_ = false;
+  primary_lost_ = promotion_asked_ = promoted_ = false;
   timings_.clear();
   const auto began = Clock::now();
   auto since_began = [&] { return Clock::now() - began; };
@@ -94,6 +94,7 @@ void MultiAzFailover::inject() {
       testbed::freeze_postgres(primary);
     }
     timings_["primary_lost"] = since_began();
+    promotion_asked_ = true;  // from here the standby may promote even if the call fails
     testbed::promote_standby(state);
     promoted_ = true;
     timings_["promoted"] = since_began();
@@ -110,28 +111,40 @@ void MultiAzFailover::inject() {
 
 void MultiAzFailover::recover() {
   auto state = testbed_of_fault(dir_);
-  try {
-    if (primary_lost_ && !promoted_) {
-      // The failover never happened: the old primary comes back as it was.
-      const auto primary = testbed::primary_of(state);
-      if (process_alive(primary.pid, primary.start_ticks))
-        testbed::thaw_postgres(primary);
-      else
-        testbed::restart_postgres(state, primary.name);
+  // Each step is attempted whatever the one before it did: the endpoint must not be left
+  // refusing because Postgres would not come back. The first failure is reported.
+  std::string failed;
+  auto step = [&](auto&& action) {
+    try {
+      action();
+    } catch (const std::exception& e) {
+      if (failed.empty()) failed = e.what();
     }
-    point_endpoint_at_primary(state);
-    if (promoted_) {
-      const auto began = Clock::now();
-      const auto used = testbed::rebuild_standby(state, rebuild_);
-      timings_[used == testbed::RebuildMethod::rewind ? "rebuild_rewind" : "rebuild_basebackup"] =
-          Clock::now() - began;
-    }
-    primary_lost_ = promoted_ = false;
-  } catch (const FaultError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw FaultError(e.what());
-  }
+  };
+  // A promotion asked for may have happened even though the call failed: bringing the old
+  // primary back then would make two primaries.
+  step([&] {
+    if (promotion_asked_ && !promoted_) promoted_ = testbed::adopt_promotion(state);
+  });
+  step([&] {
+    if (!primary_lost_ || promoted_) return;
+    // The failover never happened: the old primary comes back as it was.
+    const auto primary = testbed::primary_of(state);
+    if (process_alive(primary.pid, primary.start_ticks))
+      testbed::thaw_postgres(primary);
+    else
+      testbed::restart_postgres(state, primary.name);
+  });
+  step([&] { point_endpoint_at_primary(state); });
+  step([&] {
+    if (!promoted_) return;
+    const auto began = Clock::now();
+    const auto used = testbed::rebuild_standby(state, rebuild_);
+    timings_[used == testbed::RebuildMethod::rewind ? "rebuild_rewind" : "rebuild_basebackup"] =
+        Clock::now() - began;
+  });
+  if (!failed.empty()) throw FaultError(failed);
+  primary_lost_ = promotion_asked_ = promoted_ = false;
 }
 
 }  // namespace loadgate

@@ -39,7 +39,7 @@ class MultiAzFailover : public Fault {
   Duration dns_delay_ = std::chrono::seconds(5);
   testbed::RebuildMethod rebuild_ = testbed::RebuildMethod::rewind;
   // What this occurrence did, so recover() undoes exactly that.
-  bool primary_lost_ = false, promoted_ = false;
+  bool primary_lost_ = false, promotion_asked_ = false, promoted_ = false;
   std::map<std::string, Duration> timings_;
 };
 

@@ -104,22 +104,50 @@ ProcessRecord restart_postgres(TestbedState& state, const std::string& name) {
   return node;
 }
 
-ProcessRecord promote_standby(TestbedState& state) {
-  const ClusterLayout layout = layout_of(state);
-  {
-    auto admin = connect_as_superuser(layout, standby_of(state));
-    pqxx::nontransaction tx(*admin);
-    if (!tx.exec1("SELECT pg_promote(true, 60)")[0].as<bool>())
-      throw std::runtime_error("pg_promote did not finish within 60 s");
-    // Until a new standby streams, a synchronous commit would wait for ever.
-    tx.exec("ALTER SYSTEM RESET synchronous_standby_names");
-    tx.exec("SELECT pg_reload_conf()");
-  }
+namespace {
+
+// What follows a promotion: the new primary runs without a synchronous standby (until one is
+// rebuilt, a synchronous commit would wait for ever), and the state names it the primary.
+ProcessRecord take_over_as_primary(TestbedState& state, pqxx::connection& admin) {
+  pqxx::nontransaction tx(admin);
+  tx.exec("ALTER SYSTEM RESET synchronous_standby_names");
+  tx.exec("SELECT pg_reload_conf()");
   ProcessRecord& old_primary = mutable_node(state, "postgres-primary");
   ProcessRecord& new_primary = mutable_node(state, "postgres-standby");
   std::swap(old_primary.name, new_primary.name);
   write_state(state);
   return primary_of(state);
+}
+
+}  // namespace
+
+ProcessRecord promote_standby(TestbedState& state) {
+  auto admin = connect_as_superuser(layout_of(state), standby_of(state));
+  {
+    pqxx::nontransaction tx(*admin);
+    if (!tx.exec1("SELECT pg_promote(true, 60)")[0].as<bool>())
+      throw std::runtime_error("pg_promote did not finish within 60 s");
+  }
+  return take_over_as_primary(state, *admin);
+}
+
+bool adopt_promotion(TestbedState& state) {
+  const ProcessRecord& standby = standby_of(state);
+  if (!process_alive(standby.pid, standby.start_ticks)) return false;
+  auto admin = connect_as_superuser(layout_of(state), standby);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    bool recovering = true;
+    {
+      pqxx::nontransaction tx(*admin);
+      recovering = tx.exec1("SELECT pg_is_in_recovery()")[0].as<bool>();
+    }
+    if (!recovering) break;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  take_over_as_primary(state, *admin);
+  return true;
 }
 
 RebuildMethod rebuild_standby(TestbedState& state, RebuildMethod method) {
