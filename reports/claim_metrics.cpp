@@ -104,7 +104,12 @@ Measurement fault_metric(const std::vector<std::string>& parts, const RunResult&
     return not_measured(fmt::format("'{}': only .max (the worst) is measured", parts[3]));
   std::vector<const FaultEvent*> events;
   for (const auto& e : run.faults)
-    if (e.kind == kind && e.injected) events.push_back(&e);
+    if (e.kind == kind) {
+      // A failed injection may still have broken something: its window is no evidence either way.
+      if (!e.injected)
+        return not_measured(fmt::format("a {} injection failed ({})", kind, e.error));
+      events.push_back(&e);
+    }
   if (events.empty())
     return not_measured(fmt::format("no {} fault was injected in this run", kind));
   Measurement m;
@@ -118,8 +123,15 @@ Measurement fault_metric(const std::vector<std::string>& parts, const RunResult&
   }
   m.quantity = Quantity::duration;
   std::optional<double> worst;
+  const bool a_timing = std::any_of(events.begin(), events.end(),
+                                    [&](const FaultEvent* e) { return e->timings.contains(what); });
   for (const auto* e : events) {
-    if (auto timing = e->timings.find(what); timing != e->timings.end()) {
+    if (a_timing) {
+      // Every occurrence must have it: the worst cannot be judged from some of them.
+      auto timing = e->timings.find(what);
+      if (timing == e->timings.end())
+        return not_measured(
+            fmt::format("the {} at {} has no {}", kind, format_duration(e->started_at), what));
       worst = std::max(worst.value_or(0), seconds(timing->second));
       continue;
     }

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -85,9 +87,12 @@ ProcessRecord start_postgres(const ClusterLayout& layout, const std::string& nam
                    {}};
   record.pid = spawn_detached(spec);
   record.start_ticks = process_start_ticks(record.pid);
-  if (!wait_for_port(record.host, port, kServerStartTimeout) || !process_alive(record.pid))
+  if (!wait_for_port(record.host, port, kServerStartTimeout) || !process_alive(record.pid)) {
+    // Not left running unrecorded: a later start would put a second server on the directory.
+    stop_process(record.pid, record.start_ticks, std::chrono::seconds(10), SIGINT);
     throw std::runtime_error(
         fmt::format("{} did not start on port {}: {}", name, port, tail_of(record.log_file)));
+  }
   return record;
 }
 

@@ -216,3 +216,28 @@ TEST_CASE("a capacity claim at the offered rate allows for the arrivals' countin
             two);
   CHECK(v.status == ClaimVerdict::Status::broken);  // 45/s: 100 requests failed, beyond the noise
 }
+
+TEST_CASE("a fault metric is not judged from part of the evidence") {
+  RunResult run = run_with(100, 1000, 0, 10s);
+  FaultEvent wake;
+  wake.kind = "wake";
+  wake.injected = true;
+  wake.timings["held_for"] = 11s;
+  FaultEvent nobody_came = wake;
+  nobody_came.timings.clear();
+  nobody_came.timings["paused_after"] = 6s;
+  run.faults = {wake, nobody_came};
+  auto v = judge(claim_of("fault.wake.held_for", "<= 15s"), run, {});
+  CHECK(v.status == ClaimVerdict::Status::not_measured);
+  CHECK_THAT(v.detail, Contains("has no held_for"));
+  FaultEvent failed = wake;
+  failed.injected = false;
+  failed.error = "inject failed: boom";
+  run.faults = {wake, failed};
+  v = judge(claim_of("fault.wake.held_for", "<= 15s"), run, {});
+  CHECK(v.status == ClaimVerdict::Status::not_measured);
+  CHECK_THAT(v.detail, Contains("a wake injection failed (inject failed: boom)"));
+  run.faults = {wake};
+  CHECK(judge(claim_of("fault.wake.held_for", "<= 15s"), run, {}).status ==
+        ClaimVerdict::Status::held);
+}
