@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "cli/testbed_command.h"
 
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
       "  loadgate testbed up                  start the local reference deployment\n"
       "  loadgate run scenarios/demo.yaml     drive a scenario, print a summary, write "
       "result.json\n"
+      "  loadgate report out/RUN --format html -o report.html\n"
+      "                                       render a run again, re-judge its claims\n"
       "  loadgate testbed down                stop it again\n"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "loadgate 0.1.0");
@@ -39,8 +42,10 @@ int main(int argc, char** argv) {
   run->footer(
       "Ready scenarios: scenarios/{demo,jwt,login,api,sql,mix,login-then-use}.yaml and\n"
       "scenarios/faults/*.yaml; every key is described in the README (Scenarios, Faults).\n"
-      "Results: OUT/result.json, OUT/timeline.jsonl, OUT/faults/<name>.log (command faults).\n"
-      "Exit codes: 0 completed, 1 an acknowledged write was lost, 2 could not run (bad\n"
+      "Results: OUT/result.json, timeline.jsonl, observations.jsonl, junit.xml, summary.md,\n"
+      "report.html, faults/<name>.log (command faults).\n"
+      "Exit codes: 0 completed, 1 an acknowledged write was lost or a claim broken (with\n"
+      "--gate, also one not measured), 2 could not run (bad\n"
       "scenario, unreachable target, a fault that failed or left the deployment unhealthy),\n"
       "130 interrupted.");
   run->callback([&] {
@@ -49,6 +54,7 @@ int main(int argc, char** argv) {
     exit_code = loadgate::cli::run(run_args);
   });
 
+  loadgate::cli::add_report_command(app, exit_code);
   loadgate::cli::add_testbed_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,5 +1,7 @@
 #include "cli/run_command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -9,8 +11,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "cli/verdict_exit.h"
 #include "faults/client_recovery.h"
-#include "faults/connection_observer.h"
+#include "faults/deployment_observer.h"
 #include "faults/fault_factory.h"
 #include "faults/fault_impact.h"
 #include "faults/fault_timeline.h"
@@ -20,9 +23,11 @@
 #include "harness/scenario.h"
 #include "reports/claims.h"
 #include "reports/console_summary.h"
+#include "reports/html_report.h"
 #include "reports/json_result.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_summary.h"
+#include "reports/observations_file.h"
 #include "reports/progress_line.h"
 #include "reports/timeline_writer.h"
 #include "testbed/testbed_health.h"
@@ -43,7 +48,7 @@ struct ResolvedTarget {
   std::vector<Endpoint> endpoints;
   WorkloadContext context;
   FaultContext faults;
-  ClaimContext claims;
+  Deployment deployment;
 };
 
 ResolvedTarget resolve_target(const TargetSpec& target) {
@@ -57,7 +62,8 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
           fmt::format("no testbed in {}: start one with `loadgate testbed up --dir {}`",
                       dir.string(), dir.string()));
     urls = state->service_urls();
-    resolved.claims.instances = state->with_role("service").size();
+    resolved.deployment.instances = state->with_role("service").size();
+    resolved.deployment.topology = state->topology();
     if (target.via_edge) {
       const auto* edge = state->find("edge-proxy");
       if (!edge)
@@ -88,6 +94,11 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
            fmt::format("password{}", n % state->users.distinct_passwords)});
   }
   for (const auto& url : urls) resolved.endpoints.push_back(parse_endpoint(url));
+  // What the scenario says of the deployment outranks what the testbed says of itself.
+  if (target.instances) resolved.deployment.instances = *target.instances;
+  if (target.vcpu_per_instance) resolved.deployment.vcpu_per_instance = *target.vcpu_per_instance;
+  for (const auto& [name, value] : target.topology) resolved.deployment.topology[name] = value;
+  if (target.instances) resolved.deployment.topology["service_instances"] = *target.instances;
   return resolved;
 }
 
@@ -177,10 +188,10 @@ int run(const RunArgs& args) {
       for (auto& claim : load_claims(file)) claims.push_back(std::move(claim));
     for (const auto& file : args.claims)
       for (auto& claim : load_claims(file)) claims.push_back(std::move(claim));
-    // Where to watch the deployment's connections: the scenario says, or the testbed's own.
+    // Where to watch the deployment: the scenario says, or the testbed's own.
     if (scenario.observe)
       observed = observed_deployment(*scenario.observe);
-    else if (!scenario.faults.empty() && target.faults.testbed_dir)
+    else if (target.faults.testbed_dir)
       if (auto state = testbed::read_state(*target.faults.testbed_dir))
         observed = observed_testbed(*state);
     if (args.dry_run) {
@@ -226,6 +237,7 @@ int run(const RunArgs& args) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   RunResult result;
+  std::vector<TimelinePoint> timeline_points;
   std::vector<TrackedClients> tracked;
   for (size_t i = 0; i < workloads.size(); ++i) {
     if (workloads[i].clients) tracked.push_back({runs[i].name, workloads[i].clients});
@@ -250,8 +262,8 @@ int run(const RunArgs& args) {
   FaultTimeline fault_timeline(std::move(faults), scenario.duration, &stop_requested,
                                after_recovery);
   FaultImpactAnalysis fault_impact;
-  std::optional<ConnectionObserver> connections;
-  if (observed) connections.emplace(std::move(*observed));
+  std::optional<DeploymentObserver> observer;
+  if (observed) observer.emplace(std::move(*observed));
   {
     ProgressLine progress(scenario.duration);
     RunOptions options;
@@ -263,11 +275,12 @@ int run(const RunArgs& args) {
     options.on_start = [&](Clock::time_point start) {
       run_start = start.time_since_epoch().count();
       fault_timeline.start(start);
-      if (connections) connections->start(start);
+      if (observer) observer->start(start);
     };
     options.on_interval = [&](const IntervalSample& sample) {
       if (!scenario.faults.empty()) fault_impact.add(sample);
-      timeline->write(sample);
+      timeline_points.push_back(timeline_point(sample));
+      timeline->write(timeline_points.back());
       progress.update(sample);
     };
     try {
@@ -280,9 +293,12 @@ int run(const RunArgs& args) {
     }
   }
   result.scenario = scenario.name;
+  result.timeline = std::move(timeline_points);
+  result.deployment = target.deployment;
+  result.slo = scenario.slo;
   result.faults = fault_timeline.finish();
   fault_impact.analyse(result.faults, scenario.duration);
-  if (connections) connections->finish(result.faults, scenario.duration);
+  if (observer) result.observations = observer->finish(result.faults, scenario.duration);
   if (!scenario.faults.empty() && target.faults.testbed_dir) {
     // Faults broke the testbed on purpose: it must be whole again.
     if (auto state = testbed::read_state(*target.faults.testbed_dir)) {
@@ -299,12 +315,14 @@ int run(const RunArgs& args) {
   for (const auto& w : workloads)
     if (w.ledger) result.ledgers.push_back(w.ledger->verify());
 
-  for (const auto& claim : claims) result.claims.push_back(judge(claim, result, target.claims));
-  print_summary(result, std::cout);
+  for (const auto& claim : claims) result.claims.push_back(judge(claim, result));
+  print_summary(result, std::cout, isatty(STDOUT_FILENO));
   try {
     write_json_result(result, out / "result.json");
+    write_observations(result.observations, out / "observations.jsonl");
     write_junit(result, out / "junit.xml");
     write_markdown_summary(result, out / "summary.md");
+    write_html_report(result, out / "report.html");
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -329,21 +347,8 @@ int run(const RunArgs& args) {
     std::cerr << "loadgate: the deployment is NOT HEALTHY after the run\n";
     failed = true;
   }
-  int exit_code = result.interrupted ? 130 : failed ? 2 : 0;
-  for (const auto& ledger : result.ledgers)
-    if (ledger.lost > 0) {
-      std::cerr << fmt::format("loadgate: FAILED: {} acknowledged writes of {} were lost\n",
-                               ledger.lost, ledger.workload);
-      exit_code = 1;
-    }
-  for (const auto& claim : result.claims) {
-    const bool fails = claim.status == ClaimVerdict::Status::broken ||
-                       (args.gate && claim.status == ClaimVerdict::Status::not_measured);
-    if (!fails) continue;
-    std::cerr << fmt::format("loadgate: FAILED: claim {} {}\n", claim.id,
-                             status_name(claim.status));
-    exit_code = 1;
-  }
+  const int verdicts = verdict_exit_code(result, args.gate, std::cerr);
+  const int exit_code = verdicts ? verdicts : result.interrupted ? 130 : failed ? 2 : 0;
   return exit_code;
 }
 

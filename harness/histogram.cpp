@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <stdexcept>
 
 namespace loadgate {
 namespace {
@@ -82,6 +83,26 @@ void Histogram::merge(const Histogram& other) {
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
   sum_ += other.sum_;
+}
+
+std::size_t Histogram::counts_length() {
+  return kCountsLength;
+}
+
+Histogram Histogram::from_counts(std::vector<uint64_t> counts, int64_t min, int64_t max,
+                                 double mean, uint64_t out_of_range) {
+  if (counts.size() > kCountsLength)
+    throw std::invalid_argument("a histogram with more buckets than 1 us to 1 h at 3 digits");
+  Histogram h;
+  std::copy(counts.begin(), counts.end(), h.counts_.begin());
+  for (uint64_t c : counts) h.total_count_ += c;
+  h.out_of_range_ = out_of_range;
+  if (h.total_count_ > 0) {
+    h.min_ = min;
+    h.max_ = max;
+    h.sum_ = mean * static_cast<double>(h.total_count_);
+  }
+  return h;
 }
 
 void Histogram::reset() {

@@ -42,6 +42,16 @@ class Histogram {
       if (counts_[i] != 0) f(highest_equivalent(value_from_index(i)), counts_[i]);
   }
 
+  // The bucket counts in HdrHistogram's index order (1 µs lowest discernible value, 3 significant
+  // digits), so they can be written in its encoding and read back (reports/hdr_encoding.h).
+  const std::vector<uint64_t>& counts() const { return counts_; }
+  static std::size_t counts_length();
+  // A histogram from counts read back. min, max and the mean are what the writer recorded
+  // (exact, where the buckets alone would round them); throws std::invalid_argument when there
+  // are more counts than the layout has.
+  static Histogram from_counts(std::vector<uint64_t> counts, int64_t min, int64_t max, double mean,
+                               uint64_t out_of_range);
+
  private:
   std::size_t index_of(int64_t value) const;
   int64_t value_from_index(std::size_t index) const;

@@ -83,6 +83,54 @@ struct IntervalSample {
   std::vector<WorkloadInterval> workloads;
 };
 
+// One workload in one interval as the timeline keeps it (timeline.jsonl): counts and latency
+// percentiles, not the histogram, so a long run's timeline stays small in memory. Charts, the
+// capacity search and claims scoped to a fault window read these.
+struct IntervalPoint {
+  std::string name;
+  uint64_t ok = 0, expected_failures = 0, dropped = 0, in_flight = 0, vus = 0;
+  ErrorCounts errors;
+  int64_t p50_us = 0, p90_us = 0, p95_us = 0, p99_us = 0, p99_9_us = 0, max_us = 0;
+  int64_t schedule_lag_p99_us = 0, schedule_lag_max_us = 0;
+  uint64_t error_count() const;
+  uint64_t attempts() const { return ok + expected_failures + error_count(); }
+};
+
+struct TimelinePoint {
+  uint64_t index = 0;
+  Duration end{}, length{};
+  std::string phase;
+  double generator_cpu = 0;
+  std::vector<IntervalPoint> workloads;
+};
+TimelinePoint timeline_point(const IntervalSample& sample);
+
+// The deployment as its observers saw it (faults/deployment_observer.h): one sample a second or
+// so, each a set of gauges: "db.backend_connections", "db.replica_lag" (s), "pgbouncer.cl_waiting",
+// "pgbouncer.maxwait" (s), "process.postgres.cpu" (share of one core), "process.service.rss"
+// (bytes), ... A gauge that could not be read at a sample is absent from it.
+struct ObservedSample {
+  Duration at{};
+  std::map<std::string, double> gauges;
+};
+
+struct Observations {
+  std::vector<ObservedSample> samples;
+  // Each gauge's series, in time order.
+  std::map<std::string, std::vector<std::pair<Duration, double>>> series() const;
+  // The highest value of a gauge within [from, to] (empty: never read there).
+  std::optional<double> max(const std::string& gauge, Duration from = Duration::min(),
+                            Duration to = Duration::max()) const;
+};
+
+// What is known of the deployment under test, for per-instance and per-vCPU claims and for
+// model claims about its topology: the scenario's `target:` says, or the testbed knows itself.
+struct Deployment {
+  size_t instances = 0;                         // service instances behind the target (0: unknown)
+  double vcpu_per_instance = 0;                 // 0: unknown
+  std::map<std::string, double> topology = {};  // pgbouncer_instances, default_pool_size, ...
+};
+
 // Whether the numbers describe the target or the load generator's own limits.
 struct GeneratorCheck {
   bool generator_bound = false;  // lag beyond the threshold: results are not the target's
@@ -175,6 +223,12 @@ struct RunResult {
   bool health_checked = false;
   std::vector<std::string> health_problems = {};
   std::vector<ClaimVerdict> claims = {};
+  Deployment deployment = {};
+  // The scenario's service level: "errors.rate" → "< 1%", "latency.p95" → "< 200ms", for every
+  // workload. Capacity is judged only where it was met.
+  std::map<std::string, std::string> slo = {};
+  std::vector<TimelinePoint> timeline = {};  // one point per interval, warmup included
+  Observations observations = {};
 };
 
 }  // namespace loadgate

@@ -1,5 +1,6 @@
 #include "harness/scenario.h"
 
+#include "harness/expectation.h"
 #include "harness/text_file.h"
 
 #include <charconv>
@@ -161,8 +162,18 @@ FaultSpec parse_fault(const ConfigNode& node, const Scenario& scenario) {
 }
 
 TargetSpec parse_target(const ConfigNode& node) {
-  node.allow_only({"testbed", "via", "urls"});
+  node.allow_only({"testbed", "via", "urls", "instances", "vcpu_per_instance", "topology"});
   TargetSpec target;
+  if (auto instances = node.find("instances"))
+    target.instances = static_cast<size_t>(instances->as_integer(1, 100'000));
+  if (auto vcpu = node.find("vcpu_per_instance")) {
+    target.vcpu_per_instance = vcpu->as_number();
+    if (*target.vcpu_per_instance <= 0 || *target.vcpu_per_instance > 1024)
+      vcpu->fail("expected a number of vCPUs above 0 (0.25 for a quarter)");
+  }
+  if (auto topology = node.find("topology"))
+    for (const auto& name : topology->map_keys())
+      target.topology[name] = topology->at(name).as_number();
   if (auto testbed = node.find("testbed")) target.testbed = testbed->as_string();
   if (auto via = node.find("via")) {
     if (!target.testbed) via->fail("via chooses how to reach a testbed; give testbed: too");
@@ -236,7 +247,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   ConfigNode top(root, source, "");
   top.require_map();
   top.allow_only({"name", "target", "duration", "phases", "client", "workloads", "faults",
-                  "observe", "claims"});
+                  "observe", "claims", "slo"});
 
   Scenario scenario;
   scenario.file = file;
@@ -267,6 +278,23 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
       scenario.faults.push_back(parse_fault(item, scenario));
   if (auto claims = top.find("claims"))
     for (const auto& file : claims->as_list()) scenario.claims.push_back(file.as_string());
+  if (auto slo = top.find("slo")) {
+    slo->allow_only({"errors.rate", "latency.p50", "latency.p90", "latency.p95", "latency.p99",
+                     "latency.p99.9", "latency.max"});
+    for (const auto& key : slo->map_keys()) {
+      const ConfigNode term = slo->at(key);
+      try {
+        const Expectation expect = parse_expectation(term.as_string());
+        const Quantity wanted = key == "errors.rate" ? Quantity::share : Quantity::duration;
+        if (expect.quantity() != wanted || expect.is_lower_bound())
+          term.fail(fmt::format("expected an upper bound in {}, e.g. {}", quantity_name(wanted),
+                                wanted == Quantity::share ? "\"< 1%\"" : "\"< 200ms\""));
+      } catch (const std::invalid_argument& e) {
+        term.fail(e.what());
+      }
+      scenario.slo[key] = term.as_string();
+    }
+  }
   if (auto observe = top.find("observe")) {
     observe->require_map();
     scenario.observe = *observe;

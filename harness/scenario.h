@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ struct TargetSpec {
   std::optional<std::string> testbed;  // "default" or a testbed directory
   bool via_edge = false;               // testbed: through its edge proxy (the load balancer)
   std::vector<std::string> urls;       // base URLs of the service instances
+  // For per-instance and per-vCPU claims and model claims (a testbed knows its own; these win).
+  std::optional<size_t> instances;
+  std::optional<double> vcpu_per_instance;
+  std::map<std::string, double> topology;  // pgbouncer_instances: 2, default_pool_size: 25, ...
 };
 
 // How a workload's requests are issued (the `executor:` of a workload).
@@ -94,6 +99,9 @@ struct Scenario {
   // read there, as a workload's own keys are read by the workload.
   std::optional<ConfigNode> observe;
   std::vector<std::string> claims;  // claims files (reports/claims.h), as written
+  // Service level every workload must meet for capacity to count: "errors.rate" → "< 1%",
+  // "latency.p95" → "< 200ms" (harness/expectation.h).
+  std::map<std::string, std::string> slo;
 };
 
 // Reads and checks `file`, with each "path.to.key=value" in `overrides` applied first (the value

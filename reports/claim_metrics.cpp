@@ -7,6 +7,9 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "reports/service_level.h"
 
 namespace loadgate {
 namespace {
@@ -32,29 +35,73 @@ Measurement not_measured(std::string why) {
   return m;
 }
 
+// "throughput_per_vcpu" → the divisor that turns the whole target's rate into it, with the
+// words for the evidence; empty (and `why` set) when the deployment does not say.
+std::optional<double> rate_divisor(const std::string& what, const Deployment& deployment,
+                                   std::string& evidence, std::string& why) {
+  if (what.ends_with("_per_instance") || what.ends_with("_per_vcpu")) {
+    if (deployment.instances == 0) {
+      why =
+          "the number of service instances is unknown (target.instances, or run against a "
+          "testbed)";
+      return std::nullopt;
+    }
+    double divisor = static_cast<double>(deployment.instances);
+    evidence += fmt::format(", {} instances", deployment.instances);
+    if (what.ends_with("_per_vcpu")) {
+      if (deployment.vcpu_per_instance <= 0) {
+        why = "the vCPUs per instance are unknown (target.vcpu_per_instance)";
+        return std::nullopt;
+      }
+      divisor *= deployment.vcpu_per_instance;
+      evidence += fmt::format(" of {:g} vCPU", deployment.vcpu_per_instance);
+    }
+    return divisor;
+  }
+  return 1.0;
+}
+
+Measurement capacity_metric(const WorkloadResult& w, const std::string& what,
+                            const RunResult& run) {
+  Measurement m;
+  m.from_load = true;
+  m.quantity = Quantity::rate;
+  const CapacitySearch search = search_capacity(run, w.name);
+  if (!search.why.empty()) return not_measured(search.why);
+  m.evidence = w.name;
+  std::string why;
+  const auto divisor = rate_divisor(what, run.deployment, m.evidence, why);
+  if (!divisor) return not_measured(why);
+  m.value = search.capacity.value_or(0) / *divisor;
+  m.evidence = search.capacity ? fmt::format("{}: {}", m.evidence, search.evidence)
+                               : fmt::format("{}: no window met the SLO", m.evidence);
+  m.ceiling_found = search.slo_broken;
+  m.highest_rate = search.highest_rate / *divisor;
+  return m;
+}
+
 Measurement workload_metric(const WorkloadResult& w, const std::vector<std::string>& parts,
-                            const RunResult& run, const ClaimContext& context) {
+                            const RunResult& run) {
   Measurement m;
   m.from_load = true;
   m.evidence = fmt::format("{}, {} requests over the recorded phases", w.name, w.attempts());
   const std::string what = parts.size() > 1 ? parts[1] : "";
   const double recorded = seconds(run.recorded_duration);
   const uint64_t successes = w.ok + w.expected_failures;
-  if (what == "throughput" || what == "throughput_per_instance") {
+  if (what.starts_with("capacity") &&
+      (what == "capacity" || what == "capacity_per_instance" || what == "capacity_per_vcpu"))
+    return capacity_metric(w, what, run);
+  if (what == "throughput" || what == "throughput_per_instance" || what == "throughput_per_vcpu") {
     if (recorded <= 0) return not_measured("no recorded phase");
-    double divisor = 1;
-    if (what == "throughput_per_instance") {
-      if (context.instances == 0)
-        return not_measured("the number of service instances is unknown (run against a testbed)");
-      divisor = static_cast<double>(context.instances);
-      m.evidence += fmt::format(", {} instances", context.instances);
-    }
+    std::string why;
+    const auto divisor = rate_divisor(what, run.deployment, m.evidence, why);
+    if (!divisor) return not_measured(why);
     m.quantity = Quantity::rate;
-    m.value = static_cast<double>(successes) / recorded / divisor;
+    m.value = static_cast<double>(successes) / recorded / *divisor;
     if (w.offered_rate > 0) {
-      m.offered = w.offered_rate / divisor;
+      m.offered = w.offered_rate / *divisor;
       // Counted over the whole workload, then shared out like the rate.
-      m.counting_noise = 3 * std::sqrt(w.offered_rate * recorded) / recorded / divisor;
+      m.counting_noise = 3 * std::sqrt(w.offered_rate * recorded) / recorded / *divisor;
     }
     return m;
   }
@@ -90,8 +137,8 @@ Measurement workload_metric(const WorkloadResult& w, const std::vector<std::stri
     return m;
   }
   return not_measured(
-      fmt::format("no metric '{}' of a workload: throughput, throughput_per_instance, latency.p95, "
-                  "errors.rate or requests",
+      fmt::format("no metric '{}' of a workload: throughput[_per_instance|_per_vcpu], "
+                  "capacity[_per_instance|_per_vcpu], latency.p95, errors.rate or requests",
                   what));
 }
 
@@ -157,11 +204,44 @@ Measurement fault_metric(const std::vector<std::string>& parts, const RunResult&
   return m;
 }
 
+Quantity gauge_quantity(const std::string& gauge) {
+  if (gauge.ends_with("_lag") || gauge.ends_with("maxwait") || gauge.ends_with("_time"))
+    return Quantity::duration;
+  if (gauge.ends_with(".cpu") || gauge.ends_with(".cpu_total"))
+    return Quantity::share;  // cores: 1.0 is one core, 100%
+  if (gauge.ends_with(".rss") || gauge.ends_with(".rss_total")) return Quantity::bytes;
+  return Quantity::count;
+}
+
+// "db.backend_connections.max" → the highest sample of the gauge db.backend_connections.
+Measurement observed_metric(std::string_view metric, const RunResult& run) {
+  std::string gauge(metric);
+  if (gauge.ends_with(".max")) gauge.resize(gauge.size() - 4);
+  const auto highest = run.observations.max(gauge);
+  if (!highest) {
+    if (run.observations.samples.empty())
+      return not_measured(
+          "the deployment was not observed: run against a testbed, or give observe: in the "
+          "scenario");
+    std::vector<std::string> names;
+    for (const auto& [name, series] : run.observations.series()) names.push_back(name);
+    return not_measured(
+        fmt::format("no gauge '{}' was observed (there are {})", gauge, fmt::join(names, ", ")));
+  }
+  Measurement m;
+  m.value = *highest;
+  m.quantity = gauge_quantity(gauge);
+  m.evidence = fmt::format("the highest of {} observer samples", run.observations.samples.size());
+  return m;
+}
+
 }  // namespace
 
-Measurement measure(std::string_view metric, const RunResult& run, const ClaimContext& context) {
+Measurement measure(std::string_view metric, const RunResult& run) {
   const auto parts = split(metric);
   if (parts[0] == "fault") return fault_metric(parts, run);
+  if (parts[0] == "db" || parts[0] == "pgbouncer" || parts[0] == "process")
+    return observed_metric(metric, run);
   if (parts[0] == "ledger") {
     if (parts.size() != 2 || parts[1] != "lost")
       return not_measured("the ledger metric is ledger.lost");
@@ -178,11 +258,12 @@ Measurement measure(std::string_view metric, const RunResult& run, const ClaimCo
     return m;
   }
   for (const auto& w : run.workloads)
-    if (w.name == parts[0]) return workload_metric(w, parts, run, context);
+    if (w.name == parts[0]) return workload_metric(w, parts, run);
   std::vector<std::string> names;
   for (const auto& w : run.workloads) names.push_back(w.name);
-  return not_measured(fmt::format("no workload '{}' in this run (it has {}; or fault., ledger.)",
-                                  parts[0], fmt::join(names, ", ")));
+  return not_measured(fmt::format(
+      "no workload '{}' in this run (it has {}; or fault., ledger., db., pgbouncer., process.)",
+      parts[0], fmt::join(names, ", ")));
 }
 
 }  // namespace loadgate

@@ -8,8 +8,10 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "harness/config_node.h"
+#include "reports/service_level.h"
 
 namespace loadgate {
 namespace {
@@ -23,7 +25,43 @@ std::string read_whole(const std::filesystem::path& file) {
 }
 
 bool is_throughput(const std::string& metric) {
-  return metric.ends_with(".throughput") || metric.ends_with(".throughput_per_instance");
+  return metric.ends_with(".throughput") || metric.ends_with(".throughput_per_instance") ||
+         metric.ends_with(".throughput_per_vcpu");
+}
+
+bool is_capacity(const std::string& metric) {
+  return metric.ends_with(".capacity") || metric.ends_with(".capacity_per_instance") ||
+         metric.ends_with(".capacity_per_vcpu");
+}
+
+// The model's numbers: the deployment's where it knows them, else the document's.
+ClaimVerdict judge_model(const Claim& claim, const RunResult& run, ClaimVerdict v) {
+  std::vector<std::string> used;
+  auto lookup = [&](const std::string& name) -> std::optional<double> {
+    std::optional<double> value;
+    const char* from = "deployment";
+    if (auto it = run.deployment.topology.find(name); it != run.deployment.topology.end())
+      value = it->second;
+    else if (name == "service_instances" && run.deployment.instances > 0)
+      value = static_cast<double>(run.deployment.instances);
+    else if (name == "vcpu_per_instance" && run.deployment.vcpu_per_instance > 0)
+      value = run.deployment.vcpu_per_instance;
+    else if (auto given = claim.given.find(name); given != claim.given.end())
+      value = given->second, from = "document";
+    if (value) used.push_back(fmt::format("{}={:g} ({})", name, *value, from));
+    return value;
+  };
+  try {
+    const double value = claim.model->evaluate(lookup);
+    v.measured = format_value(value, claim.expect.quantity());
+    v.detail = fmt::format("model: {}", fmt::join(used, ", "));
+    v.status =
+        claim.expect.holds(value) ? ClaimVerdict::Status::held : ClaimVerdict::Status::broken;
+  } catch (const std::invalid_argument& e) {
+    v.detail = fmt::format("{}: give it in the claim's given: or the scenario's target.topology",
+                           e.what());
+  }
+  return v;
 }
 
 }  // namespace
@@ -35,7 +73,7 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
   std::vector<Claim> claims;
   std::set<std::string> ids;
   for (const auto& item : root.at("claims").as_list()) {
-    item.allow_only({"id", "source", "metric", "expect", "phase"});
+    item.allow_only({"id", "source", "metric", "model", "given", "expect", "phase", "note"});
     Claim claim;
     claim.id = item.at("id").as_string();
     if (!ids.insert(claim.id).second) item.at("id").fail("claim ids must be unique in a file");
@@ -44,7 +82,23 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
     source_node.allow_only({"doc", "quote"});
     claim.source_doc = source_node.at("doc").as_string();
     claim.source_quote = source_node.at("quote").as_string();
-    claim.metric = item.at("metric").as_string();
+    if (item.has("metric") == item.has("model"))
+      item.fail("give either metric: (measured by the run) or model: (arithmetic on the topology)");
+    if (auto metric = item.find("metric")) claim.metric = metric->as_string();
+    if (auto model = item.find("model")) {
+      try {
+        claim.model.emplace(model->as_string());
+      } catch (const std::invalid_argument& e) {
+        model->fail(e.what());
+      }
+      claim.metric = "model: " + model->as_string();
+    }
+    if (auto given = item.find("given")) {
+      if (!claim.model)
+        given->fail("given: holds a model claim's numbers; this claim has no model:");
+      for (const auto& name : given->map_keys()) claim.given[name] = given->at(name).as_number();
+    }
+    if (auto note = item.find("note")) claim.note = note->as_string();
     try {
       claim.expect = parse_expectation(item.at("expect").as_string());
     } catch (const std::invalid_argument& e) {
@@ -56,7 +110,7 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
   return claims;
 }
 
-ClaimVerdict judge(const Claim& claim, const RunResult& run, const ClaimContext& context) {
+ClaimVerdict judge(const Claim& claim, const RunResult& run) {
   ClaimVerdict v{claim.id,
                  claim.file,
                  claim.source_doc,
@@ -66,6 +120,7 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run, const ClaimContext&
                  ClaimVerdict::Status::not_measured,
                  "",
                  ""};
+  if (claim.model) return judge_model(claim, run, std::move(v));
   // A phase's numbers stand in for the totals.
   RunResult scoped;
   const RunResult* measured_run = &run;
@@ -79,9 +134,12 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run, const ClaimContext&
     scoped = run;
     scoped.workloads = phase->workloads;
     scoped.recorded_duration = phase->duration;
+    std::erase_if(scoped.observations.samples, [&](const ObservedSample& s) {
+      return s.at < phase->start || s.at > phase->start + phase->duration;
+    });
     measured_run = &scoped;
   }
-  const Measurement m = measure(claim.metric, *measured_run, context);
+  const Measurement m = measure(claim.metric, *measured_run);
   if (!m.value) {
     v.detail = m.why;
     return v;
@@ -101,6 +159,14 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run, const ClaimContext&
     return v;
   }
   bool holds = claim.expect.holds(*m.value);
+  // A capacity below the claim says nothing until the search found where the SLO breaks.
+  if (is_capacity(claim.metric) && claim.expect.is_lower_bound() && !holds && !m.ceiling_found) {
+    v.detail = fmt::format(
+        "the SLO held at every rate offered (up to {}): offer more than {} to find the ceiling",
+        format_value(m.highest_rate, Quantity::rate),
+        format_value(claim.expect.bound.amount, Quantity::rate));
+    return v;
+  }
   // A capacity claim is judged only at the claimed rate: less offered proves nothing either way.
   // Offered at least that, it holds when the target kept up with what it was offered, within
   // the counting noise of the arrivals (3 standard deviations of a Poisson count).
@@ -118,6 +184,14 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run, const ClaimContext&
     } else {
       holds = *m.value >= *m.offered - m.counting_noise;
       v.detail += fmt::format(", offered {}", format_value(*m.offered, Quantity::rate));
+      // Kept up, but not within the service level: that rate is not a capacity.
+      const std::string workload = claim.metric.substr(0, claim.metric.find('.'));
+      for (const auto& w : measured_run->workloads)
+        if (w.name == workload && holds)
+          if (auto breach = slo_breach(w, run.slo)) {
+            holds = false;
+            v.detail += ", but " + *breach;
+          }
     }
   }
   v.status = holds ? ClaimVerdict::Status::held : ClaimVerdict::Status::broken;

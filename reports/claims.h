@@ -6,6 +6,15 @@
 //       metric: login.throughput_per_instance      # see claim_metrics.h
 //       expect: ">= 50/s"                          # see expectation.h
 //       phase: steady                              # optional: judge one phase, not the totals
+//     - id: backend-connections
+//       source: {doc: 000_4e27a9eb9c281531.txt, quote: "~62 conns used"}
+//       model: pgbouncer_instances * default_pool_size + reserved_connections
+//       given: {pgbouncer_instances: 2, default_pool_size: 25, reserved_connections: 12}
+//       expect: "<= 62"
+//
+// A model claim checks the document's arithmetic (reports/model_expression.h) with the
+// deployment's own numbers where it has them (target.topology, or the testbed's), the
+// document's `given:` numbers for the rest.
 //
 // A claim is held or broken only when the run could measure it; otherwise it is "not measured",
 // with why: the generator was the limit, the run offered less than a capacity claim asks, no
@@ -13,13 +22,15 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/expectation.h"
 #include "harness/results.h"
 #include "reports/claim_metrics.h"
-#include "reports/expectation.h"
+#include "reports/model_expression.h"
 
 namespace loadgate {
 
@@ -27,14 +38,17 @@ struct Claim {
   std::string id;
   std::string file;
   std::string source_doc, source_quote;
-  std::string metric;
+  std::string metric;                    // a measured claim (empty for a model claim)
+  std::optional<ModelExpression> model;  // a model claim
+  std::map<std::string, double> given;   // the document's numbers, for a model claim
   Expectation expect;
   std::optional<std::string> phase;
+  std::string note;
 };
 
 // Reads a claims file; throws ConfigError naming the file, line and key.
 std::vector<Claim> load_claims(const std::filesystem::path& file);
 
-ClaimVerdict judge(const Claim& claim, const RunResult& run, const ClaimContext& context);
+ClaimVerdict judge(const Claim& claim, const RunResult& run);
 
 }  // namespace loadgate

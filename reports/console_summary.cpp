@@ -41,7 +41,7 @@ double rate_over(const WorkloadResult& workload, Duration measured) {
   return seconds > 0 ? static_cast<double>(workload.attempts()) / seconds : 0.0;
 }
 
-void print_summary(const RunResult& run, std::ostream& out) {
+void print_summary(const RunResult& run, std::ostream& out, bool colour) {
   out << fmt::format("\nloadgate: scenario {} ran {} of {}{} on {} thread(s) against {}\n",
                      run.scenario, format_duration(run.elapsed),
                      format_duration(run.planned_duration), run.interrupted ? " (INTERRUPTED)" : "",
@@ -113,8 +113,13 @@ void print_summary(const RunResult& run, std::ostream& out) {
   }
   if (!run.claims.empty()) out << "claims:\n";
   for (const auto& c : run.claims) {
-    out << fmt::format("  {:<12} {}: {} {} — measured {}", status_name(c.status), c.id, c.metric,
-                       c.expect, c.measured.empty() ? "-" : c.measured);
+    const char* paint = !colour                                    ? ""
+                        : c.status == ClaimVerdict::Status::held   ? "\x1b[32m"
+                        : c.status == ClaimVerdict::Status::broken ? "\x1b[1;31m"
+                                                                   : "\x1b[33m";
+    out << fmt::format("  {}{:<12}{} {}: {} {} — measured {}", paint, status_name(c.status),
+                       colour ? "\x1b[0m" : "", c.id, c.metric, c.expect,
+                       c.measured.empty() ? "-" : c.measured);
     out << fmt::format(" ({})\n", c.detail);
     out << fmt::format("               {}: \"{}\"\n", c.source_doc, c.source_quote);
   }

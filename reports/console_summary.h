@@ -9,7 +9,8 @@
 
 namespace loadgate {
 
-void print_summary(const RunResult& result, std::ostream& out);
+// `colour`: verdicts and failures in ANSI colour, for a terminal (never into a file or a pipe).
+void print_summary(const RunResult& result, std::ostream& out, bool colour = false);
 // One line per write ledger: how its writes ended and what the read-back found.
 void print_ledger(const LedgerResult& ledger, std::ostream& out);
 // One line per workload a fault window touched: first error, downtime, recovery, errors.

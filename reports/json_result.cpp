@@ -119,7 +119,9 @@ std::string result_to_json(const RunResult& run) {
                         {"pgbouncer_clients", counts_json(f.pgbouncer_clients)}}}});
   }
   const GeneratorCheck& g = run.generator;
-  json doc = {{"schema", "loadgate.result/2"},
+  json topology = json::object();
+  for (const auto& [name, value] : run.deployment.topology) topology[name] = value;
+  json doc = {{"schema", kResultSchema},
               {"scenario", run.scenario},
               {"started_at", fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
                                          std::chrono::floor<std::chrono::seconds>(run.started_at))},
@@ -141,7 +143,12 @@ std::string result_to_json(const RunResult& run) {
               {"phases", phases},
               {"ledgers", ledgers},
               {"faults", faults},
-              {"health", {{"checked", run.health_checked}, {"problems", run.health_problems}}}};
+              {"health", {{"checked", run.health_checked}, {"problems", run.health_problems}}},
+              {"deployment",
+               {{"instances", run.deployment.instances},
+                {"vcpu_per_instance", run.deployment.vcpu_per_instance},
+                {"topology", topology}}},
+              {"slo", run.slo}};
   json claims = json::array();
   for (const auto& c : run.claims)
     claims.push_back({{"id", c.id},

@@ -6,35 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "reports/markup_escape.h"
+
 namespace loadgate {
 namespace {
-
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 has no place for most control characters: drop them.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
-  }
-  return out;
-}
 
 struct Case {
   std::string classname, name;
@@ -50,17 +25,17 @@ std::string suite(const std::string& name, const std::vector<Case>& cases) {
   }
   std::string xml =
       fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
-                  escaped(name), cases.size(), failures, skipped);
+                  markup_escape(name), cases.size(), failures, skipped);
   for (const auto& c : cases) {
-    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\">", escaped(c.classname),
-                       escaped(c.name));
+    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\">", markup_escape(c.classname),
+                       markup_escape(c.name));
     if (c.outcome == Case::Outcome::failed)
-      xml +=
-          fmt::format("<failure message=\"{}\">{}</failure>", escaped(c.message), escaped(c.text));
+      xml += fmt::format("<failure message=\"{}\">{}</failure>", markup_escape(c.message),
+                         markup_escape(c.text));
     if (c.outcome == Case::Outcome::skipped)
-      xml += fmt::format("<skipped message=\"{}\"/>", escaped(c.message));
+      xml += fmt::format("<skipped message=\"{}\"/>", markup_escape(c.message));
     if (c.outcome != Case::Outcome::failed && !c.text.empty())
-      xml += fmt::format("<system-out>{}</system-out>", escaped(c.text));
+      xml += fmt::format("<system-out>{}</system-out>", markup_escape(c.text));
     xml += "</testcase>\n";
   }
   return xml + "  </testsuite>\n";

@@ -5,8 +5,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "reports/histogram_json.h"
-
 namespace loadgate {
 
 TimelineWriter::TimelineWriter(const std::filesystem::path& file) : file_(file) {
@@ -15,9 +13,9 @@ TimelineWriter::TimelineWriter(const std::filesystem::path& file) : file_(file) 
   if (!out_) throw std::runtime_error(fmt::format("cannot write the timeline {}", file.string()));
 }
 
-void TimelineWriter::write(const IntervalSample& sample) {
+void TimelineWriter::write(const TimelinePoint& point) {
   nlohmann::json workloads = nlohmann::json::array();
-  for (const auto& w : sample.workloads) {
+  for (const auto& w : point.workloads) {
     workloads.push_back(
         {{"name", w.name},
          {"attempts", w.attempts()},
@@ -27,14 +25,20 @@ void TimelineWriter::write(const IntervalSample& sample) {
          {"dropped", w.dropped},
          {"in_flight", w.in_flight},
          {"vus", w.vus},
-         {"latency_us", percentiles_json(w.latency)},
-         {"schedule_lag_us",
-          {{"p99", w.schedule_lag.value_at_percentile(99)}, {"max", w.schedule_lag.max()}}}});
+         {"latency_us",
+          {{"p50", w.p50_us},
+           {"p90", w.p90_us},
+           {"p95", w.p95_us},
+           {"p99", w.p99_us},
+           {"p99_9", w.p99_9_us},
+           {"max", w.max_us}}},
+         {"schedule_lag_us", {{"p99", w.schedule_lag_p99_us}, {"max", w.schedule_lag_max_us}}}});
   }
-  nlohmann::json line = {{"i", sample.index},
-                         {"t", std::chrono::duration<double>(sample.end).count()},
-                         {"phase", sample.phase},
-                         {"generator_cpu", sample.generator_cpu},
+  nlohmann::json line = {{"i", point.index},
+                         {"t", std::chrono::duration<double>(point.end).count()},
+                         {"length", std::chrono::duration<double>(point.length).count()},
+                         {"phase", point.phase},
+                         {"generator_cpu", point.generator_cpu},
                          {"workloads", workloads}};
   out_ << line.dump() << '\n';
   out_.flush();

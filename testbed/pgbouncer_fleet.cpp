@@ -53,11 +53,13 @@ ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettin
                   "admin_users = {admin}\n"
                   "stats_users = {admin}\n"
                   "pool_mode = transaction\n"
-                  "default_pool_size = 25\n"
-                  "max_client_conn = 1000\n"
+                  "default_pool_size = {pool_size}\n"
+                  "max_client_conn = {max_client_conn}\n"
                   "server_idle_timeout = 10\n"
                   "ignore_startup_parameters = extra_float_digits\n"
                   "pidfile = {home}/pgbouncer.pid\n",
+                  fmt::arg("pool_size", kPgbouncerDefaultPoolSize),
+                  fmt::arg("max_client_conn", kPgbouncerMaxClientConn),
                   fmt::arg("db", settings.database), fmt::arg("upstream", settings.upstream_port),
                   fmt::arg("port", settings.listen_port), fmt::arg("sockets", layout.socket_dir()),
                   fmt::arg("auth", auth_file.string()), fmt::arg("admin", settings.admin_user),

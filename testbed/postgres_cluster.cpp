@@ -58,7 +58,7 @@ std::string common_settings(const ClusterLayout& layout, uint16_t port) {
       "port = {}\n"
       "unix_socket_directories = '{}'\n"
       "unix_socket_permissions = 0770\n"
-      "max_connections = 200\n"
+      "max_connections = {}\n"
       "wal_level = replica\n"
       "max_wal_senders = 10\n"
       "max_replication_slots = 10\n"
@@ -68,7 +68,7 @@ std::string common_settings(const ClusterLayout& layout, uint16_t port) {
       "hot_standby = on\n"
       "shared_buffers = '128MB'\n"
       "logging_collector = off\n",
-      port, layout.socket_dir());
+      port, layout.socket_dir(), kPostgresMaxConnections);
 }
 
 }  // namespace

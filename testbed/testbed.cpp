@@ -270,6 +270,7 @@ void up(const UpOptions& options, std::ostream& log) {
   state.synchronous_replication = options.synchronous;
   state.users = {options.users, "user{n}", "password{n % 8}", 8, options.bcrypt_cost};
   state.items = options.items;
+  state.service_pool_size = options.service_pool_size;
   try {
     start_everything(options, state, log);
   } catch (...) {

@@ -35,6 +35,15 @@ std::vector<std::string> TestbedState::service_urls() const {
   return urls;
 }
 
+std::map<std::string, double> TestbedState::topology() const {
+  return {{"service_instances", static_cast<double>(with_role("service").size())},
+          {"pgbouncer_instances", static_cast<double>(with_role("pgbouncer").size())},
+          {"default_pool_size", kPgbouncerDefaultPoolSize},
+          {"max_client_conn", kPgbouncerMaxClientConn},
+          {"max_connections", kPostgresMaxConnections},
+          {"service_pool_size", static_cast<double>(service_pool_size)}};
+}
+
 std::filesystem::path state_file(const std::filesystem::path& dir) {
   return dir / "state.json";
 }
@@ -108,6 +117,7 @@ std::string state_to_json(const TestbedState& s, bool with_liveness) {
         {"distinct_passwords", s.users.distinct_passwords},
         {"bcrypt_cost", s.users.bcrypt_cost}}},
       {"items", s.items},
+      {"service_pool_size", s.service_pool_size},
       {"service_urls", s.service_urls()},
       {"processes", processes},
   };
@@ -151,6 +161,7 @@ std::optional<TestbedState> read_state(const std::filesystem::path& dir) {
     s.users = {users.at("count"), users.at("name_pattern"), users.at("password_pattern"),
                users.at("distinct_passwords"), users.at("bcrypt_cost")};
     s.items = j.at("items");
+    s.service_pool_size = j.value("service_pool_size", 25);  // absent before it was recorded
     for (const json& p : j.at("processes")) {
       ProcessRecord r{p.at("name"),
                       p.at("role"),

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,12 @@ struct SeededUsers {
   int bcrypt_cost = 12;
 };
 
+// The testbed's sizing, as the seed documents size production (000: pgbouncer
+// default_pool_size 25, max_client_conn 1000, RDS max_connections 200).
+inline constexpr int kPgbouncerDefaultPoolSize = 25;
+inline constexpr int kPgbouncerMaxClientConn = 1000;
+inline constexpr int kPostgresMaxConnections = 200;
+
 struct TestbedState {
   int version = 1;
   std::filesystem::path dir;
@@ -48,12 +55,16 @@ struct TestbedState {
   std::string jwt_rs256_private_key_file, jwt_rs256_public_key_file;
   std::string jwt_es256_private_key_file, jwt_es256_public_key_file;
   SeededUsers users;
-  int items = 0;  // items seeded with ids 1..items
+  int items = 0;               // items seeded with ids 1..items
+  int service_pool_size = 25;  // each service instance's DB pool (DB_POOL_MAX)
   std::vector<ProcessRecord> processes;
 
   const ProcessRecord* find(const std::string& name) const;
   std::vector<const ProcessRecord*> with_role(const std::string& role) const;
   std::vector<std::string> service_urls() const;
+  // Its numbers for model claims: service_instances, pgbouncer_instances, default_pool_size,
+  // max_client_conn, max_connections, service_pool_size.
+  std::map<std::string, double> topology() const;
 };
 
 std::filesystem::path state_file(const std::filesystem::path& dir);

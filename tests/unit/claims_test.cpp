@@ -6,9 +6,11 @@
 #include "reports/claims.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_summary.h"
+#include "tests/support/claim_fixtures.h"
 
 using namespace loadgate;
 using Catch::Matchers::Contains;
+using loadgate::test::claim_of;
 using namespace std::chrono_literals;
 
 TEST_CASE("expectations read values with their units, and refuse bare or mixed ones") {
@@ -56,59 +58,54 @@ RunResult run_with(double offered, uint64_t ok, uint64_t errors, Duration record
   return run;
 }
 
-Claim claim_of(const std::string& metric, const std::string& expect) {
-  Claim c;
-  c.id = "c";
-  c.metric = metric;
-  c.expect = parse_expectation(expect);
-  return c;
+RunResult with_instances(RunResult run, size_t instances) {
+  run.deployment.instances = instances;
+  return run;
 }
 
 }  // namespace
 
 TEST_CASE("a capacity claim is judged only when the run offered the claimed rate") {
-  const ClaimContext two{2};
   // 2 instances, 100/s offered and achieved: 50/s per instance.
   RunResult run = run_with(100, 1000, 0, 10s);
-  auto v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), run, two);
+  auto v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), with_instances(run, 2));
   CHECK(v.status == ClaimVerdict::Status::held);
   CHECK(v.measured == "50.0/s");
   // Offered 40/s (20/s per instance) and got it all: not a verdict on 50/s.
   run = run_with(40, 400, 0, 10s);
-  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), run, two);
+  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), with_instances(run, 2));
   CHECK(v.status == ClaimVerdict::Status::not_measured);
   CHECK_THAT(v.detail, Contains("offered 20.0/s, below the claimed 50.0/s"));
   // Offered 200/s, only 60/s came back: broken.
   run = run_with(200, 600, 1400, 10s);
-  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), run, two);
+  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), with_instances(run, 2));
   CHECK(v.status == ClaimVerdict::Status::broken);
   CHECK(v.measured == "30.0/s");
   // Without knowing the instances there is no per-instance number.
-  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), run, ClaimContext{});
+  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), run);
   CHECK(v.status == ClaimVerdict::Status::not_measured);
   CHECK_THAT(v.detail, Contains("instances is unknown"));
 }
 
 TEST_CASE("latency, error rate, generator-bound runs, faults and the ledger") {
   RunResult run = run_with(100, 990, 10, 10s);
-  CHECK(judge(claim_of("login.latency.p95", "< 20ms"), run, {}).status ==
-        ClaimVerdict::Status::held);
-  CHECK(judge(claim_of("login.latency.p99.9", "< 5ms"), run, {}).status ==
+  CHECK(judge(claim_of("login.latency.p95", "< 20ms"), run).status == ClaimVerdict::Status::held);
+  CHECK(judge(claim_of("login.latency.p99.9", "< 5ms"), run).status ==
         ClaimVerdict::Status::broken);
-  auto v = judge(claim_of("login.errors.rate", "< 1%"), run, {});
+  auto v = judge(claim_of("login.errors.rate", "< 1%"), run);
   CHECK(v.status == ClaimVerdict::Status::broken);  // exactly 1 %
   CHECK(v.measured == "1.00%");
   // A metric of another kind than the expectation is not judged.
-  v = judge(claim_of("login.latency.p95", ">= 5/s"), run, {});
+  v = judge(claim_of("login.latency.p95", ">= 5/s"), run);
   CHECK(v.status == ClaimVerdict::Status::not_measured);
   CHECK_THAT(v.detail, Contains("is a duration, the claim expects a rate"));
   // When the generator was the limit, load numbers judge nothing.
   run.generator.generator_bound = true;
-  v = judge(claim_of("login.latency.p95", "< 20ms"), run, {});
+  v = judge(claim_of("login.latency.p95", "< 20ms"), run);
   CHECK(v.status == ClaimVerdict::Status::not_measured);
   CHECK_THAT(v.detail, Contains("generator-bound"));
   run.generator.generator_bound = false;
-  CHECK_THAT(judge(claim_of("nosuch.latency.p95", "< 20ms"), run, {}).detail,
+  CHECK_THAT(judge(claim_of("nosuch.latency.p95", "< 20ms"), run).detail,
              Contains("no workload 'nosuch'"));
 
   // Faults: the worst window; a workload never back is "never".
@@ -120,14 +117,14 @@ TEST_CASE("latency, error rate, generator-bound runs, faults and the ledger") {
   failover.impacts = {slow};
   failover.timings["dns_switched"] = 5s;
   run.faults = {failover};
-  CHECK(judge(claim_of("fault.failover.downtime", "<= 30s"), run, {}).measured == "12.00s");
-  CHECK(judge(claim_of("fault.failover.dns_switched.max", "<= 10s"), run, {}).status ==
+  CHECK(judge(claim_of("fault.failover.downtime", "<= 30s"), run).measured == "12.00s");
+  CHECK(judge(claim_of("fault.failover.dns_switched.max", "<= 10s"), run).status ==
         ClaimVerdict::Status::held);
   run.faults[0].impacts.push_back(stuck);
-  v = judge(claim_of("fault.failover.recovered", "<= 30s"), run, {});
+  v = judge(claim_of("fault.failover.recovered", "<= 30s"), run);
   CHECK(v.status == ClaimVerdict::Status::broken);
   CHECK(v.measured == "never");
-  CHECK(judge(claim_of("fault.wake.held_for", "<= 15s"), run, {}).status ==
+  CHECK(judge(claim_of("fault.wake.held_for", "<= 15s"), run).status ==
         ClaimVerdict::Status::not_measured);
 
   // The ledger: read back, or no verdict.
@@ -135,10 +132,9 @@ TEST_CASE("latency, error rate, generator-bound runs, faults and the ledger") {
   ledger.workload = "login";
   ledger.verified = true;
   run.ledgers = {ledger};
-  CHECK(judge(claim_of("ledger.lost", "== 0"), run, {}).status == ClaimVerdict::Status::held);
+  CHECK(judge(claim_of("ledger.lost", "== 0"), run).status == ClaimVerdict::Status::held);
   run.ledgers[0].verified = false;
-  CHECK(judge(claim_of("ledger.lost", "== 0"), run, {}).status ==
-        ClaimVerdict::Status::not_measured);
+  CHECK(judge(claim_of("ledger.lost", "== 0"), run).status == ClaimVerdict::Status::not_measured);
 }
 
 TEST_CASE("a claims file is read with located errors") {
@@ -207,13 +203,12 @@ TEST_CASE("JUnit and Markdown carry the verdicts, escaped") {
 
 TEST_CASE("a capacity claim at the offered rate allows for the arrivals' counting noise") {
   // 100/s for 10 s over 2 instances: 1000 expected, 3 sigma is 95 requests, 4.7/s per instance.
-  const ClaimContext two{2};
-  auto v =
-      judge(claim_of("login.throughput_per_instance", ">= 50/s"), run_with(100, 960, 0, 10s), two);
+  auto v = judge(claim_of("login.throughput_per_instance", ">= 50/s"),
+                 with_instances(run_with(100, 960, 0, 10s), 2));
   CHECK(v.status == ClaimVerdict::Status::held);  // 48/s: Poisson arrivals came a little short
   CHECK_THAT(v.detail, Contains("offered 50.0/s"));
-  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"), run_with(100, 900, 100, 10s),
-            two);
+  v = judge(claim_of("login.throughput_per_instance", ">= 50/s"),
+            with_instances(run_with(100, 900, 100, 10s), 2));
   CHECK(v.status == ClaimVerdict::Status::broken);  // 45/s: 100 requests failed, beyond the noise
 }
 
@@ -227,17 +222,16 @@ TEST_CASE("a fault metric is not judged from part of the evidence") {
   nobody_came.timings.clear();
   nobody_came.timings["paused_after"] = 6s;
   run.faults = {wake, nobody_came};
-  auto v = judge(claim_of("fault.wake.held_for", "<= 15s"), run, {});
+  auto v = judge(claim_of("fault.wake.held_for", "<= 15s"), run);
   CHECK(v.status == ClaimVerdict::Status::not_measured);
   CHECK_THAT(v.detail, Contains("has no held_for"));
   FaultEvent failed = wake;
   failed.injected = false;
   failed.error = "inject failed: boom";
   run.faults = {wake, failed};
-  v = judge(claim_of("fault.wake.held_for", "<= 15s"), run, {});
+  v = judge(claim_of("fault.wake.held_for", "<= 15s"), run);
   CHECK(v.status == ClaimVerdict::Status::not_measured);
   CHECK_THAT(v.detail, Contains("a wake injection failed (inject failed: boom)"));
   run.faults = {wake};
-  CHECK(judge(claim_of("fault.wake.held_for", "<= 15s"), run, {}).status ==
-        ClaimVerdict::Status::held);
+  CHECK(judge(claim_of("fault.wake.held_for", "<= 15s"), run).status == ClaimVerdict::Status::held);
 }

@@ -9,15 +9,16 @@
 
 namespace loadgate {
 
-enum class Quantity { count, duration, rate, share };
+enum class Quantity { count, duration, rate, share, bytes };
 const char* quantity_name(Quantity q);
 
-// Durations in seconds, rates per second, shares from 0 to 1.
+// Durations in seconds, rates per second, shares from 0 to 1, sizes in bytes.
 struct Value {
   double amount = 0;
   Quantity quantity = Quantity::count;
 };
-// "30s", "250ms", "50/s", "1%", "62": throws std::invalid_argument naming the text otherwise.
+// "30s", "250ms", "50/s", "1%", "512MiB", "62": throws std::invalid_argument naming the text
+// otherwise.
 Value parse_value(std::string_view text);
 // "1.50s", "50.0/s", "0.40%", "62": how reports show a value.
 std::string format_value(double amount, Quantity quantity);

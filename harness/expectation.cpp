@@ -1,7 +1,10 @@
-#include "reports/expectation.h"
+#include "harness/expectation.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -24,6 +27,19 @@ std::optional<double> plain_number(std::string_view text) {
   return value;
 }
 
+// "512MiB", "2GB", "300 KB": bytes, binary or decimal multiples.
+std::optional<double> byte_size(std::string_view text) {
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"KB", 1e3},     {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
+      {"B", 1.0}};
+  for (const auto& [unit, factor] : kUnits)
+    if (text.ends_with(unit))
+      if (auto n = plain_number(trimmed(text.substr(0, text.size() - unit.size()))))
+        return *n * factor;
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* quantity_name(Quantity q) {
@@ -36,6 +52,8 @@ const char* quantity_name(Quantity q) {
       return "a rate";
     case Quantity::share:
       return "a share";
+    case Quantity::bytes:
+      return "a size";
   }
   return "?";
 }
@@ -52,10 +70,12 @@ Value parse_value(std::string_view text) {
     return {*n, Quantity::count};
   } else if (auto d = parse_duration(text)) {
     return {std::chrono::duration<double>(*d).count(), Quantity::duration};
+  } else if (auto bytes = byte_size(text)) {
+    return {*bytes, Quantity::bytes};
   }
   throw std::invalid_argument(fmt::format(
-      "\"{}\" is not a value: write a duration (30s, 250ms), a rate (50/s), a share (1%) or a "
-      "count (62)",
+      "\"{}\" is not a value: write a duration (30s, 250ms), a rate (50/s), a share (1%), a "
+      "size (512MiB) or a count (62)",
       text));
 }
 
@@ -69,6 +89,9 @@ std::string format_value(double amount, Quantity quantity) {
       return fmt::format("{:.2f}%", amount * 100);
     case Quantity::count:
       return fmt::format("{:g}", amount);
+    case Quantity::bytes:
+      return amount >= 1073741824.0 ? fmt::format("{:.2f}GiB", amount / 1073741824.0)
+                                    : fmt::format("{:.1f}MiB", amount / 1048576.0);
   }
   return "?";
 }
@@ -83,8 +106,8 @@ bool Expectation::holds(double measured) const {
       return measured > bound.amount;
     case Op::ge:
       return measured >= bound.amount;
-    case Op::eq:
-      return measured == bound.amount;
+    case Op::eq:  // computed values (1750 / 5000) are equal within rounding, not bit for bit
+      return std::abs(measured - bound.amount) <= 1e-9 * std::max(1.0, std::abs(bound.amount));
     case Op::between:
       return measured >= bound.amount && measured <= upper.amount;
   }

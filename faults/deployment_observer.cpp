@@ -1,0 +1,261 @@
+#include "faults/deployment_observer.h"
+
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "faults/fault_impact.h"
+#include "harness/libpq_text.h"
+#include "harness/process.h"
+#include "harness/secret_source.h"
+
+namespace loadgate {
+namespace {
+
+using Connection = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+Connection connect(const ObservedDeployment::Server& server) {
+  const char* keys[] = {"dbname", "password", "connect_timeout", nullptr};
+  const char* values[] = {server.dsn.c_str(), server.password.c_str(), "2", nullptr};
+  // expand_dbname: the DSN's own keys (host, port, user, ...) apply; the password is added.
+  return Connection(PQconnectdbParams(keys, values, 1), PQfinish);
+}
+
+// Rows of `sql` (with at most one text parameter), or nothing when the server cannot be reached
+// or refuses (a fault may have stopped it: that sample just goes without).
+std::optional<Result> query(const ObservedDeployment::Server& server, const std::string& sql,
+                            const std::string* parameter = nullptr) {
+  Connection connection = connect(server);
+  if (PQstatus(connection.get()) != CONNECTION_OK) return std::nullopt;
+  const char* values[] = {parameter ? parameter->c_str() : nullptr};
+  Result result(parameter ? PQexecParams(connection.get(), sql.c_str(), 1, nullptr, values, nullptr,
+                                         nullptr, 0)
+                          : PQexec(connection.get(), sql.c_str()),
+                PQclear);
+  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) return std::nullopt;
+  return result;
+}
+
+// The rows of the application database in a pgbouncer SHOW result: a column's sum, or its
+// largest value. Empty when the column is missing (another pgbouncer version).
+std::optional<double> column_of(const PGresult* result, const char* column,
+                                const std::string& database, bool largest) {
+  const int c = PQfnumber(result, column);
+  const int d = PQfnumber(result, "database");
+  if (c < 0 || d < 0) return std::nullopt;
+  double total = 0;
+  for (int row = 0; row < PQntuples(result); ++row)
+    if (database == PQgetvalue(result, row, d)) {
+      const double value = std::stod(PQgetvalue(result, row, c));
+      total = largest ? std::max(total, value) : total + value;
+    }
+  return total;
+}
+
+// Sums counts over the fleet; keeps the worst of times.
+void add_gauge(std::map<std::string, double>& gauges, const std::string& name,
+               std::optional<double> value, bool largest) {
+  if (!value) return;
+  auto [it, inserted] = gauges.emplace(name, *value);
+  if (!inserted) it->second = largest ? std::max(it->second, *value) : it->second + *value;
+}
+
+ConnectionCounts counts_in(const Observations& observations, const std::string& gauge,
+                           Duration from, Duration to) {
+  ConnectionCounts counts;
+  for (const auto& sample : observations.samples) {
+    const auto it = sample.gauges.find(gauge);
+    if (it == sample.gauges.end()) continue;
+    const auto value = static_cast<int64_t>(it->second);
+    if (sample.at < from) {
+      counts.before = value;
+    } else if (sample.at <= to) {
+      counts.peak = std::max(counts.peak, value);
+      counts.after = value;
+    }
+  }
+  return counts;
+}
+
+// One round trip: the application database's client backends by state (not this one), the
+// connection limit, and streaming replicas with their worst replay lag.
+constexpr const char* kPostgresGauges =
+    "SELECT count(*), count(*) FILTER (WHERE state = 'active'), "
+    "count(*) FILTER (WHERE state = 'idle'), "
+    "count(*) FILTER (WHERE state LIKE 'idle in transaction%'), "
+    "current_setting('max_connections')::int, "
+    "(SELECT count(*) FROM pg_stat_replication), "
+    "(SELECT COALESCE(max(EXTRACT(EPOCH FROM replay_lag)), 0) FROM pg_stat_replication) "
+    "FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' "
+    "AND pid <> pg_backend_pid()";
+
+}  // namespace
+
+ObservedDeployment observed_testbed(const testbed::TestbedState& state) {
+  ObservedDeployment deployment;
+  deployment.database = state.database;
+  const std::string admin_password = testbed::read_secret(state.admin_password_file);
+  // As the superuser over the testbed's socket: pg_stat_replication shows lag only to a monitor.
+  deployment.postgres = [dir = state.dir,
+                         database = state.database]() -> std::optional<ObservedDeployment::Server> {
+    const auto now = testbed::read_state(dir);
+    const auto* primary = now ? now->find("postgres-primary") : nullptr;
+    if (!primary) return std::nullopt;
+    return ObservedDeployment::Server{fmt::format("host={} port={} dbname={} user=postgres",
+                                                  (dir / "run").string(), primary->port, database),
+                                      ""};
+  };
+  for (const auto* p : state.with_role("pgbouncer"))
+    deployment.pgbouncers.push_back({fmt::format("host={} port={} dbname=pgbouncer user={}",
+                                                 p->host, p->port, state.admin_user),
+                                     admin_password});
+  // Read again at each sample: a failover or a restart starts processes anew.
+  deployment.processes = [dir = state.dir] {
+    std::vector<ProcessSampler::Root> roots{{"generator", getpid()}};
+    if (const auto now = testbed::read_state(dir))
+      for (const auto& p : now->processes)
+        if (p.pid > 0 && process_alive(p.pid, p.start_ticks)) roots.push_back({p.role, p.pid});
+    return roots;
+  };
+  return deployment;
+}
+
+ObservedDeployment observed_deployment(const ConfigNode& observe) {
+  observe.allow_only({"database", "postgres", "pgbouncer", "every"});
+  ObservedDeployment deployment;
+  deployment.database = observe.at("database").as_string();
+  if (auto every = observe.find("every")) {
+    deployment.every = every->as_duration();
+    if (deployment.every < std::chrono::milliseconds(100))
+      every->fail("sample at most every 100ms: each sample opens a connection per server");
+  }
+  if (auto postgres = observe.find("postgres")) {
+    postgres->allow_only({"dsn", "password_env", "password_file"});
+    ObservedDeployment::Server server{
+        postgres->at("dsn").as_string(),
+        read_secret_setting(*postgres, "password", "", "the observer's database password")};
+    deployment.postgres = [server] { return std::optional(server); };
+  }
+  if (auto pgbouncer = observe.find("pgbouncer")) {
+    pgbouncer->allow_only({"admin_dsn", "password_env", "password_file"});
+    const std::string password =
+        read_secret_setting(*pgbouncer, "password", "", "the pgbouncer console password");
+    for (const auto& dsn : pgbouncer->at("admin_dsn").as_list())
+      deployment.pgbouncers.push_back({dsn.as_string(), password});
+  }
+  if (!deployment.postgres && deployment.pgbouncers.empty())
+    observe.fail("give postgres: {dsn: ...}, pgbouncer: {admin_dsn: [...]}, or both");
+  deployment.processes = [] { return std::vector<ProcessSampler::Root>{{"generator", getpid()}}; };
+  return deployment;
+}
+
+void check_observable(const ObservedDeployment& deployment) {
+  std::vector<ObservedDeployment::Server> servers = deployment.pgbouncers;
+  if (deployment.postgres)
+    if (auto primary = deployment.postgres()) servers.push_back(*primary);
+  for (const auto& server : servers) {
+    Connection connection = connect(server);
+    if (PQstatus(connection.get()) != CONNECTION_OK)
+      throw std::runtime_error(fmt::format("observe: cannot connect to {}: {}",
+                                           describe_dsn(server.dsn),
+                                           single_line(PQerrorMessage(connection.get()))));
+  }
+}
+
+DeploymentObserver::DeploymentObserver(ObservedDeployment deployment)
+    : deployment_(std::move(deployment)) {}
+
+DeploymentObserver::~DeploymentObserver() = default;
+
+void DeploymentObserver::start(Clock::time_point start) {
+  start_ = start;
+  processes_.sample(deployment_.processes());  // the baseline CPU counts
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
+
+std::map<std::string, double> DeploymentObserver::take() {
+  std::map<std::string, double> gauges = processes_.sample(deployment_.processes());
+  const std::string& database = deployment_.database;
+  if (deployment_.postgres)
+    if (auto primary = deployment_.postgres())
+      if (auto rows = query(*primary, kPostgresGauges, &database)) {
+        const PGresult* r = rows->get();
+        const char* names[] = {"db.backend_connections", "db.active",          "db.idle",
+                               "db.idle_in_transaction", "db.max_connections", "db.replicas",
+                               "db.replica_lag"};
+        for (int column = 0; column < 7; ++column)
+          gauges[names[column]] = std::stod(PQgetvalue(r, 0, column));
+      }
+  // A pgbouncer that is down holds no connections: it adds nothing to the sums.
+  bool any = false;
+  for (const auto& console : deployment_.pgbouncers) {
+    if (auto rows = query(console, "SHOW POOLS")) {
+      any = true;
+      const PGresult* r = rows->get();
+      for (const char* column : {"cl_active", "cl_waiting", "sv_active", "sv_idle", "sv_used"})
+        add_gauge(gauges, std::string("pgbouncer.") + column, column_of(r, column, database, false),
+                  false);
+      // maxwait is whole seconds, maxwait_us the rest.
+      const auto wait = column_of(r, "maxwait", database, true);
+      const auto wait_us = column_of(r, "maxwait_us", database, true);
+      if (wait) add_gauge(gauges, "pgbouncer.maxwait", *wait + wait_us.value_or(0) / 1e6, true);
+    }
+    if (auto rows = query(console, "SHOW STATS")) {
+      const PGresult* r = rows->get();
+      for (const char* column : {"avg_query_time", "avg_xact_time", "avg_wait_time"})
+        if (auto micros = column_of(r, column, database, true))
+          add_gauge(gauges, std::string("pgbouncer.") + column, *micros / 1e6, true);
+    }
+  }
+  if (any) {
+    gauges["pgbouncer.client_connections"] =
+        gauges["pgbouncer.cl_active"] + gauges["pgbouncer.cl_waiting"];
+    gauges["pgbouncer.server_connections"] =
+        gauges["pgbouncer.sv_active"] + gauges["pgbouncer.sv_idle"] + gauges["pgbouncer.sv_used"];
+  } else if (!deployment_.pgbouncers.empty()) {
+    // None answered: the fleet holds no connections (it is down), as far as clients can tell.
+    gauges["pgbouncer.client_connections"] = 0;
+    gauges["pgbouncer.server_connections"] = 0;
+  }
+  return gauges;
+}
+
+void DeploymentObserver::run(std::stop_token stop) {
+  const Duration every = deployment_.every;
+  for (auto next = Clock::now(); !stop.stop_requested(); next += every) {
+    ObservedSample sample{{}, take()};
+    sample.at = Clock::now() - start_;
+    {
+      std::lock_guard lock(mutex_);
+      observations_.samples.push_back(std::move(sample));
+    }
+    while (Clock::now() < next + every && !stop.stop_requested())
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+Observations DeploymentObserver::finish(std::vector<FaultEvent>& events, Duration run_end) {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    thread_.join();
+  }
+  std::lock_guard lock(mutex_);
+  for (size_t e = 0; e < events.size(); ++e) {
+    const Duration from = events[e].started_at;
+    const Duration to = fault_window_end(events, e, run_end);
+    events[e].postgres_backends = counts_in(observations_, "db.backend_connections", from, to);
+    events[e].pgbouncer_clients =
+        counts_in(observations_, "pgbouncer.client_connections", from, to);
+    events[e].pgbouncer_servers =
+        counts_in(observations_, "pgbouncer.server_connections", from, to);
+  }
+  return std::move(observations_);
+}
+
+}  // namespace loadgate

@@ -1,0 +1,86 @@
+// Observes the deployment through a run, a sample a second (`every`), onto the run's
+// observations (observations.jsonl, the HTML report's gauges, claims such as
+// db.backend_connections.max):
+//   Postgres primary  db.backend_connections, db.active, db.idle, db.idle_in_transaction
+//                     (client backends of the application database, pg_stat_activity),
+//                     db.max_connections, db.replicas and db.replica_lag (s, the worst replay
+//                     lag in pg_stat_replication; needs pg_monitor or a superuser)
+//   each pgbouncer    pgbouncer.cl_active, cl_waiting, sv_active, sv_idle, client_connections,
+//                     server_connections (summed over the fleet, SHOW POOLS), maxwait (s),
+//                     avg_query_time, avg_xact_time (s, the worst pgbouncer, SHOW STATS)
+//   local processes   process.<role>.cpu (cores) and .rss (bytes) of the role's busiest
+//                     instance, .cpu_total and .rss_total of all: the testbed's postgres,
+//                     pgbouncer, service and proxy processes, and loadgate's own ("generator")
+// Each fault window also reports the connection counts before the fault, at their peak and at
+// the window's end: a pooler that reconnects too eagerly, or leaks server connections, shows.
+//
+// On a testbed it finds everything itself. For a real deployment the scenario says where to look:
+//
+//   observe:
+//     database: app                  # whose connections count
+//     postgres: {dsn: "host=db.internal dbname=app user=monitor", password_env: PGPASSWORD_MON}
+//     pgbouncer: {admin_dsn: ["host=pgb-1 port=6432 dbname=pgbouncer user=stats"],
+//                 password_env: PGBOUNCER_STATS_PASSWORD}
+//     every: 1s
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "faults/process_sampler.h"
+#include "harness/clock.h"
+#include "harness/config_node.h"
+#include "harness/results.h"
+#include "testbed/testbed_state.h"
+
+namespace loadgate {
+
+// Where the observer looks. Passwords travel apart from the DSNs, which may be shown.
+struct ObservedDeployment {
+  struct Server {
+    std::string dsn;  // key=value or URI, no password
+    std::string password;
+  };
+  std::string database;
+  std::function<std::optional<Server>()> postgres;               // the primary now (it may change)
+  std::vector<Server> pgbouncers;                                // admin or stats console DSNs
+  std::function<std::vector<ProcessSampler::Root>()> processes;  // local ones to watch, by role
+  Duration every = std::chrono::seconds(1);
+};
+
+// The testbed's primary (read again at each sample: a failover moves it) and pgbouncers.
+ObservedDeployment observed_testbed(const testbed::TestbedState& state);
+// A scenario's `observe:` mapping (see above). Throws ConfigError naming the line.
+ObservedDeployment observed_deployment(const ConfigNode& observe);
+// Connects once to each server; throws std::runtime_error naming the one that does not answer
+// (without its password), so a bad DSN fails before the run instead of leaving gaps.
+void check_observable(const ObservedDeployment& deployment);
+
+class DeploymentObserver {
+ public:
+  // Samples every `deployment.every` on a thread of its own, from start() to finish().
+  explicit DeploymentObserver(ObservedDeployment deployment);
+  ~DeploymentObserver();
+  void start(Clock::time_point start);
+  // Stops sampling, fills each event's connection counts from its window, and returns every
+  // sample.
+  Observations finish(std::vector<FaultEvent>& events, Duration run_end);
+
+ private:
+  std::map<std::string, double> take();
+  void run(std::stop_token stop);
+
+  ObservedDeployment deployment_;
+  ProcessSampler processes_;
+  Clock::time_point start_{};
+  std::mutex mutex_;
+  Observations observations_;
+  std::jthread thread_;
+};
+
+}  // namespace loadgate

@@ -1,0 +1,195 @@
+#include "reports/html_report.h"
+
+#include <algorithm>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "reports/console_summary.h"
+#include "reports/html_assets.h"
+#include "reports/markup_escape.h"
+
+namespace loadgate {
+namespace {
+
+using nlohmann::json;
+
+double seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+std::string ms(int64_t micros) {
+  return fmt::format("{:.2f} ms", static_cast<double>(micros) / 1000.0);
+}
+
+// What the page's script draws; see report.js for how each field is read.
+json chart_data(const RunResult& run) {
+  json names = json::array();
+  for (const auto& w : run.workloads) names.push_back(w.name);
+  json timeline = json::array();
+  for (const auto& point : run.timeline) {
+    json workloads = json::object();
+    for (const auto& w : point.workloads)
+      workloads[w.name] = {{"ok", w.ok + w.expected_failures},
+                           {"errors", w.error_count()},
+                           {"p50", static_cast<double>(w.p50_us) / 1000.0},
+                           {"p99", static_cast<double>(w.p99_us) / 1000.0}};
+    timeline.push_back({{"t", seconds(point.end)},
+                        {"length", std::max(seconds(point.length), 1e-3)},
+                        {"w", workloads}});
+  }
+  json faults = json::array();
+  for (const auto& f : run.faults)
+    faults.push_back({{"start", seconds(f.started_at)},
+                      {"end", seconds(std::max(f.recovered_at, f.injected_at))},
+                      {"label", f.description}});
+  json gauges = json::array();
+  for (const auto& [name, points] : run.observations.series()) {
+    json series = json::array();
+    for (const auto& [t, value] : points) series.push_back({seconds(t), value});
+    gauges.push_back({{"name", name}, {"points", series}});
+  }
+  json distribution = json::array();
+  for (const auto& w : run.workloads) {
+    if (w.latency.count() == 0) continue;
+    json points = json::array();
+    for (double q :
+         {0.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0, 99.5, 99.9, 99.95, 99.99, 99.999})
+      if (q < 100.0 - 100.0 / static_cast<double>(w.latency.count()) || q == 0.0)
+        points.push_back({q, static_cast<double>(w.latency.value_at_percentile(q)) / 1000.0});
+    distribution.push_back({{"name", w.name}, {"points", points}});
+  }
+  return {{"workloads", names},   {"duration", seconds(run.planned_duration)},
+          {"timeline", timeline}, {"faults", faults},
+          {"gauges", gauges},     {"distribution", distribution}};
+}
+
+// "not measured" → "not-measured": a CSS class.
+std::string verdict_class(ClaimVerdict::Status status) {
+  std::string name = status_name(status);
+  std::replace(name.begin(), name.end(), ' ', '-');
+  return name;
+}
+
+void claims_table(const RunResult& run, std::string& html) {
+  html += "<h2>Claims</h2>\n";
+  if (run.claims.empty()) {
+    html +=
+        "<p class=\"sub\">No claims were judged (loadgate run --claims FILE, or loadgate "
+        "report RUN_DIR --claims FILE).</p>\n";
+    return;
+  }
+  html +=
+      "<table id=\"claims\"><tr><th>verdict</th><th>claim</th><th>metric</th><th>expected"
+      "</th><th>measured</th><th>evidence</th></tr>\n";
+  for (const auto& c : run.claims)
+    html += fmt::format(
+        "<tr><td><span class=\"verdict {}\">{}</span></td><td><b>{}</b><br><span "
+        "class=\"quote\">{}: “{}”</span></td><td>{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td>{}</td></tr>\n",
+        verdict_class(c.status), status_name(c.status), markup_escape(c.id),
+        markup_escape(c.source_doc), markup_escape(c.source_quote), markup_escape(c.metric),
+        markup_escape(c.expect), markup_escape(c.measured.empty() ? "-" : c.measured),
+        markup_escape(c.detail));
+  html += "</table>\n";
+}
+
+void workloads_table(const RunResult& run, std::string& html) {
+  html +=
+      "<h2>Workloads</h2>\n<table id=\"workloads\"><tr><th>workload</th><th>offered</th>"
+      "<th>achieved</th><th>requests</th><th>ok</th><th>errors</th><th>dropped</th>"
+      "<th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>\n";
+  for (const auto& w : run.workloads) {
+    const Histogram& h = w.latency;
+    html += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}/s</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+        markup_escape(w.name),
+        w.scheduled ? fmt::format("{:.1f}/s", w.offered_rate) : fmt::format("{} VUs", w.peak_vus),
+        rate_over(w, measured_duration(run)), w.attempts(), w.ok + w.expected_failures,
+        w.error_count(), w.dropped, ms(h.value_at_percentile(50)), ms(h.value_at_percentile(95)),
+        ms(h.value_at_percentile(99)), ms(h.max()));
+  }
+  html += "</table>\n";
+}
+
+void faults_table(const RunResult& run, std::string& html) {
+  if (run.faults.empty()) return;
+  html +=
+      "<h2>Faults</h2>\n<table id=\"faults\"><tr><th>fault</th><th>window</th>"
+      "<th>workload</th><th>first error</th><th>downtime</th><th>recovered</th></tr>\n";
+  auto offset = [](const std::optional<Duration>& d) {
+    return d ? fmt::format("{:.2f} s", seconds(*d)) : std::string("-");
+  };
+  for (const auto& f : run.faults) {
+    const std::string window =
+        fmt::format("{:.1f}–{:.1f} s", seconds(f.started_at), seconds(f.recovered_at));
+    if (!f.error.empty())
+      html +=
+          fmt::format("<tr><td>{}</td><td>{}</td><td colspan=\"4\" class=\"warn\">{}</td></tr>\n",
+                      markup_escape(f.description), window, markup_escape(f.error));
+    for (const auto& i : f.impacts)
+      html += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td "
+          "class=\"num\">{:.2f} s</td><td class=\"num\">{}</td></tr>\n",
+          markup_escape(f.description), window, markup_escape(i.workload), offset(i.first_error),
+          seconds(i.downtime), i.recovered ? offset(i.recovered) : "NOT RECOVERED");
+  }
+  html += "</table>\n";
+}
+
+}  // namespace
+
+std::string html_report(const RunResult& run) {
+  std::string html = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>loadgate: {}</title>\n<style>\n{}</style></head>\n<body>\n"
+      "<h1>loadgate: {}</h1>\n<p class=\"sub\">started {:%Y-%m-%d %H:%M:%S} UTC, ran {} of {}{}"
+      " against {}</p>\n<p id=\"script-errors\"></p>\n",
+      markup_escape(run.scenario), kReportCss, markup_escape(run.scenario),
+      std::chrono::floor<std::chrono::seconds>(run.started_at), format_duration(run.elapsed),
+      format_duration(run.planned_duration), run.interrupted ? " (INTERRUPTED)" : "",
+      markup_escape(fmt::format("{}", fmt::join(run.targets, ", "))));
+  if (run.generator.generator_bound)
+    html +=
+        "<p class=\"warn\">GENERATOR-BOUND: the load generator could not keep its schedule; "
+        "the numbers describe loadgate, not the target.</p>\n";
+  for (const auto& l : run.ledgers)
+    if (l.lost > 0)
+      html += fmt::format("<p class=\"warn\">{} acknowledged writes of {} were LOST.</p>\n", l.lost,
+                          markup_escape(l.workload));
+  claims_table(run, html);
+  workloads_table(run, html);
+  html +=
+      "<h2>Over time</h2>\n<div class=\"charts\">\n"
+      "<div class=\"chart\" id=\"chart-throughput\"><h3>Throughput</h3></div>\n"
+      "<div class=\"chart\" id=\"chart-latency\"><h3>Latency (from intended start)</h3></div>\n"
+      "<div class=\"chart\" id=\"chart-errors\"><h3>Errors</h3></div>\n"
+      "<div class=\"chart\" id=\"chart-gauges\"><h3>Deployment</h3></div>\n"
+      "<div class=\"chart\" id=\"chart-distribution\"><h3>Latency distribution</h3></div>\n"
+      "</div>\n";
+  faults_table(run, html);
+  // "</" inside the data must not end the script element.
+  std::string data = chart_data(run).dump();
+  for (size_t at = 0; (at = data.find("</", at)) != std::string::npos; at += 3)
+    data.replace(at, 2, "<\\/");
+  html += fmt::format(
+      "<script type=\"application/json\" id=\"run-data\">{}</script>\n<script>\n{}</script>\n"
+      "</body></html>\n",
+      data, kReportJs);
+  return html;
+}
+
+void write_html_report(const RunResult& run, const std::filesystem::path& file) {
+  std::ofstream out(file);
+  out << html_report(run);
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+}
+
+}  // namespace loadgate

@@ -1,0 +1,218 @@
+#include "reports/result_reader.h"
+
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "reports/histogram_json.h"
+#include "reports/json_result.h"
+#include "reports/observations_file.h"
+
+namespace loadgate {
+namespace {
+
+using nlohmann::json;
+
+Duration from_seconds(const json& j) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(j.get<double>()));
+}
+
+std::optional<Duration> optional_seconds(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  return from_seconds(j);
+}
+
+WorkloadResult workload_from(const json& j) {
+  WorkloadResult w;
+  w.name = j.at("name");
+  w.kind = j.at("kind");
+  w.executor = j.at("executor");
+  w.offered_rate = j.at("offered_rate");
+  w.scheduled = j.at("scheduled");
+  w.dropped = j.at("dropped");
+  w.ok = j.at("ok");
+  w.expected_failures = j.at("expected_failures");
+  w.errors = j.at("errors").get<ErrorCounts>();
+  w.peak_vus = j.at("peak_vus");
+  w.latency = histogram_from_json(j.at("latency_us"));
+  w.service_time = histogram_from_json(j.at("service_time_us"));
+  w.schedule_lag = histogram_from_json(j.at("schedule_lag_us"));
+  w.error_latency = histogram_from_json(j.at("error_latency_us"));
+  return w;
+}
+
+LedgerResult ledger_from(const json& j) {
+  LedgerResult l;
+  l.workload = j.at("workload");
+  l.acknowledged = j.at("acknowledged");
+  l.failed = j.at("failed");
+  l.in_doubt = j.at("in_doubt");
+  l.verified = j.at("verified");
+  l.verify_error = j.at("verify_error");
+  l.acknowledged_present = j.at("acknowledged_present");
+  l.lost = j.at("lost");
+  l.lost_ids = j.at("lost_ids").get<std::vector<std::string>>();
+  l.in_doubt_present = j.at("in_doubt_present");
+  l.in_doubt_absent = j.at("in_doubt_absent");
+  l.failed_present = j.at("failed_present");
+  return l;
+}
+
+ConnectionCounts counts_from(const json& j) {
+  return {j.at("before"), j.at("peak"), j.at("after")};
+}
+
+FaultEvent fault_from(const json& j) {
+  FaultEvent f;
+  f.kind = j.at("kind");
+  f.description = j.at("description");
+  f.injected = j.at("injected");
+  f.started_at = from_seconds(j.at("started_at_s"));
+  f.injected_at = from_seconds(j.at("injected_at_s"));
+  f.recovered = j.at("recovered");
+  f.recovered_at = from_seconds(j.at("recovered_at_s"));
+  f.error = j.at("error");
+  for (const auto& [name, seconds] : j.at("timings_s").items())
+    f.timings[name] = from_seconds(seconds);
+  for (const auto& i : j.at("workloads"))
+    f.impacts.push_back({i.at("workload"), i.at("baseline_rate"),
+                         optional_seconds(i.at("first_error_s")), from_seconds(i.at("downtime_s")),
+                         optional_seconds(i.at("first_success_s")),
+                         optional_seconds(i.at("recovered_s")), i.at("errors").get<ErrorCounts>()});
+  for (const auto& l : j.at("ledgers")) f.ledgers.push_back(ledger_from(l));
+  for (const auto& c : j.at("clients"))
+    f.clients.push_back({c.at("workload"), c.at("kind"), c.at("total"), c.at("tried"),
+                         c.at("recovered"),
+                         c.at("not_recovered_ids").get<std::vector<std::string>>()});
+  const json& connections = j.at("connections");
+  f.postgres_backends = counts_from(connections.at("postgres_backends"));
+  f.pgbouncer_servers = counts_from(connections.at("pgbouncer_servers"));
+  f.pgbouncer_clients = counts_from(connections.at("pgbouncer_clients"));
+  return f;
+}
+
+ClaimVerdict::Status status_from(const std::string& name) {
+  for (auto status : {ClaimVerdict::Status::held, ClaimVerdict::Status::broken,
+                      ClaimVerdict::Status::not_measured})
+    if (name == status_name(status)) return status;
+  throw std::invalid_argument(fmt::format("no verdict '{}'", name));
+}
+
+WallClock::time_point time_from(const std::string& text) {
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  if (in.fail())
+    throw std::invalid_argument(fmt::format("started_at '{}' is not a UTC time", text));
+  return WallClock::from_time_t(timegm(&tm));
+}
+
+void read_result(const json& doc, RunResult& run) {
+  run.scenario = doc.at("scenario");
+  run.targets = doc.at("targets").get<std::vector<std::string>>();
+  run.started_at = time_from(doc.at("started_at"));
+  run.planned_duration = from_seconds(doc.at("planned_duration_s"));
+  run.recorded_duration = from_seconds(doc.at("recorded_duration_s"));
+  run.elapsed = from_seconds(doc.at("elapsed_s"));
+  run.interrupted = doc.at("interrupted");
+  run.threads = doc.at("threads");
+  const json& g = doc.at("generator");
+  run.generator = {g.at("generator_bound"),
+                   g.at("schedule_lag_p99_us"),
+                   g.at("schedule_lag_threshold_us"),
+                   g.at("cpu_max"),
+                   g.at("dropped"),
+                   g.at("warnings").get<std::vector<std::string>>()};
+  for (const auto& w : doc.at("workloads")) run.workloads.push_back(workload_from(w));
+  for (const auto& p : doc.at("phases")) {
+    PhaseResult phase{p.at("name"),
+                      from_seconds(p.at("start_s")),
+                      from_seconds(p.at("duration_s")),
+                      p.at("recorded"),
+                      {}};
+    for (const auto& w : p.at("workloads")) phase.workloads.push_back(workload_from(w));
+    run.phases.push_back(std::move(phase));
+  }
+  for (const auto& l : doc.at("ledgers")) run.ledgers.push_back(ledger_from(l));
+  for (const auto& f : doc.at("faults")) run.faults.push_back(fault_from(f));
+  run.health_checked = doc.at("health").at("checked");
+  run.health_problems = doc.at("health").at("problems").get<std::vector<std::string>>();
+  for (const auto& c : doc.at("claims"))
+    run.claims.push_back({c.at("id"), c.at("file"), c.at("source").at("doc"),
+                          c.at("source").at("quote"), c.at("metric"), c.at("expect"),
+                          status_from(c.at("verdict")), c.at("measured"), c.at("detail")});
+  const json& d = doc.at("deployment");
+  run.deployment.instances = d.at("instances");
+  run.deployment.vcpu_per_instance = d.at("vcpu_per_instance");
+  run.deployment.topology = d.at("topology").get<std::map<std::string, double>>();
+  run.slo = doc.at("slo").get<std::map<std::string, std::string>>();
+}
+
+TimelinePoint point_from(const json& j) {
+  TimelinePoint point;
+  point.index = j.at("i");
+  point.end = from_seconds(j.at("t"));
+  point.length = from_seconds(j.at("length"));
+  point.phase = j.at("phase");
+  point.generator_cpu = j.at("generator_cpu");
+  for (const auto& w : j.at("workloads")) {
+    const json& latency = w.at("latency_us");
+    const json& lag = w.at("schedule_lag_us");
+    point.workloads.push_back({w.at("name"), w.at("ok"), w.at("expected_failures"), w.at("dropped"),
+                               w.at("in_flight"), w.at("vus"), w.at("errors").get<ErrorCounts>(),
+                               latency.at("p50"), latency.at("p90"), latency.at("p95"),
+                               latency.at("p99"), latency.at("p99_9"), latency.at("max"),
+                               lag.at("p99"), lag.at("max")});
+  }
+  return point;
+}
+
+std::ifstream open_file(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in)
+    throw std::runtime_error(
+        fmt::format("cannot read {}: is it a loadgate results directory?", file.string()));
+  return in;
+}
+
+}  // namespace
+
+RunResult read_run(const std::filesystem::path& run_dir) {
+  RunResult run;
+  const auto result_file = run_dir / "result.json";
+  {
+    auto in = open_file(result_file);
+    try {
+      const json doc = json::parse(in);
+      const std::string schema = doc.at("schema");
+      if (schema != kResultSchema)
+        throw std::runtime_error(
+            fmt::format("its schema is {}; this loadgate reads {}", schema, kResultSchema));
+      read_result(doc, run);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("{}: {}", result_file.string(), e.what()));
+    }
+  }
+  const auto timeline_file = run_dir / "timeline.jsonl";
+  auto in = open_file(timeline_file);
+  std::string line;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    try {
+      run.timeline.push_back(point_from(json::parse(line)));
+    } catch (const std::exception& e) {
+      // A run killed mid-write leaves a partial last line: what came before still counts.
+      if (in.peek() == std::char_traits<char>::eof()) break;
+      throw std::runtime_error(fmt::format("{}:{}: {}", timeline_file.string(), number, e.what()));
+    }
+  }
+  run.observations = read_observations(run_dir / "observations.jsonl");
+  return run;
+}
+
+}  // namespace loadgate

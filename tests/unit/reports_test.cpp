@@ -1,0 +1,287 @@
+// Reports read back: the HdrHistogram encoding, result.json and the timeline, model claims, the
+// SLO and the capacity search, observed gauges, and the HTML page's embedded data.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "reports/claims.h"
+#include "reports/hdr_encoding.h"
+#include "reports/html_report.h"
+#include "reports/json_result.h"
+#include "reports/model_expression.h"
+#include "reports/observations_file.h"
+#include "reports/result_reader.h"
+#include "reports/service_level.h"
+#include "reports/timeline_writer.h"
+#include "tests/support/claim_fixtures.h"
+
+using namespace loadgate;
+using Catch::Matchers::Contains;
+using loadgate::test::claim_of;
+using namespace std::chrono_literals;
+
+namespace {
+
+Claim model_claim(const std::string& model, const std::map<std::string, double>& given,
+                  const std::string& expect) {
+  Claim c;
+  c.id = "m";
+  c.model.emplace(model);
+  c.metric = "model: " + model;
+  c.given = given;
+  c.expect = parse_expectation(expect);
+  return c;
+}
+
+// One interval of a ramp: `rate` successes/s, `errors` of them failed, latency p95 in ms.
+TimelinePoint interval(uint64_t index, const std::string& workload, uint64_t successes,
+                       uint64_t errors, int64_t p95_ms) {
+  TimelinePoint p;
+  p.index = index;
+  p.end = std::chrono::seconds(index + 1);
+  p.length = 1s;
+  p.phase = "main";
+  IntervalPoint w;
+  w.name = workload;
+  w.ok = successes;
+  if (errors) w.errors["timeout"] = errors;
+  w.p50_us = p95_ms * 500;
+  w.p90_us = w.p95_us = p95_ms * 1000;
+  w.p99_us = w.p99_9_us = w.max_us = p95_ms * 2000;
+  p.workloads.push_back(w);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("histograms travel in HdrHistogram's V2 compressed encoding, exactly") {
+  Histogram h;
+  for (int64_t v :
+       std::initializer_list<int64_t>{1, 2, 999, 1000, 2047, 2048, 4096, 123'456, 3'600'000'000})
+    h.record(v, static_cast<uint64_t>(v % 7 + 1));
+  const std::string encoded = encode_compressed_base64(h);
+  // The cookie 0x1c849314 is what makes every HdrHistogram V2 string start "HISTF".
+  CHECK(encoded.rfind("HISTF", 0) == 0);
+  const auto counts = decode_compressed_base64(encoded);
+  REQUIRE(counts.size() <= h.counts().size());
+  CHECK(std::equal(counts.begin(), counts.end(), h.counts().begin()));
+  const Histogram back = Histogram::from_counts(counts, h.min(), h.max(), h.mean(), 0);
+  for (double p : {0.0, 50.0, 90.0, 99.0, 99.9, 100.0})
+    CHECK(back.value_at_percentile(p) == h.value_at_percentile(p));
+  CHECK(back.count() == h.count());
+  // An empty histogram encodes too.
+  CHECK(decode_compressed_base64(encode_compressed_base64(Histogram())).empty());
+  // What is not a histogram says so.
+  CHECK_THROWS_WITH(decode_compressed_base64("HISTF"), Contains("not base64"));
+  CHECK_THROWS_WITH(decode_compressed_base64("aGVsbG8gd29ybGQh"), Contains("not an HdrHistogram"));
+}
+
+TEST_CASE("a run written to its directory reads back the same, claims re-judged alike") {
+  const auto dir = std::filesystem::temp_directory_path() / "loadgate-reports-roundtrip";
+  std::filesystem::remove_all(dir);
+  RunResult run;
+  run.scenario = "roundtrip";
+  run.targets = {"http://127.0.0.1:1"};
+  run.started_at = WallClock::from_time_t(1'790'000'000);
+  run.planned_duration = run.recorded_duration = run.elapsed = 3s;
+  run.deployment = {2, 1.5, {{"pgbouncer_instances", 2}}};
+  run.slo = {{"errors.rate", "< 1%"}};
+  WorkloadResult w;
+  w.name = "login";
+  w.kind = "login";
+  w.executor = "constant-arrival-rate";
+  w.offered_rate = 10;
+  w.scheduled = w.ok = 30;
+  for (int i = 0; i < 30; ++i) w.latency.record(1000 + i * 137);
+  run.workloads = {w};
+  run.phases = {{"main", 0s, 3s, true, {w}}};
+  FaultEvent fault;
+  fault.kind = "failover";
+  fault.description = "failover stop of postgres-primary";
+  fault.injected = fault.recovered = true;
+  fault.started_at = 1s;
+  fault.recovered_at = 2s;
+  fault.timings["promoted"] = 400ms;
+  fault.impacts = {{"login", 10, 1s, 1s, 1500ms, std::nullopt, {{"refused", 3}}}};
+  fault.clients = {{"login", "pool connection", 4, 4, 3, {"t0.p0.c1"}}};
+  run.faults = {fault};
+  run.ledgers = {{"login", 5, 1, 0, true, "", 5, 0, 0, 0, 0, {}}};
+  run.claims = {judge(claim_of("login.latency.p99", "< 1s"), run)};
+  {
+    TimelineWriter timeline(dir / "timeline.jsonl");
+    for (uint64_t i = 0; i < 3; ++i) {
+      run.timeline.push_back(interval(i, "login", 10, 0, 5));
+      timeline.write(run.timeline.back());
+    }
+  }
+  run.observations.samples = {{1s, {{"db.backend_connections", 40}}},
+                              {2s, {{"db.backend_connections", 52}, {"db.replica_lag", 0.02}}}};
+  write_json_result(run, dir / "result.json");
+  write_observations(run.observations, dir / "observations.jsonl");
+
+  const RunResult back = read_run(dir);
+  CHECK(result_to_json(back) == result_to_json(run));
+  REQUIRE(back.timeline.size() == 3);
+  CHECK(back.timeline[2].workloads[0].p95_us == 5000);
+  CHECK(back.timeline[2].end == 3s);
+  CHECK(back.observations.max("db.backend_connections") == 52);
+  CHECK(judge(claim_of("login.latency.p99", "< 1s"), back).measured == run.claims[0].measured);
+  CHECK(judge(claim_of("db.backend_connections.max", "<= 62"), back).status ==
+        ClaimVerdict::Status::held);
+
+  // A partial last timeline line (a run killed mid-write) is dropped; one in the middle is not.
+  std::ofstream(dir / "timeline.jsonl", std::ios::app) << "{\"i\": 3, \"t\":";
+  CHECK(read_run(dir).timeline.size() == 3);
+  std::ofstream(dir / "timeline.jsonl", std::ios::app) << "\n{}\n";
+  CHECK_THROWS_WITH(read_run(dir), Contains("timeline.jsonl:4:"));
+  std::ofstream(dir / "result.json") << R"({"schema": "loadgate.result/2"})";
+  CHECK_THROWS_WITH(read_run(dir), Contains("result.json: its schema is loadgate.result/2"));
+  CHECK_THROWS_WITH(read_run(dir / "nothing"), Contains("is it a loadgate results directory?"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("model expressions: arithmetic, functions and named numbers, nothing else") {
+  auto lookup = [](const std::string& name) -> std::optional<double> {
+    if (name == "a") return 2;
+    if (name == "b") return 25;
+    return std::nullopt;
+  };
+  CHECK(ModelExpression("a * b + 12").evaluate(lookup) == 62);
+  CHECK(ModelExpression("200 - (a * b + 12)").evaluate(lookup) == 138);
+  CHECK(ModelExpression("ceil(1750 / 120)").evaluate(lookup) == 15);
+  CHECK(ModelExpression("min(50, 200 / a) - -1").evaluate(lookup) == 51);
+  CHECK(ModelExpression("floor(b / 10) * max(a, 1.5)").evaluate(lookup) == 4);
+  CHECK(ModelExpression("a * b / a").names() == std::vector<std::string>{"a", "b"});
+  CHECK_THROWS_WITH(ModelExpression("a *"), Contains("column 4"));
+  CHECK_THROWS_WITH(ModelExpression("system(1)"), Contains("no function system()"));
+  CHECK_THROWS_WITH(ModelExpression("min(1)"), Contains("takes 2 argument"));
+  CHECK_THROWS_WITH(ModelExpression("(a"), Contains("expected ')'"));
+  CHECK_THROWS_WITH(ModelExpression("a / (b - 25)").evaluate(lookup), Contains("division by zero"));
+  CHECK_THROWS_WITH(ModelExpression("a + c").evaluate(lookup), Contains("no value for 'c'"));
+}
+
+TEST_CASE("a model claim uses the deployment's numbers over the document's") {
+  const Claim claim = model_claim(
+      "pgbouncer_instances * default_pool_size + reserved",
+      {{"pgbouncer_instances", 2}, {"default_pool_size", 25}, {"reserved", 12}}, "<= 62");
+  RunResult run;
+  auto v = judge(claim, run);
+  CHECK(v.status == ClaimVerdict::Status::held);
+  CHECK(v.measured == "62");
+  CHECK_THAT(v.detail, Contains("pgbouncer_instances=2 (document)"));
+  run.deployment.topology["pgbouncer_instances"] = 3;
+  v = judge(claim, run);
+  CHECK(v.status == ClaimVerdict::Status::broken);
+  CHECK(v.measured == "87");
+  CHECK_THAT(v.detail, Contains("pgbouncer_instances=3 (deployment)"));
+  // service_instances comes from the deployment's instance count too.
+  run.deployment.instances = 4;
+  v = judge(model_claim("service_instances * pools", {}, "== 8"), run);
+  CHECK(v.status == ClaimVerdict::Status::not_measured);
+  CHECK_THAT(v.detail, Contains("no value for 'pools'") && Contains("target.topology"));
+  CHECK(judge(model_claim("service_instances * pools", {{"pools", 2}}, "== 8"), run).status ==
+        ClaimVerdict::Status::held);
+  // Computed equality is within rounding.
+  CHECK(judge(model_claim("1750 / 5000", {}, "== 0.35"), run).status == ClaimVerdict::Status::held);
+}
+
+TEST_CASE("capacity is searched: the best sustained window within the SLO") {
+  RunResult run;
+  run.slo = {{"errors.rate", "< 1%"}, {"latency.p95", "< 100ms"}};
+  run.phases = {{"main", 0s, 40s, true, {}}};
+  WorkloadResult w;
+  w.name = "login";
+  run.workloads = {w};
+  run.deployment.instances = 2;
+  // A ramp: 10 s at 50/s, 10 s at 100/s, 10 s at 150/s (p95 climbs past 100 ms), then errors.
+  for (uint64_t i = 0; i < 40; ++i) {
+    const uint64_t rate = i < 10 ? 50 : i < 20 ? 100 : i < 30 ? 150 : 160;
+    run.timeline.push_back(interval(i, "login", rate, i >= 30 ? 20 : 0, i < 20 ? 40 : 180));
+  }
+  const CapacitySearch search = search_capacity(run, "login");
+  REQUIRE(search.capacity);
+  CHECK(*search.capacity == Approx(100));
+  CHECK(search.slo_broken);
+  CHECK_THAT(search.evidence, Contains("5 intervals from"));
+  auto v = judge(claim_of("login.capacity_per_instance", ">= 50/s"), run);
+  CHECK(v.status == ClaimVerdict::Status::held);
+  CHECK(v.measured == "50.0/s");
+  v = judge(claim_of("login.capacity_per_instance", ">= 75/s"), run);
+  CHECK(v.status == ClaimVerdict::Status::broken);
+  // A ramp that never reached the SLO's edge proves no ceiling below the claim.
+  run.timeline.resize(20);
+  v = judge(claim_of("login.capacity_per_instance", ">= 75/s"), run);
+  CHECK(v.status == ClaimVerdict::Status::not_measured);
+  CHECK_THAT(v.detail, Contains("the SLO held at every rate offered (up to 50.0/s)"));
+  run.deployment.vcpu_per_instance = 0;
+  CHECK_THAT(judge(claim_of("login.capacity_per_vcpu", ">= 1/s"), run).detail,
+             Contains("target.vcpu_per_instance"));
+  run.slo.clear();
+  CHECK_THAT(judge(claim_of("login.capacity", ">= 1/s"), run).detail,
+             Contains("needs the scenario's slo"));
+}
+
+TEST_CASE("a capacity claim at the offered rate is broken when the SLO was not met") {
+  RunResult run;
+  run.recorded_duration = 10s;
+  run.slo = {{"latency.p95", "< 100ms"}};
+  WorkloadResult w;
+  w.name = "login";
+  w.offered_rate = 100;
+  w.ok = 1000;
+  for (int i = 0; i < 1000; ++i) w.latency.record(250'000);
+  run.workloads = {w};
+  auto v = judge(claim_of("login.throughput", ">= 100/s"), run);
+  CHECK(v.status == ClaimVerdict::Status::broken);
+  CHECK_THAT(v.detail, Contains("p95 250.0ms breaks the SLO latency.p95 < 100ms"));
+  run.slo = {{"latency.p95", "< 300ms"}};
+  CHECK(judge(claim_of("login.throughput", ">= 100/s"), run).status == ClaimVerdict::Status::held);
+}
+
+TEST_CASE("observed gauges: the highest sample, within a phase when the claim names one") {
+  RunResult run;
+  run.phases = {{"warmup", 0s, 5s, false, {}}, {"steady", 5s, 10s, true, {}}};
+  run.observations.samples = {{2s, {{"process.service.cpu", 1.6}, {"process.service.rss", 3e8}}},
+                              {8s, {{"process.service.cpu", 0.7}, {"db.replica_lag", 0.004}}}};
+  Claim cpu = claim_of("process.service.cpu.max", "<= 100%");
+  CHECK(judge(cpu, run).status == ClaimVerdict::Status::broken);  // the warmup's 160 %
+  cpu.phase = "steady";
+  auto v = judge(cpu, run);
+  CHECK(v.status == ClaimVerdict::Status::held);
+  CHECK(v.measured == "70.00%");
+  CHECK(judge(claim_of("process.service.rss.max", "<= 512MiB"), run).measured == "286.1MiB");
+  CHECK(judge(claim_of("db.replica_lag.max", "< 100ms"), run).status == ClaimVerdict::Status::held);
+  CHECK_THAT(judge(claim_of("pgbouncer.cl_waiting.max", "== 0"), run).detail,
+             Contains("no gauge 'pgbouncer.cl_waiting'"));
+  run.observations.samples.clear();
+  CHECK_THAT(judge(claim_of("db.replica_lag.max", "< 100ms"), run).detail,
+             Contains("was not observed"));
+  CHECK(parse_expectation("<= 2GB").bound.amount == 2e9);
+  CHECK(parse_expectation("between 256MiB and 512MiB").upper.amount == 512.0 * 1024 * 1024);
+}
+
+TEST_CASE("the HTML page embeds its data safely and shows every verdict") {
+  RunResult run;
+  run.scenario = "s<script>";
+  WorkloadResult w;
+  w.name = "login";
+  w.ok = 1;
+  w.latency.record(1000);
+  run.workloads = {w};
+  run.timeline = {interval(0, "login", 1, 0, 1)};
+  run.faults = {FaultEvent{"network", "network </script><b>", 0s, 0s, 1s, true, true}};
+  ClaimVerdict held;
+  held.id = "held-one";
+  held.source_quote = "\"quoted\" & <b>bold</b>";
+  held.status = ClaimVerdict::Status::held;
+  run.claims = {held};
+  const std::string html = html_report(run);
+  CHECK_THAT(html, Contains("<title>loadgate: s&lt;script&gt;</title>"));
+  CHECK_THAT(html, Contains("<span class=\"verdict held\">held</span>"));
+  CHECK_THAT(html, Contains("&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;"));
+  // The fault's label is in the data, and cannot end the data's script element.
+  CHECK_THAT(html, Contains("network <\\/script><b>"));
+  CHECK(html.find("network </script>") == std::string::npos);
+  CHECK_THAT(html, Contains("window.onerror"));
+  CHECK_THAT(html, Contains("id=\"chart-distribution\""));
+}
