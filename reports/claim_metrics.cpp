@@ -132,14 +132,27 @@ Measurement workload_metric(const WorkloadResult& w, const std::vector<std::stri
     m.value = static_cast<double>(w.error_count()) / static_cast<double>(w.attempts());
     return m;
   }
+  if (what == "concurrency" || what == "concurrency_per_instance") {
+    // Closed model: its VUs; open model: the most requests in flight at an interval's end.
+    double peak = static_cast<double>(w.peak_vus);
+    for (const auto& point : run.timeline)
+      for (const auto& i : point.workloads)
+        if (i.name == w.name) peak = std::max(peak, static_cast<double>(i.in_flight));
+    std::string why;
+    const auto divisor = rate_divisor(what, run.deployment, m.evidence, why);
+    if (!divisor) return not_measured(why);
+    m.value = peak / *divisor;
+    return m;
+  }
   if (what == "requests") {
     m.value = static_cast<double>(w.attempts());
     return m;
   }
-  return not_measured(
-      fmt::format("no metric '{}' of a workload: throughput[_per_instance|_per_vcpu], "
-                  "capacity[_per_instance|_per_vcpu], latency.p95, errors.rate or requests",
-                  what));
+  return not_measured(fmt::format(
+      "no metric '{}' of a workload: throughput[_per_instance|_per_vcpu], "
+      "capacity[_per_instance|_per_vcpu], concurrency[_per_instance], latency.p95, errors.rate "
+      "or requests",
+      what));
 }
 
 Measurement fault_metric(const std::vector<std::string>& parts, const RunResult& run) {

@@ -4,6 +4,7 @@
 //                                                  (reports/service_level.h)
 //   <workload>.latency.p50|p90|p95|p99|p99.9|max                   from intended start
 //   <workload>.errors.rate                                         errors / attempts (a share)
+//   <workload>.concurrency[_per_instance]    peak VUs, or peak requests in flight (open model)
 //   <workload>.requests                                            attempts (a count)
 //   ledger.lost                                                    acknowledged writes missing
 //   fault.<kind>.downtime|first_error|first_success|recovered[.max]  worst workload, worst window

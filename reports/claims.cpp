@@ -73,7 +73,8 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
   std::vector<Claim> claims;
   std::set<std::string> ids;
   for (const auto& item : root.at("claims").as_list()) {
-    item.allow_only({"id", "source", "metric", "model", "given", "expect", "phase", "note"});
+    item.allow_only(
+        {"id", "source", "metric", "model", "given", "expect", "phase", "note", "requires"});
     Claim claim;
     claim.id = item.at("id").as_string();
     if (!ids.insert(claim.id).second) item.at("id").fail("claim ids must be unique in a file");
@@ -99,6 +100,17 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
       for (const auto& name : given->map_keys()) claim.given[name] = given->at(name).as_number();
     }
     if (auto note = item.find("note")) claim.note = note->as_string();
+    if (auto requirement = item.find("requires")) {
+      const std::string text = requirement->as_string();
+      const size_t space = text.find(' ');
+      try {
+        if (space == std::string::npos) throw std::invalid_argument("write METRIC >= VALUE");
+        claim.precondition.emplace(text.substr(0, space),
+                                   parse_expectation(text.substr(space + 1)));
+      } catch (const std::invalid_argument& e) {
+        requirement->fail(fmt::format("\"{}\": {}", text, e.what()));
+      }
+    }
     try {
       claim.expect = parse_expectation(item.at("expect").as_string());
     } catch (const std::invalid_argument& e) {
@@ -138,6 +150,16 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
       return s.at < phase->start || s.at > phase->start + phase->duration;
     });
     measured_run = &scoped;
+  }
+  if (claim.precondition) {
+    const auto& [metric, condition] = *claim.precondition;
+    const Measurement r = measure(metric, *measured_run);
+    if (!r.value || !condition.holds(*r.value)) {
+      v.detail =
+          fmt::format("the run did not reach {} {} (measured {}): not a test of this claim", metric,
+                      condition.text, r.value ? format_value(*r.value, r.quantity) : r.why);
+      return v;
+    }
   }
   const Measurement m = measure(claim.metric, *measured_run);
   if (!m.value) {

@@ -6,6 +6,7 @@
 //       metric: login.throughput_per_instance      # see claim_metrics.h
 //       expect: ">= 50/s"                          # see expectation.h
 //       phase: steady                              # optional: judge one phase, not the totals
+//       requires: "login.concurrency >= 100"       # optional: judged only if the run did that
 //     - id: backend-connections
 //       source: {doc: 000_4e27a9eb9c281531.txt, quote: "~62 conns used"}
 //       model: pgbouncer_instances * default_pool_size + reserved_connections
@@ -44,6 +45,9 @@ struct Claim {
   Expectation expect;
   std::optional<std::string> phase;
   std::string note;
+  // A condition on the run for the claim to be judged at all, "items.concurrency >= 1000":
+  // "handles 1,000 concurrent users" says nothing of a run that had 12.
+  std::optional<std::pair<std::string, Expectation>> precondition;
 };
 
 // Reads a claims file; throws ConfigError naming the file, line and key.

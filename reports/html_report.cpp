@@ -164,7 +164,15 @@ std::string html_report(const RunResult& run) {
     if (l.lost > 0)
       html += fmt::format("<p class=\"warn\">{} acknowledged writes of {} were LOST.</p>\n", l.lost,
                           markup_escape(l.workload));
-  claims_table(run, html);
+  if (!run.claims.empty()) {
+    size_t counts[3] = {0, 0, 0};
+    for (const auto& c : run.claims) ++counts[static_cast<int>(c.status)];
+    html += fmt::format(
+        "<p id=\"verdicts\"><a href=\"#claims\">Claims</a>: <span class=\"verdict held\">{} "
+        "held</span> <span class=\"verdict broken\">{} broken</span> <span class=\"verdict "
+        "not-measured\">{} not measured</span></p>\n",
+        counts[0], counts[1], counts[2]);
+  }
   workloads_table(run, html);
   html +=
       "<h2>Over time</h2>\n<div class=\"charts\">\n"
@@ -175,6 +183,7 @@ std::string html_report(const RunResult& run) {
       "<div class=\"chart\" id=\"chart-distribution\"><h3>Latency distribution</h3></div>\n"
       "</div>\n";
   faults_table(run, html);
+  claims_table(run, html);
   // "</" inside the data must not end the script element.
   std::string data = chart_data(run).dump();
   for (size_t at = 0; (at = data.find("</", at)) != std::string::npos; at += 3)

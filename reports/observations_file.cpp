@@ -27,9 +27,9 @@ Observations read_observations(const std::filesystem::path& file) {
     if (line.empty()) continue;
     try {
       const auto j = nlohmann::json::parse(line);
-      observations.samples.push_back({std::chrono::duration_cast<Duration>(
-                                          std::chrono::duration<double>(j.at("t").get<double>())),
-                                      j.at("gauges").get<std::map<std::string, double>>()});
+      observations.samples.push_back(
+          {std::chrono::round<Duration>(std::chrono::duration<double>(j.at("t").get<double>())),
+           j.at("gauges").get<std::map<std::string, double>>()});
     } catch (const std::exception& e) {
       throw std::runtime_error(fmt::format("{}:{}: {}", file.string(), number, e.what()));
     }

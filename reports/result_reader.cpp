@@ -18,8 +18,9 @@ namespace {
 
 using nlohmann::json;
 
+// Rounded, not truncated: written back, the seconds print as they were read.
 Duration from_seconds(const json& j) {
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(j.get<double>()));
+  return std::chrono::round<Duration>(std::chrono::duration<double>(j.get<double>()));
 }
 
 std::optional<Duration> optional_seconds(const json& j) {

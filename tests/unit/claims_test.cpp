@@ -158,6 +158,38 @@ TEST_CASE("a claims file is read with located errors") {
                          "    expect: \"roughly 50/s\"\n";
   CHECK_THROWS_WITH(load_claims(file), Contains("c.yaml:5:") && Contains("not an expectation"));
   CHECK_THROWS_WITH(load_claims(dir / "missing.yaml"), Contains("cannot read the claims file"));
+  std::ofstream(file) << "claims:\n"
+                         "  - id: m\n"
+                         "    source: {doc: 000.txt, quote: q}\n"
+                         "    model: a * (b + 1)\n"
+                         "    given: {a: 2, b: 24}\n"
+                         "    expect: \"== 50\"\n"
+                         "    requires: \"login.concurrency >= 10\"\n";
+  const auto model = load_claims(file);
+  REQUIRE(model.size() == 1);
+  CHECK(model[0].model->names() == std::vector<std::string>{"a", "b"});
+  CHECK(model[0].given.at("b") == 24);
+  CHECK(model[0].precondition->first == "login.concurrency");
+  std::ofstream(file) << "claims:\n"
+                         "  - id: m\n"
+                         "    source: {doc: 000.txt, quote: q}\n"
+                         "    model: a * \n"
+                         "    expect: \"== 50\"\n";
+  CHECK_THROWS_WITH(load_claims(file), Contains("c.yaml:4:") && Contains("expected a number"));
+  std::ofstream(file) << "claims:\n"
+                         "  - id: m\n"
+                         "    source: {doc: 000.txt, quote: q}\n"
+                         "    metric: login.throughput\n"
+                         "    model: a\n"
+                         "    expect: \"== 50\"\n";
+  CHECK_THROWS_WITH(load_claims(file), Contains("give either metric:"));
+  std::ofstream(file) << "claims:\n"
+                         "  - id: m\n"
+                         "    source: {doc: 000.txt, quote: q}\n"
+                         "    metric: login.throughput\n"
+                         "    expect: \">= 5/s\"\n"
+                         "    requires: \"login.concurrency\"\n";
+  CHECK_THROWS_WITH(load_claims(file), Contains("c.yaml:6:") && Contains("METRIC >= VALUE"));
   std::filesystem::remove_all(dir);
 }
 

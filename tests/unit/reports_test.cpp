@@ -99,8 +99,8 @@ TEST_CASE("a run written to its directory reads back the same, claims re-judged 
   fault.kind = "failover";
   fault.description = "failover stop of postgres-primary";
   fault.injected = fault.recovered = true;
-  fault.started_at = 1s;
-  fault.recovered_at = 2s;
+  fault.started_at = std::chrono::nanoseconds(4'000'430'589);  // must print back the same
+  fault.recovered_at = 5s;
   fault.timings["promoted"] = 400ms;
   fault.impacts = {{"login", 10, 1s, 1s, 1500ms, std::nullopt, {{"refused", 3}}}};
   fault.clients = {{"login", "pool connection", 4, 4, 3, {"t0.p0.c1"}}};
@@ -284,4 +284,26 @@ TEST_CASE("the HTML page embeds its data safely and shows every verdict") {
   CHECK(html.find("network </script>") == std::string::npos);
   CHECK_THAT(html, Contains("window.onerror"));
   CHECK_THAT(html, Contains("id=\"chart-distribution\""));
+}
+
+TEST_CASE("a claim with a precondition is judged only when the run met it") {
+  RunResult run;
+  run.recorded_duration = 10s;
+  WorkloadResult w;
+  w.name = "items";
+  w.ok = 100;
+  w.peak_vus = 12;
+  run.workloads = {w};
+  Claim handles = claim_of("items.errors.rate", "< 1%");
+  handles.precondition.emplace("items.concurrency", parse_expectation(">= 1000"));
+  auto v = judge(handles, run);
+  CHECK(v.status == ClaimVerdict::Status::not_measured);
+  CHECK_THAT(v.detail, Contains("did not reach items.concurrency >= 1000 (measured 12)"));
+  run.workloads[0].peak_vus = 1000;
+  CHECK(judge(handles, run).status == ClaimVerdict::Status::held);
+  // Open model: the most requests in flight at an interval's end.
+  run.workloads[0].peak_vus = 0;
+  run.timeline = {interval(0, "items", 10, 0, 5)};
+  run.timeline[0].workloads[0].in_flight = 1500;
+  CHECK(judge(handles, run).status == ClaimVerdict::Status::held);
 }
