@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/compare_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "cli/testbed_command.h"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
       "result.json\n"
       "  loadgate report out/RUN --format html -o report.html\n"
       "                                       render a run again, re-judge its claims\n"
+      "  loadgate compare out/BASE out/NEW    the regressions between two runs\n"
       "  loadgate testbed down                stop it again\n"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "loadgate 0.1.0");
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   });
 
   loadgate::cli::add_report_command(app, exit_code);
+  loadgate::cli::add_compare_command(app, exit_code);
   loadgate::cli::add_testbed_command(app, exit_code);
   try {
     app.parse(argc, argv);
