@@ -23,6 +23,7 @@
 #include "harness/scenario.h"
 #include "reports/claims.h"
 #include "reports/console_summary.h"
+#include "reports/hdr_interval_log.h"
 #include "reports/html_report.h"
 #include "reports/json_result.h"
 #include "reports/junit_report.h"
@@ -225,8 +226,10 @@ int run(const RunArgs& args) {
   }
 
   std::optional<TimelineWriter> timeline;
+  std::optional<HdrIntervalLog> latency_log;
   try {
     timeline.emplace(out / "timeline.jsonl");
+    latency_log.emplace(out / "hdr");
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -274,6 +277,7 @@ int run(const RunArgs& args) {
     options.stop_requested = &stop_requested;
     options.on_start = [&](Clock::time_point start) {
       run_start = start.time_since_epoch().count();
+      latency_log->start(WallClock::now());
       fault_timeline.start(start);
       if (observer) observer->start(start);
     };
@@ -281,6 +285,7 @@ int run(const RunArgs& args) {
       if (!scenario.faults.empty()) fault_impact.add(sample);
       timeline_points.push_back(timeline_point(sample));
       timeline->write(timeline_points.back());
+      latency_log->write(sample);
       progress.update(sample);
     };
     try {

@@ -6,6 +6,7 @@
 
 #include "reports/claims.h"
 #include "reports/hdr_encoding.h"
+#include "reports/hdr_interval_log.h"
 #include "reports/html_report.h"
 #include "reports/json_result.h"
 #include "reports/model_expression.h"
@@ -350,4 +351,40 @@ TEST_CASE("compare names regressions beyond the tolerance and leaves noise alone
   now_broken.claims = held.claims;
   now_broken.claims[0].status = ClaimVerdict::Status::broken;
   CHECK(compare_runs(held, now_broken, 0.10).regressions() == 1);
+}
+
+TEST_CASE("the HdrHistogram interval log has the 1.3 header and a decodable line per interval") {
+  const auto dir = std::filesystem::temp_directory_path() / "loadgate-hlog-test";
+  std::filesystem::remove_all(dir);
+  {
+    HdrIntervalLog log(dir);
+    log.start(WallClock::from_time_t(1'790'000'000));
+    for (uint64_t i = 0; i < 2; ++i) {
+      IntervalSample sample;
+      sample.index = i;
+      sample.end = std::chrono::seconds(i + 1);
+      sample.length = 1s;
+      WorkloadInterval w;
+      w.name = "a/b";  // not a file name as it stands
+      w.latency.record(2500, 3);
+      w.latency.record(12'345);
+      sample.workloads = {w};
+      log.write(sample);
+    }
+  }
+  std::ifstream in(dir / "a_b.hlog");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[0] == "#[Histogram log format version 1.3]");
+  CHECK(lines[1] == "#[StartTime: 1790000000.000 (seconds since epoch), 2026-09-21T14:13:20Z]");
+  CHECK(
+      lines[3] ==
+      "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"");
+  CHECK(lines[5].rfind("1.000,1.000,12.345,HISTF", 0) == 0);
+  const auto counts = decode_compressed_base64(lines[5].substr(lines[5].rfind(',') + 1));
+  uint64_t total = 0;
+  for (auto c : counts) total += c;
+  CHECK(total == 4);
+  std::filesystem::remove_all(dir);
 }

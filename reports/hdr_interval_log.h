@@ -1,0 +1,39 @@
+// HdrHistogram interval logs (format 1.3), one per workload: OUT/hdr/<workload>.hlog, a line per
+// interval with its latency histogram (µs from the intended start, successes) in the V2
+// compressed encoding. HistogramLogAnalyzer, HdrHistogram's HistogramLogProcessor and
+// hdr-histogram-js read them; so does any percentile question the reports did not ask.
+//
+//   #[Histogram log format version 1.3]
+//   #[StartTime: 1764639569.000 (seconds since epoch), 2026-12-02T01:39:29Z]
+//   "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
+//   0.000,1.000,12.345,HISTFAAAA...        (Interval_Max in milliseconds)
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "harness/clock.h"
+#include "harness/results.h"
+
+namespace loadgate {
+
+class HdrIntervalLog {
+ public:
+  // Files are created under `dir` as workloads first appear; throws std::runtime_error naming a
+  // file that cannot be written.
+  explicit HdrIntervalLog(std::filesystem::path dir);
+  // The run's start, which the logs' timestamps count from.
+  void start(WallClock::time_point start) { start_ = start; }
+  void write(const IntervalSample& sample);
+
+ private:
+  std::ofstream& file_for(const std::string& workload);
+
+  std::filesystem::path dir_;
+  WallClock::time_point start_;
+  std::map<std::string, std::ofstream> files_;
+};
+
+}  // namespace loadgate
