@@ -73,8 +73,8 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
   std::vector<Claim> claims;
   std::set<std::string> ids;
   for (const auto& item : root.at("claims").as_list()) {
-    item.allow_only(
-        {"id", "source", "metric", "model", "given", "expect", "phase", "note", "requires"});
+    item.allow_only({"id", "source", "metric", "model", "given", "expect", "phase", "window",
+                     "note", "requires"});
     Claim claim;
     claim.id = item.at("id").as_string();
     if (!ids.insert(claim.id).second) item.at("id").fail("claim ids must be unique in a file");
@@ -117,6 +117,14 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
       item.at("expect").fail(e.what());
     }
     if (auto phase = item.find("phase")) claim.phase = phase->as_string();
+    if (auto window = item.find("window")) {
+      if (claim.phase) window->fail("give a phase or a fault window, not both");
+      try {
+        claim.window = parse_window_scope(window->as_string());
+      } catch (const std::invalid_argument& e) {
+        window->fail(e.what());
+      }
+    }
     claims.push_back(std::move(claim));
   }
   return claims;
@@ -161,7 +169,8 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
       return v;
     }
   }
-  const Measurement m = measure(claim.metric, *measured_run);
+  const Measurement m = claim.window ? measure_in_window(claim.metric, run, *claim.window)
+                                     : measure(claim.metric, *measured_run);
   if (!m.value) {
     v.detail = m.why;
     return v;
@@ -192,7 +201,8 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
   // A capacity claim is judged only at the claimed rate: less offered proves nothing either way.
   // Offered at least that, it holds when the target kept up with what it was offered, within
   // the counting noise of the arrivals (3 standard deviations of a Poisson count).
-  if (is_throughput(claim.metric) && claim.expect.is_lower_bound()) {
+  // (In a fault window throughput is behaviour under the fault, not a capacity.)
+  if (is_throughput(claim.metric) && claim.expect.is_lower_bound() && !claim.window) {
     if (!m.offered) {
       if (!holds) {
         v.detail = "a closed-model run offers no rate: judge capacity with an open-model executor";

@@ -7,6 +7,7 @@
 //       expect: ">= 50/s"                          # see expectation.h
 //       phase: steady                              # optional: judge one phase, not the totals
 //       requires: "login.concurrency >= 100"       # optional: judged only if the run did that
+//       window: during failover                    # optional: a fault window, not the totals
 //     - id: backend-connections
 //       source: {doc: 000_4e27a9eb9c281531.txt, quote: "~62 conns used"}
 //       model: pgbouncer_instances * default_pool_size + reserved_connections
@@ -32,6 +33,7 @@
 #include "harness/results.h"
 #include "reports/claim_metrics.h"
 #include "reports/model_expression.h"
+#include "reports/window_metrics.h"
 
 namespace loadgate {
 
@@ -44,6 +46,7 @@ struct Claim {
   std::map<std::string, double> given;   // the document's numbers, for a model claim
   Expectation expect;
   std::optional<std::string> phase;
+  std::optional<FaultWindowScope> window;  // "during failover" (reports/window_metrics.h)
   std::string note;
   // A condition on the run for the claim to be judged at all, "items.concurrency >= 1000":
   // "handles 1,000 concurrent users" says nothing of a run that had 12.

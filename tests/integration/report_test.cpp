@@ -102,7 +102,7 @@ TEST_CASE("every report of a run with a fault agrees when re-rendered and re-jud
   REQUIRE(run.command.exit_code == 0);
   const std::filesystem::path dir = run.result_dir;
   for (const char* file : {"result.json", "timeline.jsonl", "observations.jsonl", "junit.xml",
-                           "summary.md", "report.html"})
+                           "summary.md", "report.html", "hdr/validate.hlog", "hdr/items.hlog"})
     CHECK(std::filesystem::file_size(dir / file) > 0);
 
   const json& result = run.result;

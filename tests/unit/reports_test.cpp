@@ -388,3 +388,49 @@ TEST_CASE("the HdrHistogram interval log has the 1.3 header and a decodable line
   CHECK(total == 4);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a claim scoped to a fault window is judged from the window's intervals") {
+  RunResult run;
+  run.planned_duration = 10s;
+  run.phases = {{"main", 0s, 10s, true, {}}};
+  WorkloadResult w;
+  w.name = "api";
+  run.workloads = {w};
+  // 10 intervals of 1 s: 100 ok each, but 60 errors and a slow p99 in the 4th and 5th.
+  for (uint64_t i = 0; i < 10; ++i) {
+    const bool hit = i == 3 || i == 4;
+    run.timeline.push_back(interval(i, "api", hit ? 40 : 100, hit ? 60 : 0, hit ? 900 : 10));
+  }
+  FaultEvent failover;
+  failover.kind = "failover";
+  failover.injected = failover.recovered = true;
+  failover.started_at = 3s;
+  failover.recovered_at = 5s;
+  run.faults = {failover};
+  run.observations.samples = {{2s, {{"db.backend_connections", 50}}},
+                              {4s, {{"db.backend_connections", 120}}}};
+  Claim errors = claim_of("api.errors.rate", "< 1%");
+  errors.window = parse_window_scope("during failover");
+  auto v = judge(errors, run);
+  CHECK(v.status == ClaimVerdict::Status::broken);
+  CHECK(v.measured == "60.00%");
+  CHECK_THAT(v.detail, Contains("200 requests in 2 intervals during failover"));
+  errors.window = parse_window_scope("after failover");
+  CHECK(judge(errors, run).status == ClaimVerdict::Status::held);
+  Claim p99 = claim_of("api.latency.p99", "< 100ms");
+  p99.window = parse_window_scope("before failover");
+  CHECK(judge(p99, run).status == ClaimVerdict::Status::held);
+  p99.window = parse_window_scope("during failover");
+  CHECK(judge(p99, run).measured == "1.80s");
+  Claim throughput = claim_of("api.throughput", ">= 30/s");
+  throughput.window = parse_window_scope("during failover");
+  CHECK(judge(throughput, run).status == ClaimVerdict::Status::held);  // 40/s
+  Claim backends = claim_of("db.backend_connections.max", "<= 62");
+  backends.window = parse_window_scope("before failover");
+  CHECK(judge(backends, run).status == ClaimVerdict::Status::held);
+  backends.window = parse_window_scope("during failover");
+  CHECK(judge(backends, run).measured == "120");
+  errors.window = parse_window_scope("during wake");
+  CHECK_THAT(judge(errors, run).detail, Contains("no wake fault was injected"));
+  CHECK_THROWS_WITH(parse_window_scope("while failover"), Contains("before, during or after"));
+}
