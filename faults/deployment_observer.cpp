@@ -27,19 +27,28 @@ Connection connect(const ObservedDeployment::Server& server) {
   return Connection(PQconnectdbParams(keys, values, 1), PQfinish);
 }
 
-// Rows of `sql` (with at most one text parameter), or nothing when the server cannot be reached
-// or refuses (a fault may have stopped it: that sample just goes without).
-std::optional<Result> query(const ObservedDeployment::Server& server, const std::string& sql,
-                            const std::string* parameter = nullptr) {
+// The rows of each statement (each with at most one text parameter) on one connection: nothing
+// at all when the server cannot be reached, nothing for a statement it refuses (a fault may have
+// stopped it: that sample just goes without).
+std::vector<std::optional<Result>> query(const ObservedDeployment::Server& server,
+                                         const std::vector<std::string>& statements,
+                                         const std::string* parameter = nullptr) {
+  std::vector<std::optional<Result>> results;
   Connection connection = connect(server);
-  if (PQstatus(connection.get()) != CONNECTION_OK) return std::nullopt;
+  if (PQstatus(connection.get()) != CONNECTION_OK) return results;
   const char* values[] = {parameter ? parameter->c_str() : nullptr};
-  Result result(parameter ? PQexecParams(connection.get(), sql.c_str(), 1, nullptr, values, nullptr,
-                                         nullptr, 0)
-                          : PQexec(connection.get(), sql.c_str()),
-                PQclear);
-  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) return std::nullopt;
-  return result;
+  for (const auto& sql : statements) {
+    const bool with_parameter = parameter && sql.find("$1") != std::string::npos;
+    Result result(with_parameter ? PQexecParams(connection.get(), sql.c_str(), 1, nullptr, values,
+                                                nullptr, nullptr, 0)
+                                 : PQexec(connection.get(), sql.c_str()),
+                  PQclear);
+    if (result && PQresultStatus(result.get()) == PGRES_TUPLES_OK)
+      results.emplace_back(std::move(result));
+    else
+      results.emplace_back(std::nullopt);
+  }
+  return results;
 }
 
 // The rows of the application database in a pgbouncer SHOW result: a column's sum, or its
@@ -95,6 +104,11 @@ constexpr const char* kPostgresGauges =
     "FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' "
     "AND pid <> pg_backend_pid()";
 
+constexpr const char* kBackendsByApplication =
+    "SELECT COALESCE(NULLIF(application_name, ''), '(none)'), count(*) FROM pg_stat_activity "
+    "WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
+    "GROUP BY 1";
+
 }  // namespace
 
 ObservedDeployment observed_testbed(const testbed::TestbedState& state) {
@@ -115,6 +129,15 @@ ObservedDeployment observed_testbed(const testbed::TestbedState& state) {
     deployment.pgbouncers.push_back({fmt::format("host={} port={} dbname=pgbouncer user={}",
                                                  p->host, p->port, state.admin_user),
                                      admin_password});
+  deployment.nodes = [dir = state.dir, database = state.database] {
+    std::vector<ObservedDeployment::Server> nodes;
+    if (const auto now = testbed::read_state(dir))
+      for (const auto* node : now->with_role("postgres"))
+        nodes.push_back({fmt::format("host={} port={} dbname={} user=postgres",
+                                     (dir / "run").string(), node->port, database),
+                         ""});
+    return nodes;
+  };
   // Read again at each sample: a failover or a restart starts processes anew.
   deployment.processes = [dir = state.dir] {
     std::vector<ProcessSampler::Root> roots{{"generator", getpid()}};
@@ -136,11 +159,15 @@ ObservedDeployment observed_deployment(const ConfigNode& observe) {
       every->fail("sample at most every 100ms: each sample opens a connection per server");
   }
   if (auto postgres = observe.find("postgres")) {
-    postgres->allow_only({"dsn", "password_env", "password_file"});
-    ObservedDeployment::Server server{
-        postgres->at("dsn").as_string(),
-        read_secret_setting(*postgres, "password", "", "the observer's database password")};
+    postgres->allow_only({"dsn", "replica_dsns", "password_env", "password_file"});
+    const std::string password =
+        read_secret_setting(*postgres, "password", "", "the observer's database password");
+    ObservedDeployment::Server server{postgres->at("dsn").as_string(), password};
     deployment.postgres = [server] { return std::optional(server); };
+    std::vector<ObservedDeployment::Server> nodes{server};
+    if (auto replicas = postgres->find("replica_dsns"))
+      for (const auto& dsn : replicas->as_list()) nodes.push_back({dsn.as_string(), password});
+    deployment.nodes = [nodes] { return nodes; };
   }
   if (auto pgbouncer = observe.find("pgbouncer")) {
     pgbouncer->allow_only({"admin_dsn", "password_env", "password_file"});
@@ -159,6 +186,8 @@ void check_observable(const ObservedDeployment& deployment) {
   std::vector<ObservedDeployment::Server> servers = deployment.pgbouncers;
   if (deployment.postgres)
     if (auto primary = deployment.postgres()) servers.push_back(*primary);
+  if (deployment.nodes)
+    for (const auto& node : deployment.nodes()) servers.push_back(node);
   for (const auto& server : servers) {
     Connection connection = connect(server);
     if (PQstatus(connection.get()) != CONNECTION_OK)
@@ -183,21 +212,43 @@ std::map<std::string, double> DeploymentObserver::take() {
   std::map<std::string, double> gauges = processes_.sample(deployment_.processes());
   const std::string& database = deployment_.database;
   if (deployment_.postgres)
-    if (auto primary = deployment_.postgres())
-      if (auto rows = query(*primary, kPostgresGauges, &database)) {
-        const PGresult* r = rows->get();
+    if (auto primary = deployment_.postgres()) {
+      auto rows = query(*primary, {kPostgresGauges, kBackendsByApplication}, &database);
+      if (!rows.empty() && rows[0]) {
+        const PGresult* r = rows[0]->get();
         const char* names[] = {"db.backend_connections", "db.active",          "db.idle",
                                "db.idle_in_transaction", "db.max_connections", "db.replicas",
                                "db.replica_lag"};
         for (int column = 0; column < 7; ++column)
           gauges[names[column]] = std::stod(PQgetvalue(r, 0, column));
       }
+      if (rows.size() > 1 && rows[1])
+        for (int row = 0; row < PQntuples(rows[1]->get()); ++row)
+          gauges[std::string("db.application.") + PQgetvalue(rows[1]->get(), row, 0)] =
+              std::stod(PQgetvalue(rows[1]->get(), row, 1));
+    }
+  // Every node's role: two that take writes at once is a split brain.
+  if (deployment_.nodes) {
+    double primaries = 0, standbys = 0;
+    bool any = false;
+    for (const auto& node : deployment_.nodes()) {
+      auto rows = query(node, {"SELECT pg_is_in_recovery()"});
+      if (rows.empty() || !rows[0]) continue;
+      any = true;
+      (PQgetvalue(rows[0]->get(), 0, 0)[0] == 't' ? standbys : primaries) += 1;
+    }
+    if (any) {
+      gauges["db.primaries"] = primaries;
+      gauges["db.standbys"] = standbys;
+    }
+  }
   // A pgbouncer that is down holds no connections: it adds nothing to the sums.
   bool any = false;
   for (const auto& console : deployment_.pgbouncers) {
-    if (auto rows = query(console, "SHOW POOLS")) {
+    auto rows = query(console, {"SHOW POOLS", "SHOW STATS"});
+    if (!rows.empty() && rows[0]) {
       any = true;
-      const PGresult* r = rows->get();
+      const PGresult* r = rows[0]->get();
       for (const char* column : {"cl_active", "cl_waiting", "sv_active", "sv_idle", "sv_used"})
         add_gauge(gauges, std::string("pgbouncer.") + column, column_of(r, column, database, false),
                   false);
@@ -206,8 +257,8 @@ std::map<std::string, double> DeploymentObserver::take() {
       const auto wait_us = column_of(r, "maxwait_us", database, true);
       if (wait) add_gauge(gauges, "pgbouncer.maxwait", *wait + wait_us.value_or(0) / 1e6, true);
     }
-    if (auto rows = query(console, "SHOW STATS")) {
-      const PGresult* r = rows->get();
+    if (rows.size() > 1 && rows[1]) {
+      const PGresult* r = rows[1]->get();
       for (const char* column : {"avg_query_time", "avg_xact_time", "avg_wait_time"})
         if (auto micros = column_of(r, column, database, true))
           add_gauge(gauges, std::string("pgbouncer.") + column, *micros / 1e6, true);

@@ -3,8 +3,11 @@
 // db.backend_connections.max):
 //   Postgres primary  db.backend_connections, db.active, db.idle, db.idle_in_transaction
 //                     (client backends of the application database, pg_stat_activity),
+//                     db.application.<application_name> (the same by client),
 //                     db.max_connections, db.replicas and db.replica_lag (s, the worst replay
 //                     lag in pg_stat_replication; needs pg_monitor or a superuser)
+//   every node        db.primaries and db.standbys (pg_is_in_recovery): two primaries at once
+//                     is a split brain
 //   each pgbouncer    pgbouncer.cl_active, cl_waiting, sv_active, sv_idle, client_connections,
 //                     server_connections (summed over the fleet, SHOW POOLS), maxwait (s),
 //                     avg_query_time, avg_xact_time (s, the worst pgbouncer, SHOW STATS)
@@ -18,7 +21,8 @@
 //
 //   observe:
 //     database: app                  # whose connections count
-//     postgres: {dsn: "host=db.internal dbname=app user=monitor", password_env: PGPASSWORD_MON}
+//     postgres: {dsn: "host=db.internal dbname=app user=monitor", password_env: PGPASSWORD_MON,
+//                replica_dsns: ["host=db-replica-1.internal dbname=app user=monitor"]}
 //     pgbouncer: {admin_dsn: ["host=pgb-1 port=6432 dbname=pgbouncer user=stats"],
 //                 password_env: PGBOUNCER_STATS_PASSWORD}
 //     every: 1s
@@ -47,8 +51,9 @@ struct ObservedDeployment {
     std::string password;
   };
   std::string database;
-  std::function<std::optional<Server>()> postgres;               // the primary now (it may change)
-  std::vector<Server> pgbouncers;                                // admin or stats console DSNs
+  std::function<std::optional<Server>()> postgres;  // the primary now (it may change)
+  std::function<std::vector<Server>()> nodes;       // every Postgres node, asked its role
+  std::vector<Server> pgbouncers;                   // admin or stats console DSNs
   std::function<std::vector<ProcessSampler::Root>()> processes;  // local ones to watch, by role
   Duration every = std::chrono::seconds(1);
 };

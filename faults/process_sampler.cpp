@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <sstream>
 
 namespace loadgate {
@@ -37,6 +39,23 @@ bool read_stat(pid_t pid, ProcStat& stat) {
   return !fields.fail() && state != "Z";
 }
 
+// Proportional set size in bytes: resident pages, each shared page divided among its sharers,
+// so Postgres's shared buffers count once across its backends. Empty when smaps_rollup cannot
+// be read (another user's process, an old kernel): RSS stands in.
+std::optional<double> pss_bytes(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  std::string key;
+  double kilobytes = 0;
+  while (in >> key) {
+    if (key == "Pss:") {
+      in >> kilobytes;
+      return in ? std::optional(kilobytes * 1024) : std::nullopt;
+    }
+    in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::map<std::string, double> ProcessSampler::sample(const std::vector<Root>& roots) {
@@ -66,7 +85,7 @@ std::map<std::string, double> ProcessSampler::sample(const std::vector<Root>& ro
       const pid_t pid = pending.back();
       pending.pop_back();
       const ProcStat& stat = all[pid];
-      rss += static_cast<double>(stat.rss_pages) * page_bytes;
+      rss += pss_bytes(pid).value_or(static_cast<double>(stat.rss_pages) * page_bytes);
       ticks_now[pid] = stat.ticks;
       // A process born since the last sample counts from its start.
       const auto last = last_ticks_.find(pid);

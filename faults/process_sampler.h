@@ -1,8 +1,10 @@
 // CPU and memory of local processes from /proc, by role: the testbed's Postgres (postmaster and
 // every backend under it), pgbouncers, services and proxies, and loadgate itself ("generator").
 // An instance's CPU is the share of one core its process tree used since the last sample (2 cores
-// busy is 2.0), its RSS the sum of the tree's resident sets in bytes. A role's gauge is its
-// busiest instance (sizing claims are per instance); .cpu_total and .rss_total add them all.
+// busy is 2.0), its RSS the tree's resident memory in bytes, shared pages divided among their
+// sharers (PSS, so Postgres's shared buffers count once; plain RSS where PSS is unreadable). A
+// role's gauge is its busiest instance (sizing claims are per instance); .cpu_total and .rss_total
+// add them all.
 #pragma once
 
 #include <sys/types.h>

@@ -46,11 +46,24 @@ json chart_data(const RunResult& run) {
     faults.push_back({{"start", seconds(f.started_at)},
                       {"end", seconds(std::max(f.recovered_at, f.injected_at))},
                       {"label", f.description}});
-  json gauges = json::array();
+  // The observed gauges in three charts of one unit each: connections (counts), waits and
+  // lag (ms), CPU by role (% of a core).
+  json gauges = {{"connections", json::array()}, {"waits", json::array()}, {"cpu", json::array()}};
   for (const auto& [name, points] : run.observations.series()) {
+    const char* group = nullptr;
+    double scale = 1;
+    if (name == "db.backend_connections" || name == "pgbouncer.client_connections" ||
+        name == "pgbouncer.server_connections" || name == "pgbouncer.cl_waiting")
+      group = "connections";
+    else if (name == "db.replica_lag" || name == "pgbouncer.maxwait" ||
+             name == "pgbouncer.avg_query_time" || name == "pgbouncer.avg_xact_time")
+      group = "waits", scale = 1000;
+    else if (name.starts_with("process.") && name.ends_with(".cpu"))
+      group = "cpu", scale = 100;
+    if (!group) continue;
     json series = json::array();
-    for (const auto& [t, value] : points) series.push_back({seconds(t), value});
-    gauges.push_back({{"name", name}, {"points", series}});
+    for (const auto& [t, value] : points) series.push_back({seconds(t), value * scale});
+    gauges[group].push_back({{"name", name}, {"points", series}});
   }
   json distribution = json::array();
   for (const auto& w : run.workloads) {
@@ -179,7 +192,9 @@ std::string html_report(const RunResult& run) {
       "<div class=\"chart\" id=\"chart-throughput\"><h3>Throughput</h3></div>\n"
       "<div class=\"chart\" id=\"chart-latency\"><h3>Latency (from intended start)</h3></div>\n"
       "<div class=\"chart\" id=\"chart-errors\"><h3>Errors</h3></div>\n"
-      "<div class=\"chart\" id=\"chart-gauges\"><h3>Deployment</h3></div>\n"
+      "<div class=\"chart\" id=\"chart-connections\"><h3>Deployment connections</h3></div>\n"
+      "<div class=\"chart\" id=\"chart-waits\"><h3>Replica lag and pool waits</h3></div>\n"
+      "<div class=\"chart\" id=\"chart-cpu\"><h3>CPU by process role</h3></div>\n"
       "<div class=\"chart\" id=\"chart-distribution\"><h3>Latency distribution</h3></div>\n"
       "</div>\n";
   faults_table(run, html);

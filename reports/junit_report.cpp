@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "reports/markup_escape.h"
+#include "reports/service_level.h"
 
 namespace loadgate {
 namespace {
@@ -94,6 +95,20 @@ std::string junit_xml(const RunResult& run) {
     }
     checks.push_back(std::move(t));
   }
+  // One testcase per SLO term per workload: the thresholds the scenario set.
+  for (const auto& w : run.workloads)
+    for (const auto& [term, expect] : run.slo) {
+      Case t{run_class, fmt::format("{} {} {}", w.name, term, expect), Case::Outcome::passed, "",
+             ""};
+      if (w.attempts() == 0) {
+        t.outcome = Case::Outcome::skipped;
+        t.message = w.name + " sent nothing";
+      } else if (auto breach = slo_breach(w, {{term, expect}})) {
+        t.outcome = Case::Outcome::failed;
+        t.message = *breach;
+      }
+      checks.push_back(std::move(t));
+    }
   if (run.health_checked) {
     Case t{run_class, "the deployment is healthy after the faults", Case::Outcome::passed, "", ""};
     if (!run.health_problems.empty()) {

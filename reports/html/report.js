@@ -154,10 +154,14 @@
   draw("chart-errors", (c) => lineChart(c,
     perWorkload("errors", (w, p) => (w ? w.errors / p.length : null)),
     Object.assign({ yLabel: "errors/s", empty: "no errors" }, timeOptions)));
-  draw("chart-gauges", (c) => lineChart(c,
-    data.gauges.map((g) => ({ name: g.name, points: g.points })),
-    Object.assign({ yLabel: "observed", empty: "the deployment was not observed in this run" },
-                  timeOptions)));
+  const notObserved = "the deployment was not observed in this run";
+  const gauges = (group) => data.gauges[group].map((g) => ({ name: g.name, points: g.points }));
+  draw("chart-connections", (c) => lineChart(c, gauges("connections"),
+    Object.assign({ yLabel: "connections", empty: notObserved }, timeOptions)));
+  draw("chart-waits", (c) => lineChart(c, gauges("waits"),
+    Object.assign({ yLabel: "ms", empty: notObserved }, timeOptions)));
+  draw("chart-cpu", (c) => lineChart(c, gauges("cpu"),
+    Object.assign({ yLabel: "% of a core", empty: notObserved }, timeOptions)));
   // Percentile distribution: x is 1/(1-q) on a log scale, as HdrHistogram plots it.
   draw("chart-distribution", (c) => {
     const ticks = [50, 90, 99, 99.9, 99.99].map((q) => ({ at: Math.log10(100 / (100 - q)),

@@ -163,8 +163,9 @@ TEST_CASE("every report of a run with a fault agrees when re-rendered and re-jud
   INFO(dom.output.substr(0, 2000));
   REQUIRE(dom.exit_code == 0);
   CHECK_THAT(dom.output, Contains("data-script-errors=\"0\""));
-  CHECK_THAT(dom.output, Contains("data-charts-drawn=\"5\""));
-  CHECK(attribute(dom.output, "id=\"chart-gauges\" data-drawn=\"true\" data-series=") >= 5);
+  CHECK_THAT(dom.output, Contains("data-charts-drawn=\"7\""));
+  CHECK(attribute(dom.output, "id=\"chart-connections\" data-drawn=\"true\" data-series=") == 4);
+  CHECK(attribute(dom.output, "id=\"chart-cpu\" data-drawn=\"true\" data-series=") >= 4);
   CHECK(attribute(dom.output, "id=\"chart-throughput\" data-drawn=\"true\" data-series=") == 2);
 
   // Claims re-judged without running again: a stricter file breaks one, and the exit says so.

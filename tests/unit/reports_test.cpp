@@ -9,6 +9,7 @@
 #include "reports/hdr_interval_log.h"
 #include "reports/html_report.h"
 #include "reports/json_result.h"
+#include "reports/junit_report.h"
 #include "reports/model_expression.h"
 #include "reports/observations_file.h"
 #include "reports/result_reader.h"
@@ -433,4 +434,20 @@ TEST_CASE("a claim scoped to a fault window is judged from the window's interval
   errors.window = parse_window_scope("during wake");
   CHECK_THAT(judge(errors, run).detail, Contains("no wake fault was injected"));
   CHECK_THROWS_WITH(parse_window_scope("while failover"), Contains("before, during or after"));
+}
+
+TEST_CASE("JUnit has a testcase per SLO threshold of each workload") {
+  RunResult run;
+  run.scenario = "s";
+  run.slo = {{"errors.rate", "< 1%"}, {"latency.p95", "< 100ms"}};
+  WorkloadResult w;
+  w.name = "api";
+  w.ok = 90;
+  w.errors["http_503"] = 10;
+  for (int i = 0; i < 90; ++i) w.latency.record(20'000);
+  run.workloads = {w};
+  const std::string xml = junit_xml(run);
+  CHECK_THAT(xml, Contains("name=\"api errors.rate &lt; 1%\"><failure message=\"errors 10.00% "
+                           "breaks the SLO errors.rate &lt; 1%\">"));
+  CHECK_THAT(xml, Contains("name=\"api latency.p95 &lt; 100ms\"></testcase>"));
 }
