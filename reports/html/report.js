@@ -34,8 +34,8 @@
     if (!(max > 0)) return [0, 1];
     const raw = max / count, power = Math.pow(10, Math.floor(Math.log10(raw)));
     const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
-    const ticks = [];
-    for (let v = 0; v <= max + step * 0.5; v += step) ticks.push(v);
+    const ticks = [0];  // up to the first tick at or above the maximum: nothing drawn off the top
+    while (ticks[ticks.length - 1] < max) ticks.push(ticks[ticks.length - 1] + step);
     return ticks;
   }
   function logTicks(min, max) {
