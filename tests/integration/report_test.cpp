@@ -156,10 +156,10 @@ TEST_CASE("every report of a run with a fault agrees when re-rendered and re-jud
 
   // In a browser: no script error, every chart drawn (the deployment was observed, so its
   // gauges too), a path per series.
-  const CommandResult dom =
-      run_command("chromium --headless --no-sandbox --disable-gpu --dump-dom file://" +
-                      (dir / "report.html").string() + " 2>/dev/null",
-                  90);
+  const CommandResult dom = run_command(
+      "chromium --headless --no-sandbox --disable-gpu --log-level=3 --dump-dom file://" +
+          (dir / "report.html").string(),
+      90);
   INFO(dom.output.substr(0, 2000));
   REQUIRE(dom.exit_code == 0);
   CHECK_THAT(dom.output, Contains("data-script-errors=\"0\""));
@@ -167,6 +167,24 @@ TEST_CASE("every report of a run with a fault agrees when re-rendered and re-jud
   CHECK(attribute(dom.output, "id=\"chart-connections\" data-drawn=\"true\" data-series=") == 4);
   CHECK(attribute(dom.output, "id=\"chart-cpu\" data-drawn=\"true\" data-series=") >= 4);
   CHECK(attribute(dom.output, "id=\"chart-throughput\" data-drawn=\"true\" data-series=") == 2);
+  // Every point of every series lies inside its plot (230 high, 16 above and 28 below kept for
+  // labels): none drawn off an axis.
+  const std::regex path("class=\"series[^\"]*\"|d=\"([^\"]+)\"");
+  const std::regex point("[ML]([-0-9.]+),([-0-9.]+)");
+  size_t points = 0;
+  for (auto it = std::sregex_iterator(dom.output.begin(), dom.output.end(), path);
+       it != std::sregex_iterator(); ++it) {
+    const std::string d = (*it)[1];
+    for (auto p = std::sregex_iterator(d.begin(), d.end(), point); p != std::sregex_iterator();
+         ++p, ++points) {
+      const double x = std::stod((*p)[1]), y = std::stod((*p)[2]);
+      CHECK(x >= 52 - 0.5);
+      CHECK(x <= 540 - 12 + 0.5);
+      CHECK(y >= 16 - 0.5);
+      CHECK(y <= 230 - 28 + 0.5);
+    }
+  }
+  CHECK(points > 50);
 
   // Claims re-judged without running again: a stricter file breaks one, and the exit says so.
   const std::string strict =
