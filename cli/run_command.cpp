@@ -227,9 +227,11 @@ int run(const RunArgs& args) {
 
   std::optional<TimelineWriter> timeline;
   std::optional<HdrIntervalLog> latency_log;
+  std::optional<ObservationsWriter> observations_file;
   try {
     timeline.emplace(out / "timeline.jsonl");
     latency_log.emplace(out / "hdr");
+    if (observed) observations_file.emplace(out / "observations.jsonl");
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -266,7 +268,9 @@ int run(const RunArgs& args) {
                                after_recovery);
   FaultImpactAnalysis fault_impact;
   std::optional<DeploymentObserver> observer;
-  if (observed) observer.emplace(std::move(*observed));
+  if (observed)
+    observer.emplace(std::move(*observed),
+                     [&](const ObservedSample& sample) { observations_file->write(sample); });
   {
     ProgressLine progress(scenario.duration);
     RunOptions options;
@@ -324,7 +328,6 @@ int run(const RunArgs& args) {
   print_summary(result, std::cout, isatty(STDOUT_FILENO));
   try {
     write_json_result(result, out / "result.json");
-    write_observations(result.observations, out / "observations.jsonl");
     write_junit(result, out / "junit.xml");
     write_markdown_summary(result, out / "summary.md");
     write_html_report(result, out / "report.html");

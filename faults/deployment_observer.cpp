@@ -164,9 +164,11 @@ ObservedDeployment observed_deployment(const ConfigNode& observe) {
         read_secret_setting(*postgres, "password", "", "the observer's database password");
     ObservedDeployment::Server server{postgres->at("dsn").as_string(), password};
     deployment.postgres = [server] { return std::optional(server); };
-    std::vector<ObservedDeployment::Server> nodes{server};
     if (auto replicas = postgres->find("replica_dsns"))
-      for (const auto& dsn : replicas->as_list()) nodes.push_back({dsn.as_string(), password});
+      for (const auto& dsn : replicas->as_list())
+        deployment.replicas.push_back({dsn.as_string(), password});
+    std::vector<ObservedDeployment::Server> nodes{server};
+    nodes.insert(nodes.end(), deployment.replicas.begin(), deployment.replicas.end());
     deployment.nodes = [nodes] { return nodes; };
   }
   if (auto pgbouncer = observe.find("pgbouncer")) {
@@ -186,8 +188,9 @@ void check_observable(const ObservedDeployment& deployment) {
   std::vector<ObservedDeployment::Server> servers = deployment.pgbouncers;
   if (deployment.postgres)
     if (auto primary = deployment.postgres()) servers.push_back(*primary);
-  if (deployment.nodes)
-    for (const auto& node : deployment.nodes()) servers.push_back(node);
+  // Replicas the scenario named (a testbed's own nodes may be down on purpose: its health check
+  // speaks of them at the end).
+  servers.insert(servers.end(), deployment.replicas.begin(), deployment.replicas.end());
   for (const auto& server : servers) {
     Connection connection = connect(server);
     if (PQstatus(connection.get()) != CONNECTION_OK)
@@ -197,8 +200,9 @@ void check_observable(const ObservedDeployment& deployment) {
   }
 }
 
-DeploymentObserver::DeploymentObserver(ObservedDeployment deployment)
-    : deployment_(std::move(deployment)) {}
+DeploymentObserver::DeploymentObserver(ObservedDeployment deployment,
+                                       std::function<void(const ObservedSample&)> on_sample)
+    : deployment_(std::move(deployment)), on_sample_(std::move(on_sample)) {}
 
 DeploymentObserver::~DeploymentObserver() = default;
 
@@ -282,6 +286,7 @@ void DeploymentObserver::run(std::stop_token stop) {
   for (auto next = Clock::now(); !stop.stop_requested(); next += every) {
     ObservedSample sample{{}, take()};
     sample.at = Clock::now() - start_;
+    if (on_sample_) on_sample_(sample);
     {
       std::lock_guard lock(mutex_);
       observations_.samples.push_back(std::move(sample));

@@ -53,6 +53,7 @@ struct ObservedDeployment {
   std::string database;
   std::function<std::optional<Server>()> postgres;  // the primary now (it may change)
   std::function<std::vector<Server>()> nodes;       // every Postgres node, asked its role
+  std::vector<Server> replicas;                     // named in observe: (checked before the run)
   std::vector<Server> pgbouncers;                   // admin or stats console DSNs
   std::function<std::vector<ProcessSampler::Root>()> processes;  // local ones to watch, by role
   Duration every = std::chrono::seconds(1);
@@ -68,8 +69,10 @@ void check_observable(const ObservedDeployment& deployment);
 
 class DeploymentObserver {
  public:
-  // Samples every `deployment.every` on a thread of its own, from start() to finish().
-  explicit DeploymentObserver(ObservedDeployment deployment);
+  // Samples every `deployment.every` on a thread of its own, from start() to finish(), and hands
+  // each sample to `on_sample` as it is taken (on that thread), so a crash loses none before it.
+  DeploymentObserver(ObservedDeployment deployment,
+                     std::function<void(const ObservedSample&)> on_sample);
   ~DeploymentObserver();
   void start(Clock::time_point start);
   // Stops sampling, fills each event's connection counts from its window, and returns every
@@ -81,6 +84,7 @@ class DeploymentObserver {
   void run(std::stop_token stop);
 
   ObservedDeployment deployment_;
+  std::function<void(const ObservedSample&)> on_sample_;
   ProcessSampler processes_;
   Clock::time_point start_{};
   std::mutex mutex_;

@@ -157,6 +157,7 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
     std::erase_if(scoped.observations.samples, [&](const ObservedSample& s) {
       return s.at < phase->start || s.at > phase->start + phase->duration;
     });
+    std::erase_if(scoped.timeline, [&](const TimelinePoint& p) { return p.phase != *claim.phase; });
     measured_run = &scoped;
   }
   if (claim.precondition) {

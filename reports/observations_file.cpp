@@ -8,14 +8,17 @@
 
 namespace loadgate {
 
-void write_observations(const Observations& observations, const std::filesystem::path& file) {
-  std::ofstream out(file);
-  for (const auto& sample : observations.samples)
-    out << nlohmann::json{{"t", std::chrono::duration<double>(sample.at).count()},
-                          {"gauges", sample.gauges}}
-               .dump()
-        << '\n';
-  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+ObservationsWriter::ObservationsWriter(const std::filesystem::path& file) : file_(file) {
+  out_.open(file, std::ios::trunc);
+  if (!out_) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+}
+
+void ObservationsWriter::write(const ObservedSample& sample) {
+  out_ << nlohmann::json{{"t", std::chrono::duration<double>(sample.at).count()},
+                         {"gauges", sample.gauges}}
+              .dump()
+       << '\n';
+  out_.flush();
 }
 
 Observations read_observations(const std::filesystem::path& file) {

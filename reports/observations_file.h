@@ -1,16 +1,26 @@
 // observations.jsonl: the deployment observer's samples, one JSON object a line:
 //   {"t": 12.0, "gauges": {"db.backend_connections": 50, "pgbouncer.cl_waiting": 0, ...}}
-// Written at the end of the run beside timeline.jsonl; read back by `loadgate report`.
+// Appended and flushed sample by sample, as timeline.jsonl is; read back by `loadgate report`.
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 
 #include "harness/results.h"
 
 namespace loadgate {
 
-// Throws std::runtime_error naming the file when it cannot be written.
-void write_observations(const Observations& observations, const std::filesystem::path& file);
+class ObservationsWriter {
+ public:
+  // Creates (truncates) the file; throws std::runtime_error naming it when it cannot.
+  explicit ObservationsWriter(const std::filesystem::path& file);
+  // From one thread at a time (the observer's).
+  void write(const ObservedSample& sample);
+
+ private:
+  std::filesystem::path file_;
+  std::ofstream out_;
+};
 // Empty when the file does not exist (a run that observed nothing); throws naming the file and
 // line when a line is not an observation.
 Observations read_observations(const std::filesystem::path& file);

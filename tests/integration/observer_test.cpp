@@ -2,6 +2,8 @@
 // (here pointing at a testbed of its own), with a fault driven through the remote admin console.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -40,6 +42,7 @@ faults:
 observe:
   database: app
   postgres: {{dsn: "host=127.0.0.1 port={postgres} dbname=app user=app",
+             replica_dsns: ["host=127.0.0.1 port={standby} dbname=app user=app"],
              password_file: {db_password}}}
   pgbouncer: {{admin_dsn: ["host=127.0.0.1 port={pgbouncer} dbname=pgbouncer user={admin}"],
               password_file: {admin_password}}}
@@ -49,6 +52,7 @@ observe:
       fmt::arg("admin", state["pgbouncer_admin"]["user"].get<std::string>()),
       fmt::arg("admin_password", state["pgbouncer_admin"]["password_file"].get<std::string>()),
       fmt::arg("postgres", postgres_port),
+      fmt::arg("standby", testbed.process("postgres-standby")["port"].get<int>()),
       fmt::arg("db_password", state["database"]["password_file"].get<std::string>()));
 }
 
@@ -67,6 +71,17 @@ TEST_CASE("observe: connections counted from the DSNs a scenario gives, and a ba
   CHECK(connections["postgres_backends"]["before"].get<int>() >= 1);
   CHECK(connections["pgbouncer_clients"]["peak"].get<int>() >= 1);
   CHECK(connections["pgbouncer_servers"]["after"].get<int>() >= 1);
+  // Every sample asked each node its role: one primary, one standby, sampled as the run went.
+  std::ifstream observations(run.result_dir + "/observations.jsonl");
+  size_t samples = 0;
+  for (std::string line; std::getline(observations, line); ++samples) {
+    const json gauges = json::parse(line)["gauges"];
+    INFO(line);
+    CHECK(gauges["db.primaries"] == 1);
+    CHECK(gauges["db.standbys"] == 1);
+    CHECK(gauges["db.application.loadgate-orders"].get<int>() >= 1);
+  }
+  CHECK(samples >= 15);  // 6 s every 250 ms
   // The password is in no output.
   const std::string password =
       run_command("cat " + testbed.state()["database"]["password_file"].get<std::string>())

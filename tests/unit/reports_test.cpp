@@ -120,7 +120,10 @@ TEST_CASE("a run written to its directory reads back the same, claims re-judged 
   run.observations.samples = {{1s, {{"db.backend_connections", 40}}},
                               {2s, {{"db.backend_connections", 52}, {"db.replica_lag", 0.02}}}};
   write_json_result(run, dir / "result.json");
-  write_observations(run.observations, dir / "observations.jsonl");
+  {
+    ObservationsWriter observations(dir / "observations.jsonl");
+    for (const auto& sample : run.observations.samples) observations.write(sample);
+  }
 
   const RunResult back = read_run(dir);
   CHECK(result_to_json(back) == result_to_json(run));
@@ -450,4 +453,26 @@ TEST_CASE("JUnit has a testcase per SLO threshold of each workload") {
   CHECK_THAT(xml, Contains("name=\"api errors.rate &lt; 1%\"><failure message=\"errors 10.00% "
                            "breaks the SLO errors.rate &lt; 1%\">"));
   CHECK_THAT(xml, Contains("name=\"api latency.p95 &lt; 100ms\"></testcase>"));
+}
+
+TEST_CASE("a claim scoped to a phase reads only that phase's intervals") {
+  RunResult run;
+  run.phases = {{"warmup", 0s, 1s, false, {}}, {"steady", 1s, 1s, true, {}}};
+  WorkloadResult w;
+  w.name = "items";
+  w.ok = 10;
+  run.workloads = {w};
+  run.phases[0].workloads = run.phases[1].workloads = {w};
+  run.timeline = {interval(0, "items", 10, 0, 5), interval(1, "items", 10, 0, 5)};
+  run.timeline[0].phase = "warmup";
+  run.timeline[0].workloads[0].in_flight = 1500;  // a burst while warming up
+  run.timeline[1].phase = "steady";
+  run.timeline[1].workloads[0].in_flight = 10;
+  Claim handles = claim_of("items.errors.rate", "< 1%");
+  handles.precondition.emplace("items.concurrency", parse_expectation(">= 1000"));
+  CHECK(judge(handles, run).status == ClaimVerdict::Status::held);
+  handles.phase = "steady";
+  auto v = judge(handles, run);
+  CHECK(v.status == ClaimVerdict::Status::not_measured);
+  CHECK_THAT(v.detail, Contains("(measured 10)"));
 }
