@@ -45,7 +45,8 @@ json chart_data(const RunResult& run) {
   for (const auto& f : run.faults)
     faults.push_back({{"start", seconds(f.started_at)},
                       {"end", seconds(std::max(f.recovered_at, f.injected_at))},
-                      {"label", f.description}});
+                      {"label", f.kind},
+                      {"title", f.description}});
   // The observed gauges in three charts of one unit each: connections (counts), waits and
   // lag (ms), CPU by role (% of a core).
   json gauges = {{"connections", json::array()}, {"waits", json::array()}, {"cpu", json::array()}};

@@ -87,7 +87,8 @@
       if (x1 <= x0) return;
       const band = el("rect", { x: x0, y: M.top, width: Math.max(x1 - x0, 2), height: plotH,
                                 class: "fault" }, svg);
-      el("title", {}, band).textContent = w.label;
+      // The kind on the chart (windows sit side by side), the whole description on hover.
+      el("title", {}, band).textContent = w.title;
       text(svg, x0 + 2, M.top + 10, w.label, { class: "fault-label" });
     });
     yTicks.forEach((v) => {
@@ -129,7 +130,8 @@
     container.dataset.series = String(drawable.length);
   }
 
-  const windows = data.faults.map((f) => ({ start: f.start, end: f.end, label: f.label }));
+  const windows = data.faults.map((f) => ({ start: f.start, end: f.end, label: f.label,
+                                            title: f.title }));
   const timeOptions = { xLabel: "seconds into the run", windows: windows, xMin: 0,
                         xMax: data.duration };
   function perWorkload(field, transform, suffix, dashed) {
