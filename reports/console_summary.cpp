@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/expectation.h"
+
 namespace loadgate {
 namespace {
 
@@ -26,6 +28,31 @@ void print_row(std::ostream& out, const std::string& label, const WorkloadResult
 }
 
 }  // namespace
+
+std::vector<std::string> observed_highlights(const Observations& observations) {
+  static constexpr std::pair<const char*, const char*> kHeadlines[] = {
+      {"db.backend_connections", "backends"},
+      {"pgbouncer.client_connections", "pgbouncer clients"},
+      {"pgbouncer.server_connections", "pgbouncer servers"},
+      {"pgbouncer.cl_waiting", "clients waiting"},
+      {"pgbouncer.maxwait", "longest pool wait"},
+      {"db.replica_lag", "replica lag"},
+      {"db.primaries", "primaries"},
+      {"process.postgres.cpu", "postgres CPU"},
+      {"process.service.cpu", "busiest service CPU"},
+      {"process.generator.cpu", "loadgate CPU"}};
+  std::vector<std::string> parts;
+  for (const auto& [gauge, label] : kHeadlines)
+    if (auto highest = observations.max(gauge)) {
+      const std::string name = gauge;
+      const std::string value = name.ends_with("lag") || name.ends_with("maxwait")
+                                    ? format_value(*highest, Quantity::duration)
+                                : name.ends_with(".cpu") ? format_value(*highest, Quantity::share)
+                                                         : format_value(*highest, Quantity::count);
+      parts.push_back(fmt::format("{} {}", label, value));
+    }
+  return parts;
+}
 
 Duration measured_duration(const RunResult& run) {
   if (!run.interrupted) return run.recorded_duration;
@@ -74,6 +101,8 @@ void print_summary(const RunResult& run, std::ostream& out, bool colour) {
                      ms(g.schedule_lag_p99_us), ms(g.schedule_lag_threshold_us), g.cpu_max * 100,
                      g.generator_bound ? " — GENERATOR-BOUND" : "");
   for (const auto& warning : g.warnings) out << "  ! " << warning << "\n";
+  if (const auto observed = observed_highlights(run.observations); !observed.empty())
+    out << fmt::format("deployment, highest observed: {}\n", fmt::join(observed, ", "));
   for (const auto& l : run.ledgers) print_ledger(l, out);
   for (const auto& f : run.faults) {
     if (f.error.empty())

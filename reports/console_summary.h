@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "harness/results.h"
 
@@ -15,6 +16,10 @@ void print_summary(const RunResult& result, std::ostream& out, bool colour = fal
 void print_ledger(const LedgerResult& ledger, std::ostream& out);
 // One line per workload a fault window touched: first error, downtime, recovery, errors.
 void print_impact(const FaultImpact& impact, std::ostream& out);
+
+// The deployment observer's headline gauges at their highest ("backends 48", "replica lag
+// 17.6ms", ...), in a fixed order; empty when nothing was observed.
+std::vector<std::string> observed_highlights(const Observations& observations);
 
 // The time the run's totals cover: the recorded phases, or less when the run was interrupted.
 Duration measured_duration(const RunResult& run);

@@ -5,11 +5,13 @@
 #include <fstream>
 
 #include "reports/claims.h"
+#include "reports/console_summary.h"
 #include "reports/hdr_encoding.h"
 #include "reports/hdr_interval_log.h"
 #include "reports/html_report.h"
 #include "reports/json_result.h"
 #include "reports/junit_report.h"
+#include "reports/markdown_summary.h"
 #include "reports/model_expression.h"
 #include "reports/observations_file.h"
 #include "reports/result_reader.h"
@@ -259,6 +261,10 @@ TEST_CASE("observed gauges: the highest sample, within a phase when the claim na
   CHECK(judge(claim_of("db.replica_lag.max", "< 100ms"), run).status == ClaimVerdict::Status::held);
   CHECK_THAT(judge(claim_of("pgbouncer.cl_waiting.max", "== 0"), run).detail,
              Contains("no gauge 'pgbouncer.cl_waiting'"));
+  CHECK(observed_highlights(run.observations) ==
+        std::vector<std::string>{"replica lag 4.0ms", "busiest service CPU 160.00%"});
+  CHECK_THAT(markdown_summary(run), Contains("- deployment, highest observed: replica lag 4.0ms, "
+                                             "busiest service CPU 160.00%"));
   run.observations.samples.clear();
   CHECK_THAT(judge(claim_of("db.replica_lag.max", "< 100ms"), run).detail,
              Contains("was not observed"));
