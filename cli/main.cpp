@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
                 "check the scenario and print what would run (fault commands included); send "
                 "nothing");
   run->footer(
-      "Ready scenarios: scenarios/{demo,jwt,login,api,sql,mix,login-then-use}.yaml and\n"
+      "Ready scenarios: scenarios/{demo,jwt,login,api,sql,mix,login-then-use,capacity-login}.yaml\n"
+      "and "
       "scenarios/faults/*.yaml; every key is described in the README (Scenarios, Faults).\n"
       "Results: OUT/result.json, timeline.jsonl, observations.jsonl, junit.xml, summary.md,\n"
       "report.html, faults/<name>.log (command faults).\n"

@@ -72,7 +72,10 @@ std::map<std::string, double> ProcessSampler::sample(const std::vector<Root>& ro
 
   const auto now = Clock::now();
   const double elapsed = std::chrono::duration<double>(now - last_at_).count();
-  const bool have_rate = last_at_ != Clock::time_point{} && elapsed > 0;
+  // CPU ticks are 10 ms: over less than half a second a rate is mostly rounding (one tick in
+  // 8 ms reads as 125 %), so such a sample reports memory only and keeps its baseline.
+  const bool have_baseline = last_at_ != Clock::time_point{};
+  const bool have_rate = have_baseline && elapsed >= 0.5;
   static const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
   static const double page_bytes = static_cast<double>(sysconf(_SC_PAGESIZE));
   std::map<std::string, double> gauges;
@@ -103,8 +106,10 @@ std::map<std::string, double> ProcessSampler::sample(const std::vector<Root>& ro
       gauges[prefix + ".cpu_total"] += cpu;
     }
   }
-  last_ticks_ = std::move(ticks_now);
-  last_at_ = now;
+  if (have_rate || !have_baseline) {
+    last_ticks_ = std::move(ticks_now);
+    last_at_ = now;
+  }
   return gauges;
 }
 
