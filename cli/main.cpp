@@ -46,11 +46,10 @@ int main(int argc, char** argv) {
       "and "
       "scenarios/faults/*.yaml; every key is described in the README (Scenarios, Faults).\n"
       "Results: OUT/result.json, timeline.jsonl, observations.jsonl, junit.xml, summary.md,\n"
-      "report.html, faults/<name>.log (command faults).\n"
+      "report.html, hdr/<workload>.hlog, faults/<name>.log (command faults).\n"
       "Exit codes: 0 completed, 1 an acknowledged write was lost or a claim broken (with\n"
-      "--gate, also one not measured), 2 could not run (bad\n"
-      "scenario, unreachable target, a fault that failed or left the deployment unhealthy),\n"
-      "130 interrupted.");
+      "--gate, also one not measured), 2 could not run (bad scenario, unreachable target, a\n"
+      "fault that failed or left the deployment unhealthy), 130 interrupted.");
   run->callback([&] {
     if (!out.empty()) run_args.out = out;
     if (!testbed.empty()) run_args.testbed = testbed;
