@@ -72,16 +72,20 @@ TEST_CASE("observe: connections counted from the DSNs a scenario gives, and a ba
   CHECK(connections["pgbouncer_clients"]["peak"].get<int>() >= 1);
   CHECK(connections["pgbouncer_servers"]["after"].get<int>() >= 1);
   // Every sample asked each node its role: one primary, one standby, sampled as the run went.
+  // The workload's backends by application_name show once its pools are up (a RECONNECT may
+  // close them for a moment).
   std::ifstream observations(run.result_dir + "/observations.jsonl");
   size_t samples = 0;
+  int most_of_ours = 0;
   for (std::string line; std::getline(observations, line); ++samples) {
     const json gauges = json::parse(line)["gauges"];
     INFO(line);
     CHECK(gauges["db.primaries"] == 1);
     CHECK(gauges["db.standbys"] == 1);
-    CHECK(gauges["db.application.loadgate-orders"].get<int>() >= 1);
+    most_of_ours = std::max(most_of_ours, gauges.value("db.application.loadgate-orders", 0));
   }
   CHECK(samples >= 15);  // 6 s every 250 ms
+  CHECK(most_of_ours >= 1);
   // The password is in no output.
   const std::string password =
       run_command("cat " + testbed.state()["database"]["password_file"].get<std::string>())
