@@ -4,25 +4,24 @@
 #pragma once
 
 #include <filesystem>
-#include <fstream>
 
 #include "harness/results.h"
+#include "reports/json_lines.h"
 
 namespace loadgate {
 
 class ObservationsWriter {
  public:
   // Creates (truncates) the file; throws std::runtime_error naming it when it cannot.
-  explicit ObservationsWriter(const std::filesystem::path& file);
+  explicit ObservationsWriter(const std::filesystem::path& file) : lines_(file) {}
   // From one thread at a time (the observer's).
   void write(const ObservedSample& sample);
 
  private:
-  std::filesystem::path file_;
-  std::ofstream out_;
+  JsonLinesWriter lines_;
 };
 // Empty when the file does not exist (a run that observed nothing); throws naming the file and
-// line when a line is not an observation.
+// line when a line is not an observation (a partial last line is left out, as for the timeline).
 Observations read_observations(const std::filesystem::path& file);
 
 }  // namespace loadgate

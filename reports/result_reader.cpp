@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/histogram_json.h"
+#include "reports/json_lines.h"
 #include "reports/json_result.h"
 #include "reports/observations_file.h"
 
@@ -200,18 +201,10 @@ RunResult read_run(const std::filesystem::path& run_dir) {
     }
   }
   const auto timeline_file = run_dir / "timeline.jsonl";
-  auto in = open_file(timeline_file);
-  std::string line;
-  for (size_t number = 1; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
-    try {
-      run.timeline.push_back(point_from(json::parse(line)));
-    } catch (const std::exception& e) {
-      // A run killed mid-write leaves a partial last line: what came before still counts.
-      if (in.peek() == std::char_traits<char>::eof()) break;
-      throw std::runtime_error(fmt::format("{}:{}: {}", timeline_file.string(), number, e.what()));
-    }
-  }
+  if (!read_json_lines(timeline_file,
+                       [&](const json& line) { run.timeline.push_back(point_from(line)); }))
+    throw std::runtime_error(
+        fmt::format("cannot read {}: is it a loadgate results directory?", timeline_file.string()));
   run.observations = read_observations(run_dir / "observations.jsonl");
   return run;
 }

@@ -1,17 +1,9 @@
 #include "reports/timeline_writer.h"
 
-#include <stdexcept>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace loadgate {
-
-TimelineWriter::TimelineWriter(const std::filesystem::path& file) : file_(file) {
-  std::filesystem::create_directories(file.parent_path());
-  out_.open(file, std::ios::trunc);
-  if (!out_) throw std::runtime_error(fmt::format("cannot write the timeline {}", file.string()));
-}
 
 void TimelineWriter::write(const TimelinePoint& point) {
   nlohmann::json workloads = nlohmann::json::array();
@@ -40,8 +32,7 @@ void TimelineWriter::write(const TimelinePoint& point) {
                          {"phase", point.phase},
                          {"generator_cpu", point.generator_cpu},
                          {"workloads", workloads}};
-  out_ << line.dump() << '\n';
-  out_.flush();
+  lines_.write(line);
 }
 
 }  // namespace loadgate

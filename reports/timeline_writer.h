@@ -9,22 +9,21 @@
 #pragma once
 
 #include <filesystem>
-#include <fstream>
 
 #include "harness/results.h"
+#include "reports/json_lines.h"
 
 namespace loadgate {
 
 class TimelineWriter {
  public:
   // Creates the directory; throws std::runtime_error naming the file when it cannot be opened.
-  explicit TimelineWriter(const std::filesystem::path& file);
+  explicit TimelineWriter(const std::filesystem::path& file) : lines_(file) {}
   void write(const TimelinePoint& point);
-  const std::filesystem::path& file() const { return file_; }
+  const std::filesystem::path& file() const { return lines_.file(); }
 
  private:
-  std::filesystem::path file_;
-  std::ofstream out_;
+  JsonLinesWriter lines_;
 };
 
 }  // namespace loadgate
