@@ -1,6 +1,5 @@
 #include "cli/compare_command.h"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -8,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/expectation.h"
+#include "harness/text_file.h"
 #include "reports/result_reader.h"
 #include "reports/run_comparison.h"
 
@@ -38,10 +38,10 @@ int compare(const CompareArgs& args) {
   if (args.out.empty()) {
     std::cout << text;
   } else {
-    std::ofstream file(args.out);
-    file << text;
-    if (!file) {
-      std::cerr << fmt::format("loadgate: cannot write {}\n", args.out);
+    try {
+      write_text_file(args.out, text);
+    } catch (const std::exception& e) {
+      std::cerr << "loadgate: " << e.what() << "\n";
       return 2;
     }
   }

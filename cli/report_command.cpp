@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -11,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/verdict_exit.h"
+#include "harness/text_file.h"
 #include "reports/claims.h"
 #include "reports/console_summary.h"
 #include "reports/html_report.h"
@@ -46,15 +46,15 @@ int report(const ReportArgs& args) {
     text << markdown_summary(run);
   else
     text << html_report(run);
-  if (args.out) {
-    std::ofstream file(*args.out);
-    file << text.str();
-    if (!file) {
-      std::cerr << fmt::format("loadgate: cannot write {}\n", args.out->string());
+  if (!args.out) {
+    std::cout << text.str();
+  } else {
+    try {
+      write_text_file(*args.out, text.str());
+    } catch (const std::exception& e) {
+      std::cerr << "loadgate: " << e.what() << "\n";
       return 2;
     }
-  } else {
-    std::cout << text.str();
   }
   return verdict_exit_code(run, args.gate, std::cerr);
 }

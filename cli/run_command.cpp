@@ -21,6 +21,7 @@
 #include "harness/load_runner.h"
 #include "harness/process.h"
 #include "harness/scenario.h"
+#include "harness/text_file.h"
 #include "reports/claims.h"
 #include "reports/console_summary.h"
 #include "reports/hdr_interval_log.h"
@@ -328,9 +329,9 @@ int run(const RunArgs& args) {
   print_summary(result, std::cout, isatty(STDOUT_FILENO));
   try {
     write_json_result(result, out / "result.json");
-    write_junit(result, out / "junit.xml");
-    write_markdown_summary(result, out / "summary.md");
-    write_html_report(result, out / "report.html");
+    write_text_file(out / "junit.xml", junit_xml(result));
+    write_text_file(out / "summary.md", markdown_summary(result));
+    write_text_file(out / "report.html", html_report(result));
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;

@@ -1,8 +1,6 @@
 #include "reports/html_report.h"
 
 #include <algorithm>
-#include <fstream>
-#include <stdexcept>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -209,12 +207,6 @@ std::string html_report(const RunResult& run) {
       "</body></html>\n",
       data, kReportJs);
   return html;
-}
-
-void write_html_report(const RunResult& run, const std::filesystem::path& file) {
-  std::ofstream out(file);
-  out << html_report(run);
-  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
 }
 
 }  // namespace loadgate

@@ -6,7 +6,6 @@
 // The page's script and style are reports/html/report.{js,css}, compiled in.
 #pragma once
 
-#include <filesystem>
 #include <string>
 
 #include "harness/results.h"
@@ -14,7 +13,5 @@
 namespace loadgate {
 
 std::string html_report(const RunResult& run);
-// Throws std::runtime_error naming the file when it cannot be written.
-void write_html_report(const RunResult& run, const std::filesystem::path& file);
 
 }  // namespace loadgate

@@ -1,7 +1,5 @@
 #include "reports/junit_report.h"
 
-#include <fstream>
-#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
@@ -120,12 +118,6 @@ std::string junit_xml(const RunResult& run) {
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"loadgate\">\n" +
          suite("claims", claims) + suite("run checks", checks) + "</testsuites>\n";
-}
-
-void write_junit(const RunResult& run, const std::filesystem::path& file) {
-  std::ofstream out(file);
-  out << junit_xml(run);
-  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
 }
 
 }  // namespace loadgate

@@ -4,7 +4,6 @@
 // threshold of each workload).
 #pragma once
 
-#include <filesystem>
 #include <string>
 
 #include "harness/results.h"
@@ -12,7 +11,5 @@
 namespace loadgate {
 
 std::string junit_xml(const RunResult& run);
-// Throws std::runtime_error naming the file when it cannot be written.
-void write_junit(const RunResult& run, const std::filesystem::path& file);
 
 }  // namespace loadgate

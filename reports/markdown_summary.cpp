@@ -1,8 +1,6 @@
 #include "reports/markdown_summary.h"
 
 #include <algorithm>
-#include <fstream>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -84,12 +82,6 @@ std::string markdown_summary(const RunResult& run) {
   for (const auto& problem : run.health_problems)
     md += fmt::format("\n\n> **Deployment not healthy** after the faults: {}", cell(problem));
   return md + "\n";
-}
-
-void write_markdown_summary(const RunResult& run, const std::filesystem::path& file) {
-  std::ofstream out(file);
-  out << markdown_summary(run);
-  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
 }
 
 }  // namespace loadgate
