@@ -226,35 +226,35 @@ Quantity gauge_quantity(const std::string& gauge) {
   return Quantity::count;
 }
 
+}  // namespace
+
 // "db.backend_connections.max" → the highest sample of the gauge db.backend_connections.
-Measurement observed_metric(std::string_view metric, const RunResult& run) {
+Measurement measure_observed(std::string_view metric, const Observations& observations) {
   std::string gauge(metric);
   if (gauge.ends_with(".max")) gauge.resize(gauge.size() - 4);
-  const auto highest = run.observations.max(gauge);
+  const auto highest = observations.max(gauge);
   if (!highest) {
-    if (run.observations.samples.empty())
+    if (observations.samples.empty())
       return not_measured(
           "the deployment was not observed: run against a testbed, or give observe: in the "
           "scenario");
     std::vector<std::string> names;
-    for (const auto& [name, series] : run.observations.series()) names.push_back(name);
+    for (const auto& [name, series] : observations.series()) names.push_back(name);
     return not_measured(
         fmt::format("no gauge '{}' was observed (there are {})", gauge, fmt::join(names, ", ")));
   }
   Measurement m;
   m.value = *highest;
   m.quantity = gauge_quantity(gauge);
-  m.evidence = fmt::format("the highest of {} observer samples", run.observations.samples.size());
+  m.evidence = fmt::format("the highest of {} observer samples", observations.samples.size());
   return m;
 }
-
-}  // namespace
 
 Measurement measure(std::string_view metric, const RunResult& run) {
   const auto parts = split(metric);
   if (parts[0] == "fault") return fault_metric(parts, run);
   if (parts[0] == "db" || parts[0] == "pgbouncer" || parts[0] == "process")
-    return observed_metric(metric, run);
+    return measure_observed(metric, run.observations);
   if (parts[0] == "ledger") {
     if (parts.size() != 2 || parts[1] != "lost")
       return not_measured("the ledger metric is ledger.lost");

@@ -38,5 +38,8 @@ struct Measurement {
 };
 
 Measurement measure(std::string_view metric, const RunResult& run);
+// An observed gauge's metric ("db.backend_connections.max": its highest sample) over
+// `observations`, which a caller may have narrowed to a phase or a fault window.
+Measurement measure_observed(std::string_view metric, const Observations& observations);
 
 }  // namespace loadgate

@@ -71,17 +71,17 @@ Measurement measure_in_window(std::string_view metric, const RunResult& run,
   const std::string what(metric.substr(std::min(metric.size(), name.size() + 1)));
   Measurement m;
   if (name == "db" || name == "pgbouncer" || name == "process") {
-    std::string gauge(metric);
-    if (gauge.ends_with(".max")) gauge.resize(gauge.size() - 4);
-    std::optional<double> highest;
-    for (const auto& [from, to] : ranges)
-      if (auto value = run.observations.max(gauge, from, to))
-        highest = std::max(highest.value_or(*value), *value);
-    if (!highest) return not_measured(fmt::format("no sample of {} {}", gauge, scope.text));
-    m.value = highest;
-    m.quantity = measure(metric, run).quantity;
-    m.evidence = fmt::format("the highest sample {}", scope.text);
-    return m;
+    Observations within_windows;
+    for (const auto& sample : run.observations.samples)
+      if (std::any_of(ranges.begin(), ranges.end(), [&](const Range& r) {
+            return sample.at >= r.first && sample.at <= r.second;
+          }))
+        within_windows.samples.push_back(sample);
+    if (within_windows.samples.empty())
+      return not_measured(fmt::format("no observer sample {}", scope.text));
+    Measurement observed = measure_observed(metric, within_windows);
+    if (observed.value) observed.evidence += " " + scope.text;
+    return observed;
   }
   // A workload's intervals in the windows.
   uint64_t successes = 0, errors = 0, attempts = 0, in_flight = 0;
