@@ -65,11 +65,8 @@ Measurement measure_in_window(std::string_view metric, const RunResult& run,
                               const FaultWindowScope& scope) {
   const auto ranges = ranges_of(run, scope);
   if (ranges.empty()) return not_measured(fmt::format("no {} fault was injected", scope.kind));
-  Duration covered{};
-  for (const auto& [from, to] : ranges) covered += to - from;
   const std::string name(metric.substr(0, metric.find('.')));
   const std::string what(metric.substr(std::min(metric.size(), name.size() + 1)));
-  Measurement m;
   if (name == "db" || name == "pgbouncer" || name == "process") {
     Observations within_windows;
     for (const auto& sample : run.observations.samples)
@@ -104,6 +101,7 @@ Measurement measure_in_window(std::string_view metric, const RunResult& run,
   }
   if (intervals == 0)
     return not_measured(fmt::format("the timeline has no interval of {} {}", name, scope.text));
+  Measurement m;
   m.from_load = true;
   m.evidence =
       fmt::format("{}, {} requests in {} intervals {}", name, attempts, intervals, scope.text);
