@@ -100,7 +100,6 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
   if (target.instances) resolved.deployment.instances = *target.instances;
   if (target.vcpu_per_instance) resolved.deployment.vcpu_per_instance = *target.vcpu_per_instance;
   for (const auto& [name, value] : target.topology) resolved.deployment.topology[name] = value;
-  if (target.instances) resolved.deployment.topology["service_instances"] = *target.instances;
   return resolved;
 }
 

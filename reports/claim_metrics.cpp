@@ -88,8 +88,7 @@ Measurement workload_metric(const WorkloadResult& w, const std::vector<std::stri
   const std::string what = parts.size() > 1 ? parts[1] : "";
   const double recorded = seconds(run.recorded_duration);
   const uint64_t successes = w.ok + w.expected_failures;
-  if (what.starts_with("capacity") &&
-      (what == "capacity" || what == "capacity_per_instance" || what == "capacity_per_vcpu"))
+  if (what == "capacity" || what == "capacity_per_instance" || what == "capacity_per_vcpu")
     return capacity_metric(w, what, run);
   if (what == "throughput" || what == "throughput_per_instance" || what == "throughput_per_vcpu") {
     if (recorded <= 0) return not_measured("no recorded phase");

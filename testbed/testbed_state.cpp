@@ -36,8 +36,7 @@ std::vector<std::string> TestbedState::service_urls() const {
 }
 
 std::map<std::string, double> TestbedState::topology() const {
-  return {{"service_instances", static_cast<double>(with_role("service").size())},
-          {"pgbouncer_instances", static_cast<double>(with_role("pgbouncer").size())},
+  return {{"pgbouncer_instances", static_cast<double>(with_role("pgbouncer").size())},
           {"default_pool_size", kPgbouncerDefaultPoolSize},
           {"max_client_conn", kPgbouncerMaxClientConn},
           {"max_connections", kPostgresMaxConnections},

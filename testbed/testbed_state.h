@@ -62,8 +62,8 @@ struct TestbedState {
   const ProcessRecord* find(const std::string& name) const;
   std::vector<const ProcessRecord*> with_role(const std::string& role) const;
   std::vector<std::string> service_urls() const;
-  // Its numbers for model claims: service_instances, pgbouncer_instances, default_pool_size,
-  // max_client_conn, max_connections, service_pool_size.
+  // Its numbers for model claims: pgbouncer_instances, default_pool_size, max_client_conn,
+  // max_connections, service_pool_size (service_instances is the deployment's instance count).
   std::map<std::string, double> topology() const;
 };
 
