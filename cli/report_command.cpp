@@ -4,7 +4,6 @@
 
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -12,45 +11,36 @@
 #include "cli/verdict_exit.h"
 #include "harness/text_file.h"
 #include "reports/claims.h"
-#include "reports/console_summary.h"
-#include "reports/html_report.h"
-#include "reports/json_result.h"
-#include "reports/junit_report.h"
-#include "reports/markdown_summary.h"
+#include "reports/report_formats.h"
 #include "reports/result_reader.h"
+#include "session/run_plan.h"
 
 namespace loadgate::cli {
 
 int report(const ReportArgs& args) {
   RunResult run;
   try {
-    run = read_run(args.run_dir);
+    std::vector<Claim> claims;
+    for (const auto& file : args.claims)
+      for (auto& claim : load_claims(file)) claims.push_back(std::move(claim));
+    // The files are folded again, with what claims written after the run need.
+    run = read_run(args.run_dir, fold_request_for(claims));
     if (!args.claims.empty()) {
+      check_claims(claims, metric_vocabulary(run));
       run.claims.clear();
-      for (const auto& file : args.claims)
-        for (const auto& claim : load_claims(file)) run.claims.push_back(judge(claim, run));
+      for (const auto& claim : claims) run.claims.push_back(judge(claim, run));
     }
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
   }
-  std::ostringstream text;
   const bool to_terminal = !args.out && isatty(STDOUT_FILENO);
-  if (args.format == "console")
-    print_summary(run, text, to_terminal);
-  else if (args.format == "json")
-    text << result_to_json(run) << "\n";
-  else if (args.format == "junit")
-    text << junit_xml(run);
-  else if (args.format == "markdown")
-    text << markdown_summary(run);
-  else
-    text << html_report(run);
+  const std::string text = find_report_format(args.format)->render(run, to_terminal);
   if (!args.out) {
-    std::cout << text.str();
+    std::cout << text;
   } else {
     try {
-      write_text_file(*args.out, text.str());
+      write_text_file(*args.out, text);
     } catch (const std::exception& e) {
       std::cerr << "loadgate: " << e.what() << "\n";
       return 2;
@@ -69,8 +59,12 @@ void add_report_command(CLI::App& app, int& exit_code) {
   command->add_option("run_dir", args.run_dir, "the run's results directory (holds result.json)")
       ->required()
       ->check(CLI::ExistingDirectory);
-  command->add_option("--format", args.format, "console, json, junit, markdown or html")
-      ->check(CLI::IsMember({"console", "json", "junit", "markdown", "html"}))
+  std::string formats;
+  for (const auto& format : report_formats())
+    formats += fmt::format("\n  {:<9} {}{}", format.name, format.description,
+                           format.file ? fmt::format(" (the run's {})", format.file) : "");
+  command->add_option("--format", args.format, "one of:" + formats)
+      ->check(CLI::IsMember(report_format_names()))
       ->capture_default_str();
   command
       ->add_option("--claims", args.claims,

@@ -34,6 +34,10 @@ class AuroraWake : public Fault {
   void inject() override;
   void recover() override;
   std::map<std::string, Duration> timings() const override { return timings_; }
+  std::vector<std::string> timing_names() const override {
+    return {"paused_after", "first_connection_after_pause", "postgres_start", "resume_delay",
+            "held_for"};
+  }
 
  private:
   std::filesystem::path dir_;

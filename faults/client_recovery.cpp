@@ -16,7 +16,7 @@ bool all_back(const std::vector<ClientRecovery>& results) {
 std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClients>& clients,
                                                   Clock::time_point since,
                                                   Clock::time_point deadline,
-                                                  const std::atomic<bool>* stop) {
+                                                  std::stop_token stop) {
   // When each group of each workload's clients was back (its first success since the recovery).
   std::vector<RecoveryUnits::BackAt> back_at(clients.size());
   auto assess = [&] {
@@ -30,7 +30,7 @@ std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClien
   if (clients.empty()) return {};
   for (;;) {
     const auto now = Clock::now();
-    if (now >= deadline || (stop && stop->load())) break;
+    if (now >= deadline || stop.stop_requested()) break;
     if (now >= since + kClientRecoveryMinimumWatch && all_back(assess())) break;
     std::this_thread::sleep_for(std::min<Duration>(deadline - now, std::chrono::milliseconds(250)));
   }

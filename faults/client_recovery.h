@@ -5,8 +5,8 @@
 // try failed are then named in the fault's report (see recovery_units.h).
 #pragma once
 
-#include <atomic>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -27,10 +27,9 @@ constexpr Duration kClientRecoveryDeadline = std::chrono::seconds(30);
 // one after the other).
 constexpr Duration kClientRecoveryMinimumWatch = std::chrono::seconds(5);
 
-// Waits (polling) from `since` until `deadline` at most, or until `stop` is set; see above.
+// Waits (polling) from `since` until `deadline` at most, or until a stop is requested; see above.
 std::vector<ClientRecovery> await_client_recovery(const std::vector<TrackedClients>& clients,
                                                   Clock::time_point since,
-                                                  Clock::time_point deadline,
-                                                  const std::atomic<bool>* stop);
+                                                  Clock::time_point deadline, std::stop_token stop);
 
 }  // namespace loadgate

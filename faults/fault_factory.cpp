@@ -1,6 +1,7 @@
 #include "faults/fault_factory.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "faults/aurora_wake.h"
 #include "faults/command_fault.h"
@@ -36,9 +37,14 @@ std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& con
       return std::make_unique<MultiAzFailover>(spec, *context.testbed_dir);
     return std::make_unique<AuroraWake>(spec, *context.testbed_dir);
   }
-  spec.settings.at("kind").fail(fmt::format(
-      "unknown fault kind '{}' (available: pgbouncer-restart, failover, wake, network, command)",
-      spec.kind));
+  spec.settings.at("kind").fail(fmt::format("unknown fault kind '{}' (available: {})", spec.kind,
+                                            fmt::join(fault_kinds(), ", ")));
+}
+
+const std::vector<std::string>& fault_kinds() {
+  static const std::vector<std::string> kinds = {"pgbouncer-restart", "failover", "wake", "network",
+                                                 "command"};
+  return kinds;
 }
 
 }  // namespace loadgate

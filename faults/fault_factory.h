@@ -19,4 +19,7 @@ struct FaultContext {
 // have (a local driver without a testbed).
 std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& context);
 
+// Every kind make_fault() builds: pgbouncer-restart, failover, wake, network, command.
+const std::vector<std::string>& fault_kinds();
+
 }  // namespace loadgate

@@ -6,12 +6,66 @@
 
 namespace loadgate {
 
-FaultTimeline::FaultTimeline(std::vector<Entry> entries, Duration run_length,
-                             const std::atomic<bool>* stop_requested, AfterRecovery after_recovery)
+namespace {
+
+// Two: a follow-up waits up to 30 s for clients and 60 s for a read-back, and faults come at
+// most a few a minute, so a third would rarely have work; the bound is what matters.
+constexpr size_t kFollowUpThreads = 2;
+
+}  // namespace
+
+FaultTimeline::FollowUps::FollowUps(size_t threads) : threads_(threads) {}
+
+FaultTimeline::FollowUps::~FollowUps() {
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& worker : workers_) worker.request_stop();
+  }
+  ready_.notify_all();
+  workers_.clear();  // joins: each drains the queue before it ends
+}
+
+void FaultTimeline::FollowUps::post(std::function<void()> work) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(work));
+    try {
+      if (workers_.size() < threads_)
+        workers_.emplace_back([this](std::stop_token stop) { this->work(stop); });
+    } catch (const std::system_error&) {
+      // No thread to be had (a pids limit): one already running takes it, or it runs here below.
+    }
+    if (!workers_.empty()) {
+      ready_.notify_one();
+      return;
+    }
+    work = std::move(queue_.back());
+    queue_.pop_back();
+  }
+  work();  // late, but not lost
+}
+
+void FaultTimeline::FollowUps::work(std::stop_token stop) {
+  for (;;) {
+    std::function<void()> next;
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, stop, [this] { return !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      next = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    next();
+  }
+}
+
+FaultTimeline::FaultTimeline(std::vector<Entry> entries, Duration run_length, std::stop_token stop,
+                             AfterRecovery after_recovery)
     : entries_(std::move(entries)),
       run_length_(run_length),
-      stop_requested_(stop_requested),
-      after_recovery_(std::move(after_recovery)) {}
+      stop_(std::move(stop)),
+      after_recovery_(std::move(after_recovery)),
+      follow_ups_(std::make_unique<FollowUps>(kFollowUpThreads)) {}
 
 FaultTimeline::~FaultTimeline() {
   finish();
@@ -27,20 +81,23 @@ std::vector<FaultEvent> FaultTimeline::finish() {
     thread_.request_stop();
     thread_.join();  // the thread recovers what it injected before it ends
   }
-  for (auto& thread : after_recovery_threads_)
-    if (thread.joinable()) thread.join();
+  follow_ups_.reset();  // waits for every follow-up
   std::lock_guard lock(mutex_);
   return events_;
+}
+
+bool FaultTimeline::stopping(const std::stop_token& stop) const {
+  return stop.stop_requested() || stop_.stop_requested();
 }
 
 bool FaultTimeline::sleep_until(Clock::time_point when, const std::stop_token& stop) const {
   // In slices, so the end of the run or a Ctrl-C is seen within 50 ms.
   while (Clock::now() < when) {
-    if (stop.stop_requested() || (stop_requested_ && stop_requested_->load())) return false;
+    if (stopping(stop)) return false;
     std::this_thread::sleep_for(
         std::min<Duration>(when - Clock::now(), std::chrono::milliseconds(50)));
   }
-  return !stop.stop_requested() && !(stop_requested_ && stop_requested_->load());
+  return !stopping(stop);
 }
 
 void FaultTimeline::record(FaultEvent event, Duration window_end) {
@@ -62,11 +119,7 @@ void FaultTimeline::record(FaultEvent event, Duration window_end) {
     std::lock_guard lock(mutex_);
     events_[index] = std::move(event);
   };
-  try {
-    after_recovery_threads_.emplace_back(run_follow_up);
-  } catch (const std::system_error&) {
-    run_follow_up();  // no thread to be had (a pids limit): follow up here, late but not lost
-  }
+  follow_ups_->post(std::move(run_follow_up));
 }
 
 // Every occurrence of every fault in time order. Faults that overlap in time are injected one
@@ -90,9 +143,7 @@ void FaultTimeline::run(std::stop_token stop) {
     const Occurrence& occurrence = schedule[k];
     if (!sleep_until(start_ + occurrence.at, stop)) return;
     Fault& fault = *occurrence.entry->fault;
-    fault.set_stop_check([this, &stop] {
-      return stop.stop_requested() || (stop_requested_ && stop_requested_->load());
-    });
+    fault.set_stop_check([this, &stop] { return stopping(stop); });
     FaultEvent event{occurrence.entry->spec.kind, fault.describe()};
     event.started_at = Clock::now() - start_;
     try {

@@ -4,10 +4,12 @@
 // recovered before finish() returns, and every inject and recover is stamped for the report.
 #pragma once
 
-#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -25,13 +27,13 @@ class FaultTimeline {
     std::unique_ptr<Fault> fault;
   };
   // `after_recovery`, when set, runs once a fault has recovered, to add what only then can be
-  // known (the write ledgers' read-back, the clients' return). It runs on a thread of its own,
-  // so a read-back that waits for a pooler to reconnect does not push the next fault back;
-  // finish() waits for it. It is told where the fault's window ends: the next fault's planned
-  // start, or the run's end.
+  // known (the write ledgers' read-back, the clients' return). It runs on one of a fixed few
+  // follow-up threads (however many faults a soak injects), so a read-back that waits for a
+  // pooler to reconnect does not push the next fault back; finish() waits for them. It is told
+  // where the fault's window ends: the next fault's planned start, or the run's end.
   using AfterRecovery = std::function<void(FaultEvent&, Duration window_end)>;
-  FaultTimeline(std::vector<Entry> entries, Duration run_length,
-                const std::atomic<bool>* stop_requested, AfterRecovery after_recovery = {});
+  FaultTimeline(std::vector<Entry> entries, Duration run_length, std::stop_token stop,
+                AfterRecovery after_recovery = {});
   ~FaultTimeline();
 
   // Starts the schedule; offsets count from `start` (the run's own start).
@@ -40,19 +42,36 @@ class FaultTimeline {
   std::vector<FaultEvent> finish();
 
  private:
+  // A fixed pool of threads for the follow-ups, in the order the faults recovered.
+  class FollowUps {
+   public:
+    explicit FollowUps(size_t threads);
+    ~FollowUps();  // runs what is queued, then joins
+    void post(std::function<void()> work);
+
+   private:
+    void work(std::stop_token stop);
+    size_t threads_;
+    std::mutex mutex_;
+    std::condition_variable_any ready_;
+    std::deque<std::function<void()>> queue_;
+    std::vector<std::jthread> workers_;  // started on first use
+  };
+
   void run(std::stop_token stop);
+  bool stopping(const std::stop_token& stop) const;
   bool sleep_until(Clock::time_point when, const std::stop_token& stop) const;
   // Stores the event; then runs after_recovery_ on a copy and puts the result in its place.
   void record(FaultEvent event, Duration window_end);
 
   std::vector<Entry> entries_;
   Duration run_length_;
-  const std::atomic<bool>* stop_requested_;
+  std::stop_token stop_;  // the run's
   AfterRecovery after_recovery_;
   Clock::time_point start_{};
   std::mutex mutex_;
   std::vector<FaultEvent> events_;
-  std::vector<std::jthread> after_recovery_threads_;  // only the timeline's thread adds to it
+  std::unique_ptr<FollowUps> follow_ups_;
   std::jthread thread_;
 };
 

@@ -31,6 +31,9 @@ class MultiAzFailover : public Fault {
   void inject() override;
   void recover() override;
   std::map<std::string, Duration> timings() const override { return timings_; }
+  std::vector<std::string> timing_names() const override {
+    return {"primary_lost", "promoted", "dns_switched", "rebuild_rewind", "rebuild_basebackup"};
+  }
 
  private:
   enum class Mode { stop, freeze };

@@ -42,6 +42,18 @@ ConfigNode::ConfigNode(YAML::Node node, std::shared_ptr<const ConfigSource> sour
                        std::string path)
     : node_(std::move(node)), source_(std::move(source)), path_(std::move(path)) {}
 
+std::optional<std::string> near_miss(std::string_view word,
+                                     const std::vector<std::string>& candidates) {
+  std::optional<std::string> nearest;
+  size_t best = 3;  // suggest only near misses
+  for (const auto& candidate : candidates) {
+    const size_t d = edit_distance(word, candidate);
+    if (d > 0 && d < best && d < std::max<size_t>(candidate.size(), 2))
+      best = d, nearest = candidate;
+  }
+  return nearest;
+}
+
 std::string ConfigNode::where() const {
   for (const auto& overridden : source_->overridden_paths) {
     if (path_ == overridden || path_.starts_with(overridden + "."))

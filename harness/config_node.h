@@ -67,6 +67,11 @@ class ConfigNode {
   std::string path_;
 };
 
+// The candidate `word` is most likely a misspelling of (at most two edits away, and not
+// `word` itself), for "did you mean" hints.
+std::optional<std::string> near_miss(std::string_view word,
+                                     const std::vector<std::string>& candidates);
+
 // Parses a YAML document; a syntax error or an empty document is a ConfigError naming
 // "file:line:col".
 YAML::Node parse_yaml_text(const std::string& text, const std::string& file);

@@ -16,6 +16,21 @@ namespace {
 
 constexpr auto kStopCheck = std::chrono::milliseconds(100);
 
+const ErrorClass kNoToken("no_token");
+const ErrorClass kInternalError("internal_error");
+const ErrorClass kCancelled("cancelled");
+
+// The transport errors' classes, interned once.
+ErrorClass transport_error_class(TransportError error) {
+  static const auto classes = [] {
+    std::vector<ErrorClass> all;
+    for (int e = 0; e <= static_cast<int>(TransportError::cancelled); ++e)
+      all.emplace_back(error_class_name(static_cast<TransportError>(e)));
+    return all;
+  }();
+  return classes.at(static_cast<size_t>(error));
+}
+
 // Thread `index`'s part of a per-workload cap: the parts add up to the cap exactly (the first
 // threads take the remainder), and no thread gets none.
 size_t share_of(size_t cap, unsigned index, unsigned count) {
@@ -47,9 +62,8 @@ struct Lane {
   const WorkloadRun* run = nullptr;
   asio::thread_pool* call_threads = nullptr;  // a blocking workload's; shared by all generators
   size_t max_in_flight = 0;
-  std::optional<Arrivals> arrivals;    // open model
-  std::vector<WorkloadResult> phases;  // results by phase of the intended start
-  WorkloadInterval interval;           // the interval being recorded
+  std::optional<Arrivals> arrivals;          // open model
+  std::unique_ptr<LaneRecording> recording;  // the interval being recorded
   // Idle connections by endpoint: each request picks its endpoint in turn, as a load balancer
   // would. Reusing whichever connection came back first would send most requests to the
   // instance that fails fastest during a fault, and hide the healthy one.
@@ -95,10 +109,10 @@ struct GeneratorThread::Impl {
   std::vector<std::unique_ptr<Lane>> lanes;
   Clock::time_point start;
   Clock::time_point last_response{};
-  std::vector<std::vector<WorkloadResult>> results;
 
   std::mutex published_mutex;  // taken once per interval, never per request
   std::vector<ThreadInterval> published;
+  std::vector<std::unique_ptr<LaneRecording>> spares;  // recycled buffers, guarded as `published`
   uint64_t next_interval = 0;
   double cpu_at_last_publish = 0;
   asio::steady_timer interval_timer{io};
@@ -129,12 +143,8 @@ struct GeneratorThread::Impl {
       if (run.executor.model == ExecutorSpec::Model::open)
         lane->arrivals.emplace(run.executor.profile, end, run.executor.spacing, index, count,
                                options.client.seed * 7919 + lanes.size());
-      WorkloadResult empty;
-      empty.name = run.name;
-      empty.kind = run.kind;
-      empty.executor = run.executor.type;
-      lane->phases.assign(options.phases.size(), empty);
-      lane->interval.name = run.name;
+      lane->recording = std::make_unique<LaneRecording>();
+      lane->recording->interval.name = run.name;
       lane->sweeper = std::make_unique<TimeoutSweeper>(io.get_executor());
       lane->idle.resize(options.endpoints.size());
       lanes.push_back(std::move(lane));
@@ -143,16 +153,7 @@ struct GeneratorThread::Impl {
 
   Duration run_end() const { return options.phases.back().start + options.phases.back().duration; }
 
-  size_t phase_of(Clock::time_point at) const {
-    const Duration offset = at - start;
-    for (size_t i = options.phases.size(); i-- > 0;)
-      if (offset >= options.phases[i].start) return i;
-    return 0;
-  }
-
-  bool stop_requested() const {
-    return options.stop_requested && options.stop_requested->load(std::memory_order_relaxed);
-  }
+  bool stop_requested() const { return options.stop.stop_requested(); }
 
   std::unique_ptr<HttpConnection> new_connection(Lane& lane, size_t endpoint) {
     return std::make_unique<HttpConnection>(
@@ -175,19 +176,19 @@ struct GeneratorThread::Impl {
       HttpRequest request = lane.run->workload->next_for(rng, vu);
       request.vu = vu;
       if (request.without_token) {
-        record(lane, intended, {Outcome::Kind::error, "no_token"}, Clock::now());
+        record(lane, intended, {Outcome::Kind::error, kNoToken}, Clock::now());
         co_return false;
       }
       exchange = co_await connection.exchange(request);
       if (exchange.error != TransportError::none) {
-        outcome = {Outcome::Kind::error, std::string(error_class_name(exchange.error))};
+        outcome = {Outcome::Kind::error, transport_error_class(exchange.error)};
         lane.run->workload->unanswered(request, may_have_arrived(exchange.error));
       } else {
         outcome = lane.run->workload->judge(request, exchange.response);
       }
     } catch (const std::exception&) {
       // A workload or client bug must be counted, not lose the request from every total.
-      outcome = {Outcome::Kind::error, "internal_error"};
+      outcome = {Outcome::Kind::error, kInternalError};
     }
     record(lane, intended, outcome, exchange.sent_at);
     if (lane.run->vus && vu != kAnyVu)
@@ -227,7 +228,7 @@ struct GeneratorThread::Impl {
     try {
       return workload.call(seed);
     } catch (const std::exception&) {
-      return {{Outcome::Kind::error, "internal_error"}};
+      return {{Outcome::Kind::error, kInternalError}};
     }
   }
 
@@ -248,29 +249,22 @@ struct GeneratorThread::Impl {
   void record_at(Lane& lane, Clock::time_point intended, Clock::time_point done,
                  const Outcome& outcome, Clock::time_point sent_at) {
     last_response = std::max(last_response, done);
-
-    WorkloadResult& phase = lane.phases[phase_of(intended)];
-    WorkloadInterval& interval = lane.interval;
+    LaneRecording& r = *lane.recording;
     switch (outcome.kind) {
       case Outcome::Kind::error:
-        ++phase.errors[outcome.error_class];
-        ++interval.errors[outcome.error_class];
+        r.errors.add(outcome.error_class);
         // How long a failure took to show matters in a fault window (a timeout vs a refusal).
-        phase.error_latency.record(to_micros(done - intended));
+        r.interval.error_latency.record(to_micros(done - intended));
         return;
       case Outcome::Kind::ok:
-        ++phase.ok;
-        ++interval.ok;
+        ++r.interval.ok;
         break;
       case Outcome::Kind::expected_failure:
-        ++phase.expected_failures;
-        ++interval.expected_failures;
+        ++r.interval.expected_failures;
         break;
     }
-    const int64_t latency = to_micros(done - intended);
-    phase.latency.record(latency);
-    interval.latency.record(latency);
-    phase.service_time.record(to_micros(done - sent_at));
+    r.interval.latency.record(to_micros(done - intended));
+    r.interval.service_time.record(to_micros(done - sent_at));
   }
 
   // --- open model ----------------------------------------------------------------------------
@@ -292,12 +286,10 @@ struct GeneratorThread::Impl {
         // one, so a backlog is sent (and its lag measured) instead of piling up unsent.
         co_await asio::post(io, use_awaitable);
       }
-      WorkloadResult& phase = lane.phases[phase_of(intended)];
-      ++phase.scheduled;
+      ++lane.recording->interval.scheduled;
       if (lane.in_flight >= lane.max_in_flight) {
         // Open loop: never wait for a free slot, that would hide the latency it stands for.
-        ++phase.dropped;
-        ++lane.interval.dropped;
+        ++lane.recording->interval.dropped;
         continue;
       }
       ++lane.in_flight;
@@ -308,9 +300,7 @@ struct GeneratorThread::Impl {
 
   awaitable<void> issue(Lane& lane, Clock::time_point intended) {
     // The lag is taken when the request really starts: co_spawn only queues this coroutine.
-    const int64_t lag = to_micros(Clock::now() - intended);
-    lane.phases[phase_of(intended)].schedule_lag.record(lag);
-    lane.interval.schedule_lag.record(lag);
+    lane.recording->interval.schedule_lag.record(to_micros(Clock::now() - intended));
     if (lane.run->blocking) {
       co_await call(lane, intended);
       --lane.in_flight;
@@ -321,8 +311,7 @@ struct GeneratorThread::Impl {
       co_await exchange(lane, *pooled.connection, intended, kAnyVu);
       release(lane, std::move(pooled));
     } else {
-      ++lane.phases[phase_of(intended)].errors["cancelled"];  // the run ended while it queued
-      ++lane.interval.errors["cancelled"];
+      lane.recording->errors.add(kCancelled);  // the run ended while it queued
     }
     --lane.in_flight;
   }
@@ -507,13 +496,21 @@ struct GeneratorThread::Impl {
     cpu_at_last_publish = cpu;
     for (auto& lane : lanes) {
       record_completed(*lane);
-      WorkloadInterval fresh;
-      fresh.name = lane->run->name;
-      lane->interval.in_flight = std::max(lane->in_flight, lane->exchanging);
-      lane->interval.vus = lane->active_vus;
-      snapshot.workloads.push_back(std::exchange(lane->interval, std::move(fresh)));
+      lane->recording->interval.in_flight = std::max(lane->in_flight, lane->exchanging);
+      lane->recording->interval.vus = lane->active_vus;
     }
     std::lock_guard lock(published_mutex);
+    for (auto& lane : lanes) {
+      std::unique_ptr<LaneRecording> next;
+      if (!spares.empty()) {
+        next = std::move(spares.back());
+        spares.pop_back();
+      } else {
+        next = std::make_unique<LaneRecording>();
+      }
+      next->interval.name = lane->run->name;
+      snapshot.workloads.push_back(std::exchange(lane->recording, std::move(next)));
+    }
     published.push_back(std::move(snapshot));
   }
 
@@ -529,10 +526,6 @@ struct GeneratorThread::Impl {
     }
     asio::co_spawn(io, tick(), asio::detached);
     io.run();
-    for (auto& lane : lanes) {
-      record_completed(*lane);  // calls that ended after the last interval was published
-      results.push_back(std::move(lane->phases));
-    }
   }
 };
 
@@ -552,8 +545,10 @@ std::vector<ThreadInterval> GeneratorThread::take_published() {
   return std::exchange(impl_->published, {});
 }
 
-const std::vector<std::vector<WorkloadResult>>& GeneratorThread::results() const {
-  return impl_->results;
+void GeneratorThread::recycle(ThreadInterval interval) {
+  for (auto& recording : interval.workloads) recording->reset();
+  std::lock_guard lock(impl_->published_mutex);
+  for (auto& recording : interval.workloads) impl_->spares.push_back(std::move(recording));
 }
 
 Clock::time_point GeneratorThread::last_response() const {

@@ -1,6 +1,10 @@
 // One load generator thread: an io_context that owns its connections, drives its share of every
 // workload (open-loop arrivals or closed-loop virtual users) and records outcomes without locks.
 // Once per interval it publishes what it measured; publishing is the only shared state.
+//
+// Recording is double-buffered, as HdrHistogram's interval recorder is: each workload records
+// into one buffer while the last interval's travels to the collector, which merges it, resets
+// it and hands it back (recycle()). Past the first intervals, nothing is allocated.
 #pragma once
 
 #include <memory>
@@ -15,12 +19,23 @@ class thread_pool;
 
 namespace loadgate {
 
+// One workload's share of an interval on one thread. Errors are tallied by interned class
+// (`errors`); `interval.errors` stays empty until the collector names them.
+struct LaneRecording {
+  WorkloadInterval interval;
+  ErrorTally errors;
+  void reset() {
+    interval.reset();
+    errors.reset();
+  }
+};
+
 // What one generator thread measured in one interval.
 struct ThreadInterval {
   uint64_t index = 0;
   bool last = false;       // the thread has finished; no interval follows
   double cpu_seconds = 0;  // this thread's CPU time within the interval
-  std::vector<WorkloadInterval> workloads;
+  std::vector<std::unique_ptr<LaneRecording>> workloads;
 };
 
 class GeneratorThread {
@@ -36,8 +51,9 @@ class GeneratorThread {
   void run(Clock::time_point start);
   // The intervals published since the last call, oldest first. Thread-safe.
   std::vector<ThreadInterval> take_published();
-  // [workload][phase] results; read after run() returned.
-  const std::vector<std::vector<WorkloadResult>>& results() const;
+  // Hands a published interval's buffers back, reset, for reuse. Thread-safe.
+  void recycle(ThreadInterval interval);
+  // When the last response arrived; read after run() returned.
   Clock::time_point last_response() const;
 
  private:

@@ -77,7 +77,8 @@ bool Histogram::record(int64_t micros, uint64_t count) {
 }
 
 void Histogram::merge(const Histogram& other) {
-  for (size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  for (size_t i = other.first_index(), end = other.end_index(); i < end; ++i)
+    counts_[i] += other.counts_[i];
   total_count_ += other.total_count_;
   out_of_range_ += other.out_of_range_;
   min_ = std::min(min_, other.min_);
@@ -89,24 +90,45 @@ std::size_t Histogram::counts_length() {
   return kCountsLength;
 }
 
-Histogram Histogram::from_counts(std::vector<uint64_t> counts, int64_t min, int64_t max,
-                                 double mean, uint64_t out_of_range) {
-  if (counts.size() > kCountsLength)
-    throw std::invalid_argument("a histogram with more buckets than 1 us to 1 h at 3 digits");
+Histogram Histogram::from_counts(const std::vector<uint64_t>& counts, int64_t min, int64_t max,
+                                 double sum, uint64_t out_of_range) {
   Histogram h;
-  std::copy(counts.begin(), counts.end(), h.counts_.begin());
-  for (uint64_t c : counts) h.total_count_ += c;
-  h.out_of_range_ = out_of_range;
-  if (h.total_count_ > 0) {
-    h.min_ = min;
-    h.max_ = max;
-    h.sum_ = mean * static_cast<double>(h.total_count_);
-  }
+  h.assign_counts(counts, min, max, sum, out_of_range);
   return h;
 }
 
+void Histogram::assign_counts(const std::vector<uint64_t>& counts, int64_t min, int64_t max,
+                              double sum, uint64_t out_of_range) {
+  if (counts.size() > kCountsLength)
+    throw std::invalid_argument("a histogram with more buckets than 1 us to 1 h at 3 digits");
+  reset();
+  std::copy(counts.begin(), counts.end(), counts_.begin());
+  size_t first = counts.size(), last = 0;
+  for (size_t i = 0; i < counts.size(); ++i)
+    if (counts[i] != 0) {
+      total_count_ += counts[i];
+      first = std::min(first, i);
+      last = i;
+    }
+  out_of_range_ = out_of_range;
+  if (total_count_ > 0) {
+    // merge() and reset() visit only the buckets from min's to max's: those must hold them all.
+    auto trackable = [](int64_t v) { return v >= 0 && v <= kHighestTrackableMicros; };
+    min_ = trackable(min) && index_of(min) <= first ? min : value_from_index(first);
+    max_ =
+        trackable(max) && index_of(max) >= last ? max : highest_equivalent(value_from_index(last));
+    sum_ = sum;
+  }
+}
+
 void Histogram::reset() {
-  *this = Histogram();
+  std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(first_index()),
+            counts_.begin() + static_cast<std::ptrdiff_t>(end_index()), 0);
+  total_count_ = 0;
+  out_of_range_ = 0;
+  min_ = INT64_MAX;
+  max_ = 0;
+  sum_ = 0;
 }
 
 int64_t Histogram::min() const {

@@ -113,4 +113,9 @@ std::optional<Duration> Arrivals::next() {
   return rate_->time_of_integral(at, end_);
 }
 
+double LoadProfile::mean_level(Duration from, Duration length) const {
+  const double seconds = std::chrono::duration<double>(length).count();
+  return seconds > 0 ? (integral_to(from + length) - integral_to(from)) / seconds : 0;
+}
+
 }  // namespace loadgate

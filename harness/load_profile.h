@@ -31,6 +31,8 @@ class LoadProfile {
   // The time at which integral_to(t) reaches `count`; nullopt if it never does before `end`.
   std::optional<Duration> time_of_integral(double count, Duration end) const;
   double peak() const;
+  // The mean level over [from, from + length): a phase's offered rate.
+  double mean_level(Duration from, Duration length) const;
 
  private:
   struct Segment {

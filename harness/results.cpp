@@ -5,80 +5,68 @@
 namespace loadgate {
 namespace {
 
-uint64_t sum(const ErrorCounts& errors) {
-  uint64_t total = 0;
-  for (const auto& [error_class, count] : errors) total += count;
-  return total;
+// What a stretch adds of another stretch or of an interval: the counts and the histograms, which
+// both hold under the same names.
+template <typename Part>
+void add_counts(WorkloadResult& into, const Part& part) {
+  into.scheduled += part.scheduled;
+  into.dropped += part.dropped;
+  into.ok += part.ok;
+  into.expected_failures += part.expected_failures;
+  for (const auto& [error_class, count] : part.errors) into.errors[error_class] += count;
+  into.latency.merge(part.latency);
+  into.service_time.merge(part.service_time);
+  into.schedule_lag.merge(part.schedule_lag);
+  into.error_latency.merge(part.error_latency);
 }
 
 }  // namespace
 
 uint64_t WorkloadResult::error_count() const {
-  return sum(errors);
+  return total_errors(errors);
+}
+
+void WorkloadResult::add(const WorkloadInterval& interval) {
+  add_counts(*this, interval);
+  peak_vus = std::max(peak_vus, interval.vus);
+  peak_in_flight = std::max(peak_in_flight, interval.in_flight);
 }
 
 void WorkloadResult::merge(const WorkloadResult& other) {
-  scheduled += other.scheduled;
-  dropped += other.dropped;
-  ok += other.ok;
-  expected_failures += other.expected_failures;
-  for (const auto& [error_class, count] : other.errors) errors[error_class] += count;
+  add_counts(*this, other);
   peak_vus = std::max(peak_vus, other.peak_vus);
-  latency.merge(other.latency);
-  service_time.merge(other.service_time);
-  schedule_lag.merge(other.schedule_lag);
-  error_latency.merge(other.error_latency);
+  peak_in_flight = std::max(peak_in_flight, other.peak_in_flight);
 }
 
-void WorkloadInterval::merge(const WorkloadInterval& other) {
-  ok += other.ok;
-  expected_failures += other.expected_failures;
-  dropped += other.dropped;
-  for (const auto& [error_class, count] : other.errors) errors[error_class] += count;
-  in_flight += other.in_flight;
-  vus += other.vus;
-  latency.merge(other.latency);
-  schedule_lag.merge(other.schedule_lag);
+WorkloadResult WorkloadResult::planned() const {
+  WorkloadResult empty;
+  empty.name = name;
+  empty.kind = kind;
+  empty.executor = executor;
+  empty.offered_rate = offered_rate;
+  return empty;
 }
 
-uint64_t WorkloadInterval::attempts() const {
-  return ok + expected_failures + sum(errors);
+std::optional<double> ObservedPeaks::max(const std::string& gauge) const {
+  if (auto it = highest.find(gauge); it != highest.end()) return it->second;
+  return std::nullopt;
 }
 
-uint64_t IntervalPoint::error_count() const {
-  return sum(errors);
-}
-
-TimelinePoint timeline_point(const IntervalSample& sample) {
-  TimelinePoint point{sample.index, sample.end,           sample.length,
-                      sample.phase, sample.generator_cpu, {}};
-  for (const auto& w : sample.workloads) {
-    const Histogram& h = w.latency;
-    point.workloads.push_back({w.name, w.ok, w.expected_failures, w.dropped, w.in_flight, w.vus,
-                               w.errors, h.value_at_percentile(50), h.value_at_percentile(90),
-                               h.value_at_percentile(95), h.value_at_percentile(99),
-                               h.value_at_percentile(99.9), h.max(),
-                               w.schedule_lag.value_at_percentile(99), w.schedule_lag.max()});
+std::vector<FaultWindow> fault_windows(const std::vector<FaultEvent>& events, Duration run_end) {
+  std::vector<FaultWindow> windows;
+  for (size_t e = 0; e < events.size(); ++e) {
+    if (!events[e].injected) continue;
+    FaultWindow w{e, events[e].started_at, std::max(events[e].recovered_at, events[e].injected_at),
+                  run_end};
+    // A failed injection did nothing to end the window before it.
+    for (size_t next = e + 1; next < events.size(); ++next)
+      if (events[next].injected) {
+        w.end = events[next].started_at;
+        break;
+      }
+    windows.push_back(w);
   }
-  return point;
-}
-
-std::map<std::string, std::vector<std::pair<Duration, double>>> Observations::series() const {
-  std::map<std::string, std::vector<std::pair<Duration, double>>> all;
-  for (const auto& sample : samples)
-    for (const auto& [name, value] : sample.gauges) all[name].emplace_back(sample.at, value);
-  return all;
-}
-
-std::optional<double> Observations::max(const std::string& gauge, Duration from,
-                                        Duration to) const {
-  std::optional<double> highest;
-  for (const auto& sample : samples) {
-    if (sample.at < from || sample.at > to) continue;
-    if (auto it = sample.gauges.find(gauge); it != sample.gauges.end())
-      highest = std::max(highest.value_or(it->second), it->second);
-  }
-  return highest;
+  return windows;
 }
 
 const char* status_name(ClaimVerdict::Status status) {

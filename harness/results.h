@@ -9,12 +9,13 @@
 
 #include "harness/clock.h"
 #include "harness/histogram.h"
+#include "harness/interval_record.h"
 #include "harness/units.h"
 
 namespace loadgate {
 
-using ErrorCounts = std::map<std::string, uint64_t>;  // by error class
-
+// A workload's results over a stretch of the run (the recorded phases, a phase, fault windows):
+// the sum of its intervals there.
 struct WorkloadResult {
   std::string name;
   std::string kind;
@@ -25,7 +26,8 @@ struct WorkloadResult {
   uint64_t ok = 0;                 // response judged right
   uint64_t expected_failures = 0;  // a failure the workload asked for (e.g. 401 for a bad token)
   ErrorCounts errors;              // attempts = ok + expected_failures + errors
-  uint64_t peak_vus = 0;           // closed model: most VUs running at once (from the timeline)
+  uint64_t peak_vus = 0;           // closed model: most VUs running at an interval's end
+  uint64_t peak_in_flight = 0;     // most requests out at an interval's end
   Histogram latency;       // µs from the intended start to the end of the response (ok + expected)
   Histogram service_time;  // µs from the actual send to the end of the response (ok + expected)
   Histogram schedule_lag;  // µs by which the generator started requests late (open model)
@@ -33,7 +35,10 @@ struct WorkloadResult {
 
   uint64_t error_count() const;
   uint64_t attempts() const { return ok + expected_failures + error_count(); }
+  void add(const WorkloadInterval& interval);
   void merge(const WorkloadResult& other);
+  // The same workload (name, kind, executor, offered rate) with nothing counted.
+  WorkloadResult planned() const;
 };
 
 // What a workload's write ledger found: how its writes ended and, read back after the run,
@@ -50,87 +55,6 @@ struct LedgerResult {
   std::vector<std::string> lost_ids = {};  // the first few
 };
 
-// One phase of the run (warmup, steady, ...), with every workload's results within it. A request
-// belongs to the phase its intended start falls in.
-struct PhaseResult {
-  std::string name;
-  Duration start{};
-  Duration duration{};
-  bool recorded = true;  // counted in the run's totals
-  std::vector<WorkloadResult> workloads;
-};
-
-// One workload in one interval of the timeline: requests that completed within it.
-struct WorkloadInterval {
-  std::string name;
-  uint64_t ok = 0, expected_failures = 0, dropped = 0;
-  ErrorCounts errors;
-  uint64_t in_flight = 0;  // at the end of the interval
-  uint64_t vus = 0;        // closed model: VUs running at the end of the interval
-  Histogram latency;
-  Histogram schedule_lag;
-  uint64_t attempts() const;
-  // Adds another thread's numbers for the same interval (gauges add up too: disjoint shares).
-  void merge(const WorkloadInterval& other);
-};
-
-struct IntervalSample {
-  uint64_t index = 0;
-  Duration end{};  // offset of the interval's end from the run start
-  Duration length{};
-  std::string phase;
-  double generator_cpu = 0;  // busiest generator thread's CPU, 0..1
-  std::vector<WorkloadInterval> workloads;
-};
-
-// One workload in one interval as the timeline keeps it (timeline.jsonl): counts and latency
-// percentiles, not the histogram, so a long run's timeline stays small in memory. Charts, the
-// capacity search and claims scoped to a fault window read these.
-struct IntervalPoint {
-  std::string name;
-  uint64_t ok = 0, expected_failures = 0, dropped = 0, in_flight = 0, vus = 0;
-  ErrorCounts errors;
-  int64_t p50_us = 0, p90_us = 0, p95_us = 0, p99_us = 0, p99_9_us = 0, max_us = 0;
-  int64_t schedule_lag_p99_us = 0, schedule_lag_max_us = 0;
-  uint64_t error_count() const;
-  uint64_t attempts() const { return ok + expected_failures + error_count(); }
-};
-
-struct TimelinePoint {
-  uint64_t index = 0;
-  Duration end{}, length{};
-  std::string phase;
-  double generator_cpu = 0;
-  std::vector<IntervalPoint> workloads;
-};
-TimelinePoint timeline_point(const IntervalSample& sample);
-
-// The deployment as its observers saw it (faults/deployment_observer.h): one sample a second or
-// so, each a set of gauges: "db.backend_connections", "db.replica_lag" (s), "pgbouncer.cl_waiting",
-// "pgbouncer.maxwait" (s), "process.postgres.cpu" (share of one core), "process.service.rss"
-// (bytes), ... A gauge that could not be read at a sample is absent from it.
-struct ObservedSample {
-  Duration at{};
-  std::map<std::string, double> gauges;
-};
-
-struct Observations {
-  std::vector<ObservedSample> samples;
-  // Each gauge's series, in time order.
-  std::map<std::string, std::vector<std::pair<Duration, double>>> series() const;
-  // The highest value of a gauge within [from, to] (empty: never read there).
-  std::optional<double> max(const std::string& gauge, Duration from = Duration::min(),
-                            Duration to = Duration::max()) const;
-};
-
-// What is known of the deployment under test, for per-instance and per-vCPU claims and for
-// model claims about its topology: the scenario's `target:` says, or the testbed knows itself.
-struct Deployment {
-  size_t instances = 0;                         // service instances behind the target (0: unknown)
-  double vcpu_per_instance = 0;                 // 0: unknown
-  std::map<std::string, double> topology = {};  // pgbouncer_instances, default_pool_size, ...
-};
-
 // Whether the numbers describe the target or the load generator's own limits.
 struct GeneratorCheck {
   bool generator_bound = false;  // lag beyond the threshold: results are not the target's
@@ -139,6 +63,43 @@ struct GeneratorCheck {
   double cpu_max = 0;  // busiest generator thread in any interval, 0..1
   uint64_t dropped = 0;
   std::vector<std::string> warnings;  // human-readable, one per finding
+};
+
+// The deployment observer's gauges over a stretch of the run (observe/deployment_observer.h names
+// them): each one's highest sample there. A gauge never read there is absent.
+struct ObservedPeaks {
+  size_t samples = 0;
+  std::map<std::string, double> highest;
+  std::optional<double> max(const std::string& gauge) const;
+};
+
+// One phase of the run (warmup, steady, ...): the intervals whose start falls in it.
+struct PhaseResult {
+  std::string name;
+  Duration start{};
+  Duration duration{};
+  bool recorded = true;  // counted in the run's totals
+  std::vector<WorkloadResult> workloads;
+  GeneratorCheck generator = {};  // the generator's schedule within this phase alone
+  ObservedPeaks observed = {};
+};
+
+// One sample of the deployment observer (observe/deployment_observer.h): a set of gauges,
+// "db.backend_connections", "db.replica_lag" (s), "pgbouncer.cl_waiting", "pgbouncer.maxwait"
+// (s), "process.postgres.cpu" (share of one core), "process.service.rss" (bytes), ... A gauge
+// that could not be read at a sample is absent from it. Streamed to observations.jsonl, never
+// kept: the fold keeps each gauge's peaks (ObservedPeaks) and a chart's worth of points.
+struct ObservedSample {
+  Duration at{};
+  std::map<std::string, double> gauges;
+};
+
+// What is known of the deployment under test, for per-instance and per-vCPU claims and for
+// model claims about its topology: the scenario's `target:` says, or the testbed knows itself.
+struct Deployment {
+  size_t instances = 0;                         // service instances behind the target (0: unknown)
+  double vcpu_per_instance = 0;                 // 0: unknown
+  std::map<std::string, double> topology = {};  // pgbouncer_instances, default_pool_size, ...
 };
 
 // What one fault did to one workload, read from the timeline (so at its resolution,
@@ -192,6 +153,62 @@ struct FaultEvent {
   ConnectionCounts postgres_backends = {}, pgbouncer_clients = {}, pgbouncer_servers = {};
 };
 
+// Where a fault's window lies, in offsets from the run's start: from the start of its injection
+// (a fault may act from there: a graceful shutdown pauses clients while it drains) through its
+// recovery, to where the next injected fault starts or the run ends. Only injected faults have
+// one; the one computation of it is fault_windows().
+struct FaultWindow {
+  size_t event = 0;  // index in RunResult::faults
+  Duration start{}, recovered{}, end{};
+};
+std::vector<FaultWindow> fault_windows(const std::vector<FaultEvent>& events, Duration run_end);
+
+// Which fault windows a claim is judged in: "during failover" (each injection to its recovery),
+// "after failover" (the recovery to the window's end), "before failover" (the previous fault's
+// recovery, or the start, to the injection). All windows of the kind count together.
+struct FaultWindowScope {
+  enum class Part { before, during, after };
+  Part part = Part::during;
+  std::string kind;  // failover, wake, ...
+  std::string text;  // as written: "during failover"
+  bool operator==(const FaultWindowScope& other) const { return text == other.text; }
+};
+
+// A fault window scope's numbers: its intervals added up, its observer samples' peaks.
+struct WindowResult {
+  FaultWindowScope scope;
+  size_t intervals = 0;
+  Duration length{};  // of its intervals together
+  std::vector<WorkloadResult> workloads;
+  GeneratorCheck generator;
+  ObservedPeaks observed;
+};
+
+// The capacity search (reports/service_level.h) over one workload's recorded intervals.
+struct CapacitySearch {
+  std::optional<double> capacity;  // successes/s over the best sustained window; empty: none met
+  double highest_rate = 0;         // the highest rate any sustained window reached, SLO or not
+  bool slo_broken = false;         // some window with load broke the SLO: the ceiling was found
+  std::string evidence;            // "5 s from 41s meeting the SLO"
+  std::string why;                 // when nothing could be searched
+};
+
+// What the HTML report draws: at most about a thousand points a series, however long the run
+// (consecutive intervals merged, their percentiles from the summed histograms; observer samples
+// by their highest in each stretch).
+struct ChartPoint {
+  struct Workload {
+    uint64_t successes = 0, errors = 0;
+    int64_t p50_us = 0, p99_us = 0;
+  };
+  Duration end{}, length{};
+  std::vector<Workload> workloads;  // in the run's order
+};
+struct Charts {
+  std::vector<ChartPoint> timeline;
+  std::map<std::string, std::vector<std::pair<Duration, double>>> gauges;  // by gauge
+};
+
 // A claim from a claims file, judged against the run (reports/claims.h).
 struct ClaimVerdict {
   enum class Status { held, broken, not_measured };
@@ -205,6 +222,8 @@ struct ClaimVerdict {
 };
 const char* status_name(ClaimVerdict::Status status);  // "held", "broken", "not measured"
 
+// A run: what was planned and what happened (from the session, or read back from result.json),
+// and what the fold added up from its intervals and observations (reports/run_fold.h).
 struct RunResult {
   std::string scenario;
   std::vector<std::string> targets;
@@ -214,7 +233,8 @@ struct RunResult {
   Duration recorded_duration{};  // total length of the recorded phases
   bool interrupted = false;      // stopped early by SIGINT/SIGTERM
   unsigned threads = 1;
-  std::vector<WorkloadResult> workloads;  // totals over the recorded phases
+  Duration interval = std::chrono::seconds(1);  // the timeline's resolution (client.interval)
+  std::vector<WorkloadResult> workloads;        // totals over the recorded phases
   std::vector<PhaseResult> phases;
   GeneratorCheck generator;
   std::vector<LedgerResult> ledgers;  // one per workload that records its writes
@@ -227,8 +247,13 @@ struct RunResult {
   // The scenario's service level: "errors.rate" → "< 1%", "latency.p95" → "< 200ms", for every
   // workload. Capacity is judged only where it was met.
   std::map<std::string, std::string> slo = {};
-  std::vector<TimelinePoint> timeline = {};  // one point per interval, warmup included
-  Observations observations = {};
+  // Why the run ended early without being asked to (a results file could not be written).
+  std::string stopped_by = {};
+  // Folded from the intervals and observations:
+  ObservedPeaks observed = {};                          // over the whole run
+  std::vector<WindowResult> windows = {};               // the fault window scopes claims asked for
+  std::map<std::string, CapacitySearch> capacity = {};  // by workload, where claims asked
+  Charts charts = {};
 };
 
 }  // namespace loadgate

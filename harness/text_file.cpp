@@ -1,8 +1,12 @@
 #include "harness/text_file.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace loadgate {
 
@@ -16,10 +20,31 @@ std::optional<std::string> read_text_file(const std::filesystem::path& file) {
 }
 
 void write_text_file(const std::filesystem::path& file, const std::string& text) {
-  std::ofstream out(file);
-  out << text;
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + file.string());
+  std::FILE* out = std::fopen(file.c_str(), "w");
+  const bool written = out && std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  const int error = errno;
+  if (!out || std::fclose(out) != 0 || !written)
+    throw std::runtime_error(
+        fmt::format("cannot write {}: {}", file.string(), std::strerror(written ? errno : error)));
+}
+
+AppendedFile::AppendedFile(const std::filesystem::path& file)
+    : file_(file), out_(nullptr, &std::fclose) {
+  std::error_code ignored;  // a directory that cannot be made fails the open below, named
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ignored);
+  out_.reset(std::fopen(file.c_str(), "w"));
+  if (!out_) fail("open");
+}
+
+void AppendedFile::write_line(std::string_view line) {
+  if (std::fwrite(line.data(), 1, line.size(), out_.get()) != line.size() ||
+      std::fputc('\n', out_.get()) == EOF || std::fflush(out_.get()) != 0)
+    fail("write");
+}
+
+void AppendedFile::fail(const char* doing) const {
+  throw std::runtime_error(
+      fmt::format("cannot {} {}: {}", doing, file_.string(), std::strerror(errno)));
 }
 
 }  // namespace loadgate

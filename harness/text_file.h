@@ -1,9 +1,13 @@
-// Reading a whole small file (a scenario, a PEM key) into memory, and writing one (a report).
+// Reading a whole small file (a scenario, a PEM key) into memory, writing one (a report), and
+// appending to one line by line as a run goes (the timeline).
 #pragma once
 
+#include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace loadgate {
 
@@ -11,5 +15,22 @@ namespace loadgate {
 std::optional<std::string> read_text_file(const std::filesystem::path& file);
 // Writes `text` as the whole file; throws std::runtime_error naming the file when it cannot.
 void write_text_file(const std::filesystem::path& file, const std::string& text);
+
+// A file written a line at a time and flushed after each, so a crash loses at most the line
+// being written. Every failure (a full disk, a quota) throws std::runtime_error naming the file
+// and the system's reason: a run that cannot keep its record must know at once.
+class AppendedFile {
+ public:
+  // Creates the directory and the file (truncated).
+  explicit AppendedFile(const std::filesystem::path& file);
+  // Writes `line` and a newline, then flushes.
+  void write_line(std::string_view line);
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  [[noreturn]] void fail(const char* doing) const;
+  std::filesystem::path file_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out_;
+};
 
 }  // namespace loadgate

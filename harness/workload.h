@@ -16,6 +16,7 @@
 #include <string>
 
 #include "harness/clock.h"
+#include "harness/error_class.h"
 #include "harness/http_types.h"
 
 namespace loadgate {
@@ -26,7 +27,7 @@ constexpr size_t kAnyVu = SIZE_MAX;  // a request of the open model, which has n
 struct Outcome {
   enum class Kind { ok, expected_failure, error };
   Kind kind = Kind::ok;
-  std::string error_class;  // set for errors: "http_500", "bad_response", ...
+  ErrorClass error_class;  // set for errors: "http_500", "bad_response", ...
 };
 
 class Workload {

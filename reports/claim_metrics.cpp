@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "reports/service_level.h"
+#include "harness/config_node.h"
 
 namespace loadgate {
 namespace {
@@ -33,6 +33,37 @@ Measurement not_measured(std::string why) {
   Measurement m;
   m.why = std::move(why);
   return m;
+}
+
+// A workload's metrics after its name: what each may be followed by.
+const std::vector<std::string> kWorkloadMetrics = {"throughput",
+                                                   "throughput_per_instance",
+                                                   "throughput_per_vcpu",
+                                                   "capacity",
+                                                   "capacity_per_instance",
+                                                   "capacity_per_vcpu",
+                                                   "concurrency",
+                                                   "concurrency_per_instance",
+                                                   "latency",
+                                                   "errors",
+                                                   "requests"};
+const std::vector<std::string> kFaultMeasures = {"downtime", "first_error", "first_success",
+                                                 "recovered", "clients_not_recovered"};
+const std::vector<std::string> kPrefixes = {"fault", "ledger", "db", "pgbouncer", "process"};
+
+// "p99" → 99, "p99.9" → 99.9 (the metric split at its dots), "max" → 100; empty if neither.
+std::optional<double> latency_percentile(const std::vector<std::string>& parts) {
+  if (parts.size() < 3) return std::nullopt;
+  std::string which = parts[2];
+  for (size_t i = 3; i < parts.size(); ++i) which += "." + parts[i];
+  if (which == "max") return 100;
+  double percentile = 0;
+  if (which.size() < 2 || which[0] != 'p') return std::nullopt;
+  const char* begin = which.data() + 1;
+  const char* end = which.data() + which.size();
+  auto [stop, ec] = std::from_chars(begin, end, percentile);
+  if (ec != std::errc{} || stop != end || percentile <= 0 || percentile > 100) return std::nullopt;
+  return percentile;
 }
 
 // "throughput_per_vcpu" → the divisor that turns the whole target's rate into it, with the
@@ -61,13 +92,18 @@ std::optional<double> rate_divisor(const std::string& what, const Deployment& de
   return 1.0;
 }
 
-Measurement capacity_metric(const WorkloadResult& w, const std::string& what,
-                            const RunResult& run) {
+Measurement capacity_metric(const WorkloadResult& w, const std::string& what, const RunResult& run,
+                            const MeasuredScope& scope) {
+  if (scope.fault_window)
+    return not_measured("capacity is searched over the recorded phases, not in a fault window");
+  const auto found = run.capacity.find(w.name);
+  if (found == run.capacity.end())
+    return not_measured(fmt::format("the run was not searched for {}'s capacity", w.name));
+  const CapacitySearch& search = found->second;
+  if (!search.why.empty()) return not_measured(fmt::format("{}: {}", w.name, search.why));
   Measurement m;
   m.from_load = true;
   m.quantity = Quantity::rate;
-  const CapacitySearch search = search_capacity(run, w.name);
-  if (!search.why.empty()) return not_measured(search.why);
   m.evidence = w.name;
   std::string why;
   const auto divisor = rate_divisor(what, run.deployment, m.evidence, why);
@@ -81,77 +117,63 @@ Measurement capacity_metric(const WorkloadResult& w, const std::string& what,
 }
 
 Measurement workload_metric(const WorkloadResult& w, const std::vector<std::string>& parts,
-                            const RunResult& run) {
+                            const RunResult& run, const MeasuredScope& scope) {
   Measurement m;
   m.from_load = true;
-  m.evidence = fmt::format("{}, {} requests over the recorded phases", w.name, w.attempts());
+  m.evidence = scope.fault_window
+                   ? fmt::format("{}, {} requests in {} intervals {}", w.name, w.attempts(),
+                                 scope.intervals, scope.label)
+                   : fmt::format("{}, {} requests {}", w.name, w.attempts(), scope.label);
   const std::string what = parts.size() > 1 ? parts[1] : "";
-  const double recorded = seconds(run.recorded_duration);
+  const double length = seconds(scope.length);
   const uint64_t successes = w.ok + w.expected_failures;
-  if (what == "capacity" || what == "capacity_per_instance" || what == "capacity_per_vcpu")
-    return capacity_metric(w, what, run);
-  if (what == "throughput" || what == "throughput_per_instance" || what == "throughput_per_vcpu") {
-    if (recorded <= 0) return not_measured("no recorded phase");
+  if (what.starts_with("capacity")) return capacity_metric(w, what, run, scope);
+  if (what.starts_with("throughput")) {
+    if (length <= 0) return not_measured(fmt::format("nothing was recorded {}", scope.label));
     std::string why;
     const auto divisor = rate_divisor(what, run.deployment, m.evidence, why);
     if (!divisor) return not_measured(why);
     m.quantity = Quantity::rate;
-    m.value = static_cast<double>(successes) / recorded / *divisor;
-    if (w.offered_rate > 0) {
+    m.value = static_cast<double>(successes) / length / *divisor;
+    if (w.offered_rate > 0 && !scope.fault_window) {
       m.offered = w.offered_rate / *divisor;
       // Counted over the whole workload, then shared out like the rate.
-      m.counting_noise = 3 * std::sqrt(w.offered_rate * recorded) / recorded / *divisor;
+      m.counting_noise = 3 * std::sqrt(w.offered_rate * length) / length / *divisor;
     }
     return m;
   }
-  if (what == "latency" && parts.size() >= 3) {
-    // "p99" or "p99.9" (split at the dot), or "max".
-    std::string which = parts[2];
-    for (size_t i = 3; i < parts.size(); ++i) which += "." + parts[i];
-    if (which.size() < 2 && which != "max")
-      return not_measured(fmt::format("no latency '{}': use p50, p95, p99, p99.9 or max", which));
-    if (successes == 0) return not_measured(fmt::format("{} had no successful request", w.name));
+  if (what == "latency") {
+    const auto percentile = latency_percentile(parts);
+    if (!percentile)
+      return not_measured("no such latency: use p50, p95, p99, p99.9 (any pN) or max");
+    if (successes == 0)
+      return not_measured(fmt::format("{} had no successful request {}", w.name, scope.label));
     m.quantity = Quantity::duration;
-    if (which == "max") {
-      m.value = static_cast<double>(w.latency.max()) / 1e6;
-      return m;
-    }
-    double percentile = 0;
-    const std::string_view number = std::string_view(which).substr(1);
-    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), percentile);
-    if (which.empty() || which[0] != 'p' || ec != std::errc{} ||
-        end != number.data() + number.size() || percentile <= 0 || percentile > 100)
-      return not_measured(fmt::format("no latency '{}': use p50, p95, p99, p99.9 or max", which));
-    m.value = static_cast<double>(w.latency.value_at_percentile(percentile)) / 1e6;
+    m.value = static_cast<double>(*percentile >= 100 ? w.latency.max()
+                                                     : w.latency.value_at_percentile(*percentile)) /
+              1e6;
     return m;
   }
   if (what == "errors" && parts.size() == 3 && parts[2] == "rate") {
-    if (w.attempts() == 0) return not_measured(fmt::format("{} sent nothing", w.name));
+    if (w.attempts() == 0)
+      return not_measured(fmt::format("{} sent nothing {}", w.name, scope.label));
     m.quantity = Quantity::share;
     m.value = static_cast<double>(w.error_count()) / static_cast<double>(w.attempts());
     return m;
   }
-  if (what == "concurrency" || what == "concurrency_per_instance") {
+  if (what.starts_with("concurrency")) {
     // Closed model: its VUs; open model: the most requests in flight at an interval's end.
-    double peak = static_cast<double>(w.peak_vus);
-    for (const auto& point : run.timeline)
-      for (const auto& i : point.workloads)
-        if (i.name == w.name) peak = std::max(peak, static_cast<double>(i.in_flight));
     std::string why;
     const auto divisor = rate_divisor(what, run.deployment, m.evidence, why);
     if (!divisor) return not_measured(why);
-    m.value = peak / *divisor;
+    m.value = static_cast<double>(std::max(w.peak_vus, w.peak_in_flight)) / *divisor;
     return m;
   }
   if (what == "requests") {
     m.value = static_cast<double>(w.attempts());
     return m;
   }
-  return not_measured(fmt::format(
-      "no metric '{}' of a workload: throughput[_per_instance|_per_vcpu], "
-      "capacity[_per_instance|_per_vcpu], concurrency[_per_instance], latency.p95, errors.rate "
-      "or requests",
-      what));
+  return not_measured(fmt::format("no metric '{}' of a workload", what));
 }
 
 Measurement fault_metric(const std::vector<std::string>& parts, const RunResult& run) {
@@ -208,10 +230,7 @@ Measurement fault_metric(const std::vector<std::string>& parts, const RunResult&
     }
   }
   if (!worst)
-    return not_measured(
-        fmt::format("no '{}' in the {} windows: downtime, first_error, first_success, recovered, "
-                    "clients_not_recovered, or one of the fault's timings",
-                    what, kind));
+    return not_measured(fmt::format("no '{}' in the {} windows (no workload was hit)", what, kind));
   m.value = worst;
   return m;
 }
@@ -225,35 +244,86 @@ Quantity gauge_quantity(const std::string& gauge) {
   return Quantity::count;
 }
 
+std::string with_hint(std::string problem, std::string_view word,
+                      const std::vector<std::string>& candidates) {
+  if (auto nearest = near_miss(word, candidates))
+    return fmt::format("{} (did you mean '{}'?)", problem, *nearest);
+  return fmt::format("{} (one of: {})", problem, fmt::join(candidates, ", "));
+}
+
+// The grammar after a workload's name.
+std::optional<std::string> workload_metric_problem(const std::vector<std::string>& parts) {
+  const std::string what = parts.size() > 1 ? parts[1] : "";
+  if (std::find(kWorkloadMetrics.begin(), kWorkloadMetrics.end(), what) == kWorkloadMetrics.end())
+    return with_hint(fmt::format("no metric '{}' of a workload", what), what, kWorkloadMetrics);
+  if (what == "latency" && !latency_percentile(parts))
+    return fmt::format("no latency '{}': use p50, p95, p99, p99.9 (any pN) or max",
+                       parts.size() > 2 ? parts[2] : "");
+  if (what == "errors" && (parts.size() != 3 || parts[2] != "rate"))
+    return std::string("the error metric is <workload>.errors.rate");
+  if (what != "latency" && what != "errors" && parts.size() > 2)
+    return fmt::format("{} takes nothing after it", what);
+  return std::nullopt;
+}
+
 }  // namespace
 
-// "db.backend_connections.max" → the highest sample of the gauge db.backend_connections.
-Measurement measure_observed(std::string_view metric, const Observations& observations) {
+MeasuredScope totals_scope(const RunResult& run) {
+  Duration measured = run.recorded_duration;
+  if (run.interrupted) {  // the recorded phases' time that the run got through
+    measured = {};
+    for (const auto& phase : run.phases)
+      if (phase.recorded)
+        measured += std::clamp(run.elapsed - phase.start, Duration::zero(), phase.duration);
+  }
+  return {"over the recorded phases", &run.workloads, measured, &run.generator, &run.observed};
+}
+
+std::optional<MeasuredScope> phase_scope(const RunResult& run, const std::string& name) {
+  for (const auto& phase : run.phases)
+    if (phase.name == name)
+      return MeasuredScope{fmt::format("in phase {}", name), &phase.workloads, phase.duration,
+                           &phase.generator, &phase.observed};
+  return std::nullopt;
+}
+
+std::optional<MeasuredScope> window_scope(const RunResult& run, const FaultWindowScope& scope) {
+  for (const auto& window : run.windows)
+    if (window.scope == scope)
+      return MeasuredScope{scope.text,       &window.workloads, window.length, &window.generator,
+                           &window.observed, window.intervals,  true};
+  return std::nullopt;
+}
+
+Measurement measure_observed(std::string_view metric, const ObservedPeaks& peaks) {
   std::string gauge(metric);
   if (gauge.ends_with(".max")) gauge.resize(gauge.size() - 4);
-  const auto highest = observations.max(gauge);
+  const auto highest = peaks.max(gauge);
   if (!highest) {
-    if (observations.samples.empty())
+    if (peaks.samples == 0)
       return not_measured(
-          "the deployment was not observed: run against a testbed, or give observe: in the "
+          "the deployment was not observed here: run against a testbed, or give observe: in the "
           "scenario");
     std::vector<std::string> names;
-    for (const auto& [name, series] : observations.series()) names.push_back(name);
+    for (const auto& [name, value] : peaks.highest) names.push_back(name);
     return not_measured(
         fmt::format("no gauge '{}' was observed (there are {})", gauge, fmt::join(names, ", ")));
   }
   Measurement m;
   m.value = *highest;
   m.quantity = gauge_quantity(gauge);
-  m.evidence = fmt::format("the highest of {} observer samples", observations.samples.size());
+  m.evidence = fmt::format("the highest of {} observer samples", peaks.samples);
   return m;
 }
 
-Measurement measure(std::string_view metric, const RunResult& run) {
+Measurement measure(std::string_view metric, const RunResult& run, const MeasuredScope& scope) {
   const auto parts = split(metric);
   if (parts[0] == "fault") return fault_metric(parts, run);
-  if (parts[0] == "db" || parts[0] == "pgbouncer" || parts[0] == "process")
-    return measure_observed(metric, run.observations);
+  if (parts[0] == "db" || parts[0] == "pgbouncer" || parts[0] == "process") {
+    Measurement m = measure_observed(metric, *scope.observed);
+    if (m.value && scope.fault_window) m.evidence += " " + scope.label;
+    return m;
+  }
   if (parts[0] == "ledger") {
     if (parts.size() != 2 || parts[1] != "lost")
       return not_measured("the ledger metric is ledger.lost");
@@ -269,13 +339,58 @@ Measurement measure(std::string_view metric, const RunResult& run) {
     m.evidence = fmt::format("{} ledger(s) read back after the run", run.ledgers.size());
     return m;
   }
-  for (const auto& w : run.workloads)
-    if (w.name == parts[0]) return workload_metric(w, parts, run);
+  for (const auto& w : *scope.workloads)
+    if (w.name == parts[0]) return workload_metric(w, parts, run, scope);
   std::vector<std::string> names;
-  for (const auto& w : run.workloads) names.push_back(w.name);
+  for (const auto& w : *scope.workloads) names.push_back(w.name);
   return not_measured(fmt::format(
       "no workload '{}' in this run (it has {}; or fault., ledger., db., pgbouncer., process.)",
       parts[0], fmt::join(names, ", ")));
+}
+
+std::optional<std::string> metric_problem(std::string_view metric, const MetricVocabulary& names) {
+  const auto parts = split(metric);
+  const std::string& first = parts[0];
+  if (first == "fault") {
+    if (parts.size() < 3)
+      return std::string("write fault.<kind>.<what>, e.g. fault.failover.downtime");
+    const std::string& kind = parts[1];
+    if (std::find(names.fault_kinds.begin(), names.fault_kinds.end(), kind) ==
+        names.fault_kinds.end())
+      return with_hint(fmt::format("no fault kind '{}'", kind), kind, names.fault_kinds);
+    if (parts.size() > 4 || (parts.size() == 4 && parts[3] != "max"))
+      return fmt::format("'{}': only .max (the worst) may follow", parts.back());
+    std::vector<std::string> measures = kFaultMeasures;
+    const auto timings = names.fault_timings.find(kind);
+    if (timings == names.fault_timings.end()) return std::nullopt;  // not in this run
+    measures.insert(measures.end(), timings->second.begin(), timings->second.end());
+    if (std::find(measures.begin(), measures.end(), parts[2]) == measures.end())
+      return with_hint(fmt::format("a {} fault measures no '{}'", kind, parts[2]), parts[2],
+                       measures);
+    return std::nullopt;
+  }
+  if (first == "ledger")
+    return parts.size() == 2 && parts[1] == "lost"
+               ? std::nullopt
+               : std::optional<std::string>("the ledger metric is ledger.lost");
+  if (first == "db" || first == "pgbouncer" || first == "process") {
+    std::string gauge(metric);
+    if (gauge.ends_with(".max")) gauge.resize(gauge.size() - 4);
+    if (std::find(names.gauges.begin(), names.gauges.end(), gauge) != names.gauges.end())
+      return std::nullopt;
+    for (const auto& prefix : names.gauge_prefixes)
+      if (gauge.starts_with(prefix) && gauge.size() > prefix.size()) return std::nullopt;
+    return with_hint(fmt::format("no gauge '{}'", gauge), gauge, names.gauges);
+  }
+  const bool ours =
+      std::find(names.workloads.begin(), names.workloads.end(), first) != names.workloads.end();
+  if (!ours) {
+    std::vector<std::string> firsts = names.workloads;
+    firsts.insert(firsts.end(), kPrefixes.begin(), kPrefixes.end());
+    if (auto nearest = near_miss(first, firsts))
+      return fmt::format("no workload '{}' in this run (did you mean '{}'?)", first, *nearest);
+  }
+  return workload_metric_problem(parts);
 }
 
 }  // namespace loadgate

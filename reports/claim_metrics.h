@@ -11,12 +11,17 @@
 //   fault.<kind>.<timing>[.max]        a fault's own timing: fault.wake.held_for, ...promoted
 //   fault.<kind>.clients_not_recovered                             pool connections and VUs
 //   db.<gauge>.max, pgbouncer.<gauge>.max, process.<role>.cpu|rss.max   the deployment observer's
-//                                      highest sample (faults/deployment_observer.h lists gauges)
+//                                      highest sample (observe/deployment_observer.h lists gauges)
+// A workload's and an observed gauge's metrics are measured over a scope: the recorded totals,
+// one phase, or the fault windows of a kind; every one of them from the scope's merged
+// intervals, so a window's p99 is the p99 of the requests in it.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/expectation.h"
 #include "harness/results.h"
@@ -37,9 +42,43 @@ struct Measurement {
   std::string why;       // why it was not measured
 };
 
-Measurement measure(std::string_view metric, const RunResult& run);
-// An observed gauge's metric ("db.backend_connections.max": its highest sample) over
-// `observations`, which a caller may have narrowed to a phase or a fault window.
-Measurement measure_observed(std::string_view metric, const Observations& observations);
+// A stretch of the run a claim is judged over. Views into a RunResult, which must outlive it.
+struct MeasuredScope {
+  std::string label;  // "over the recorded phases", "in phase steady", "during failover"
+  const std::vector<WorkloadResult>* workloads = nullptr;
+  Duration length{};  // what a rate is over
+  const GeneratorCheck* generator = nullptr;
+  const ObservedPeaks* observed = nullptr;
+  size_t intervals = 0;  // a fault window's
+  bool fault_window = false;
+};
+
+MeasuredScope totals_scope(const RunResult& run);
+std::optional<MeasuredScope> phase_scope(const RunResult& run, const std::string& phase);
+// Empty when the run was not folded for this scope (reports/run_fold.h FoldRequest).
+std::optional<MeasuredScope> window_scope(const RunResult& run, const FaultWindowScope& scope);
+
+Measurement measure(std::string_view metric, const RunResult& run, const MeasuredScope& scope);
+inline Measurement measure(std::string_view metric, const RunResult& run) {
+  return measure(metric, run, totals_scope(run));
+}
+// An observed gauge's metric ("db.backend_connections.max": its highest sample) over `peaks`.
+Measurement measure_observed(std::string_view metric, const ObservedPeaks& peaks);
+
+// What a metric may name in a run, to refuse a typo before the run rather than call it "not
+// measured" after it.
+struct MetricVocabulary {
+  std::vector<std::string> workloads;                             // the run's
+  std::vector<std::string> phases;                                // the run's
+  std::vector<std::string> fault_kinds;                           // every kind loadgate has
+  std::map<std::string, std::vector<std::string>> fault_timings;  // of the run's kinds, by kind
+  std::vector<std::string> gauges;          // every gauge the observer may sample
+  std::vector<std::string> gauge_prefixes;  // and families of them: "db.application."
+};
+// Why `metric` cannot be measured in any run like this one ("no metric 'latency.p955' of a
+// workload", "no workload 'itmes' (did you mean 'items'?)"), or nothing. A name merely absent
+// from this run (a claim pack's workload the scenario does not have) is not a problem: it is
+// "not measured" after the run, with why.
+std::optional<std::string> metric_problem(std::string_view metric, const MetricVocabulary& names);
 
 }  // namespace loadgate

@@ -85,7 +85,13 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
     claim.source_quote = source_node.at("quote").as_string();
     if (item.has("metric") == item.has("model"))
       item.fail("give either metric: (measured by the run) or model: (arithmetic on the topology)");
-    if (auto metric = item.find("metric")) claim.metric = metric->as_string();
+    auto located = [](const ConfigNode& node) {
+      return fmt::format("{}: {}", node.where(), node.path());
+    };
+    if (auto metric = item.find("metric")) {
+      claim.metric = metric->as_string();
+      claim.metric_at = located(*metric);
+    }
     if (auto model = item.find("model")) {
       try {
         claim.model.emplace(model->as_string());
@@ -110,13 +116,17 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
       } catch (const std::invalid_argument& e) {
         requirement->fail(fmt::format("\"{}\": {}", text, e.what()));
       }
+      claim.requires_at = located(*requirement);
     }
     try {
       claim.expect = parse_expectation(item.at("expect").as_string());
     } catch (const std::invalid_argument& e) {
       item.at("expect").fail(e.what());
     }
-    if (auto phase = item.find("phase")) claim.phase = phase->as_string();
+    if (auto phase = item.find("phase")) {
+      claim.phase = phase->as_string();
+      claim.phase_at = located(*phase);
+    }
     if (auto window = item.find("window")) {
       if (claim.phase) window->fail("give a phase or a fault window, not both");
       try {
@@ -124,10 +134,58 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
       } catch (const std::invalid_argument& e) {
         window->fail(e.what());
       }
+      claim.window_at = located(*window);
     }
+    if (is_capacity(claim.metric) && (claim.phase || claim.window))
+      item.fail(
+          "a capacity is searched over the recorded phases: leave out phase: and window: (mark "
+          "the phases to leave out record: false)");
     claims.push_back(std::move(claim));
   }
   return claims;
+}
+
+void check_claims(const std::vector<Claim>& claims, const MetricVocabulary& names) {
+  for (const auto& claim : claims) {
+    if (!claim.model)
+      if (auto problem = metric_problem(claim.metric, names))
+        throw ConfigError(fmt::format("{}: {}", claim.metric_at, *problem));
+    if (claim.precondition)
+      if (auto problem = metric_problem(claim.precondition->first, names))
+        throw ConfigError(fmt::format("{}: {}", claim.requires_at, *problem));
+    if (claim.phase &&
+        std::find(names.phases.begin(), names.phases.end(), *claim.phase) == names.phases.end())
+      if (auto nearest = near_miss(*claim.phase, names.phases))
+        throw ConfigError(fmt::format("{}: no phase '{}' in this run (did you mean '{}'?)",
+                                      claim.phase_at, *claim.phase, *nearest));
+    if (claim.window && std::find(names.fault_kinds.begin(), names.fault_kinds.end(),
+                                  claim.window->kind) == names.fault_kinds.end()) {
+      const auto nearest = near_miss(claim.window->kind, names.fault_kinds);
+      throw ConfigError(
+          fmt::format("{}: no fault kind '{}' ({})", claim.window_at, claim.window->kind,
+                      nearest ? fmt::format("did you mean '{}'?", *nearest)
+                              : fmt::format("one of: {}", fmt::join(names.fault_kinds, ", "))));
+    }
+  }
+}
+
+FoldRequest fold_request_for(const std::vector<Claim>& claims) {
+  FoldRequest request;
+  auto ask_capacity = [&](const std::string& metric) {
+    if (!is_capacity(metric)) return;
+    const std::string workload = metric.substr(0, metric.find('.'));
+    if (std::find(request.capacity.begin(), request.capacity.end(), workload) ==
+        request.capacity.end())
+      request.capacity.push_back(workload);
+  };
+  for (const auto& claim : claims) {
+    ask_capacity(claim.metric);
+    if (claim.precondition) ask_capacity(claim.precondition->first);
+    if (claim.window && std::find(request.windows.begin(), request.windows.end(), *claim.window) ==
+                            request.windows.end())
+      request.windows.push_back(*claim.window);
+  }
+  return request;
 }
 
 ClaimVerdict judge(const Claim& claim, const RunResult& run) {
@@ -141,28 +199,36 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
                  "",
                  ""};
   if (claim.model) return judge_model(claim, run, std::move(v));
-  // A phase's numbers stand in for the totals.
-  RunResult scoped;
-  const RunResult* measured_run = &run;
+  // The stretch of the run judged: the recorded totals, a phase, or fault windows.
+  MeasuredScope scope = totals_scope(run);
   if (claim.phase) {
-    const auto phase = std::find_if(run.phases.begin(), run.phases.end(),
-                                    [&](const PhaseResult& p) { return p.name == *claim.phase; });
-    if (phase == run.phases.end()) {
+    auto phase = phase_scope(run, *claim.phase);
+    if (!phase) {
       v.detail = fmt::format("the run has no phase '{}'", *claim.phase);
       return v;
     }
-    scoped = run;
-    scoped.workloads = phase->workloads;
-    scoped.recorded_duration = phase->duration;
-    std::erase_if(scoped.observations.samples, [&](const ObservedSample& s) {
-      return s.at < phase->start || s.at > phase->start + phase->duration;
-    });
-    std::erase_if(scoped.timeline, [&](const TimelinePoint& p) { return p.phase != *claim.phase; });
-    measured_run = &scoped;
+    scope = *phase;
+  }
+  if (claim.window) {
+    for (const auto& f : run.faults)
+      if (f.kind == claim.window->kind && !f.injected) {
+        v.detail = fmt::format("a {} injection failed ({})", f.kind, f.error);
+        return v;
+      }
+    auto window = window_scope(run, *claim.window);
+    if (!window || window->intervals == 0) {
+      const bool any = std::any_of(run.faults.begin(), run.faults.end(), [&](const FaultEvent& f) {
+        return f.kind == claim.window->kind;
+      });
+      v.detail = any ? fmt::format("the timeline has no interval {}", claim.window->text)
+                     : fmt::format("no {} fault was injected", claim.window->kind);
+      return v;
+    }
+    scope = *window;
   }
   if (claim.precondition) {
     const auto& [metric, condition] = *claim.precondition;
-    const Measurement r = measure(metric, *measured_run);
+    const Measurement r = measure(metric, run, scope);
     if (!r.value || !condition.holds(*r.value)) {
       v.detail =
           fmt::format("the run did not reach {} {} (measured {}): not a test of this claim", metric,
@@ -170,8 +236,7 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
       return v;
     }
   }
-  const Measurement m = claim.window ? measure_in_window(claim.metric, run, *claim.window)
-                                     : measure(claim.metric, *measured_run);
+  const Measurement m = measure(claim.metric, run, scope);
   if (!m.value) {
     v.detail = m.why;
     return v;
@@ -183,11 +248,12 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
                            quantity_name(m.quantity), quantity_name(claim.expect.quantity()));
     return v;
   }
-  if (m.from_load && run.generator.generator_bound) {
-    v.detail =
-        fmt::format("generator-bound (schedule lag p99 {}): the numbers describe loadgate",
-                    format_value(static_cast<double>(run.generator.schedule_lag_p99_us) / 1e6,
-                                 Quantity::duration));
+  // A generator that fell behind voids only the scope it fell behind in.
+  if (m.from_load && scope.generator->generator_bound) {
+    v.detail = fmt::format(
+        "generator-bound {} (schedule lag p99 {}): the numbers describe loadgate", scope.label,
+        format_value(static_cast<double>(scope.generator->schedule_lag_p99_us) / 1e6,
+                     Quantity::duration));
     return v;
   }
   bool holds = claim.expect.holds(*m.value);
@@ -203,7 +269,7 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
   // Offered at least that, it holds when the target kept up with what it was offered, within
   // the counting noise of the arrivals (3 standard deviations of a Poisson count).
   // (In a fault window throughput is behaviour under the fault, not a capacity.)
-  if (is_throughput(claim.metric) && claim.expect.is_lower_bound() && !claim.window) {
+  if (is_throughput(claim.metric) && claim.expect.is_lower_bound() && !scope.fault_window) {
     if (!m.offered) {
       if (!holds) {
         v.detail = "a closed-model run offers no rate: judge capacity with an open-model executor";
@@ -219,7 +285,7 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
       v.detail += fmt::format(", offered {}", format_value(*m.offered, Quantity::rate));
       // Kept up, but not within the service level: that rate is not a capacity.
       const std::string workload = claim.metric.substr(0, claim.metric.find('.'));
-      for (const auto& w : measured_run->workloads)
+      for (const auto& w : *scope.workloads)
         if (w.name == workload && holds)
           if (auto breach = slo_breach(w, run.slo)) {
             holds = false;

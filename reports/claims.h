@@ -32,8 +32,9 @@
 #include "harness/expectation.h"
 #include "harness/results.h"
 #include "reports/claim_metrics.h"
+#include "reports/fault_window_scope.h"
 #include "reports/model_expression.h"
-#include "reports/window_metrics.h"
+#include "reports/run_fold.h"
 
 namespace loadgate {
 
@@ -51,10 +52,20 @@ struct Claim {
   // A condition on the run for the claim to be judged at all, "items.concurrency >= 1000":
   // "handles 1,000 concurrent users" says nothing of a run that had 12.
   std::optional<std::pair<std::string, Expectation>> precondition;
+  // Where each name was written ("c.yaml:7:13: claims.metric"), for check_claims' errors.
+  std::string metric_at, phase_at, window_at, requires_at;
 };
 
 // Reads a claims file; throws ConfigError naming the file, line and key.
 std::vector<Claim> load_claims(const std::filesystem::path& file);
+
+// Refuses, before any load is sent, a claim that names what no run like this one could
+// measure: a misspelt metric, workload, gauge, fault kind or phase. Throws ConfigError naming
+// the claims file's line, with a "did you mean" where one is near.
+void check_claims(const std::vector<Claim>& claims, const MetricVocabulary& names);
+
+// The fault window scopes and capacity searches the claims need the fold to add up.
+FoldRequest fold_request_for(const std::vector<Claim>& claims);
 
 ClaimVerdict judge(const Claim& claim, const RunResult& run);
 

@@ -29,7 +29,7 @@ void print_row(std::ostream& out, const std::string& label, const WorkloadResult
 
 }  // namespace
 
-std::vector<std::string> observed_highlights(const Observations& observations) {
+std::vector<std::string> observed_highlights(const ObservedPeaks& observed) {
   static constexpr std::pair<const char*, const char*> kHeadlines[] = {
       {"db.backend_connections", "backends"},
       {"pgbouncer.client_connections", "pgbouncer clients"},
@@ -43,7 +43,7 @@ std::vector<std::string> observed_highlights(const Observations& observations) {
       {"process.generator.cpu", "loadgate CPU"}};
   std::vector<std::string> parts;
   for (const auto& [gauge, label] : kHeadlines)
-    if (auto highest = observations.max(gauge)) {
+    if (auto highest = observed.max(gauge)) {
       const std::string name = gauge;
       const std::string value = name.ends_with("lag") || name.ends_with("maxwait")
                                     ? format_value(*highest, Quantity::duration)
@@ -78,7 +78,7 @@ void print_summary(const RunResult& run, std::ostream& out, bool colour) {
                      "p50", "p90", "p99", "max");
   for (const auto& w : run.workloads) print_row(out, w.name, w, measured_duration(run));
   if (run.phases.size() > 1) {
-    out << "by phase (a request belongs to the phase of its intended start):\n";
+    out << "by phase (a request belongs to the phase in which it ended):\n";
     for (const auto& phase : run.phases)
       for (const auto& w : phase.workloads)
         print_row(out, fmt::format("  {}/{}{}", phase.name, w.name, phase.recorded ? "" : "*"), w,
@@ -101,7 +101,7 @@ void print_summary(const RunResult& run, std::ostream& out, bool colour) {
                      ms(g.schedule_lag_p99_us), ms(g.schedule_lag_threshold_us), g.cpu_max * 100,
                      g.generator_bound ? " — GENERATOR-BOUND" : "");
   for (const auto& warning : g.warnings) out << "  ! " << warning << "\n";
-  if (const auto observed = observed_highlights(run.observations); !observed.empty())
+  if (const auto observed = observed_highlights(run.observed); !observed.empty())
     out << fmt::format("deployment, highest observed: {}\n", fmt::join(observed, ", "));
   for (const auto& l : run.ledgers) print_ledger(l, out);
   for (const auto& f : run.faults) {

@@ -19,7 +19,7 @@ void print_impact(const FaultImpact& impact, std::ostream& out);
 
 // The deployment observer's headline gauges at their highest ("backends 48", "replica lag
 // 17.6ms", ...), in a fixed order; empty when nothing was observed.
-std::vector<std::string> observed_highlights(const Observations& observations);
+std::vector<std::string> observed_highlights(const ObservedPeaks& observed);
 
 // The time the run's totals cover: the recorded phases, or less when the run was interrupted.
 Duration measured_duration(const RunResult& run);

@@ -10,30 +10,29 @@
 #pragma once
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 
-#include "harness/clock.h"
-#include "harness/results.h"
+#include "harness/interval_sink.h"
+#include "harness/text_file.h"
 
 namespace loadgate {
 
-class HdrIntervalLog {
+class HdrIntervalLog : public IntervalSink {
  public:
   // Files are created under `dir` as workloads first appear; throws std::runtime_error naming a
-  // file that cannot be written.
+  // file that cannot be written, there or at any line.
   explicit HdrIntervalLog(std::filesystem::path dir);
   // The run's start, which the logs' timestamps count from.
-  void start(WallClock::time_point start) { start_ = start; }
-  void write(const IntervalSample& sample);
+  void start(WallClock::time_point start) override { start_ = start; }
+  void write(const IntervalRecord& interval) override;
 
  private:
-  std::ofstream& file_for(const std::string& workload);
+  AppendedFile& file_for(const std::string& workload);
 
   std::filesystem::path dir_;
   WallClock::time_point start_;
-  std::map<std::string, std::ofstream> files_;
+  std::map<std::string, AppendedFile> files_;
 };
 
 }  // namespace loadgate

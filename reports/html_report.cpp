@@ -28,27 +28,31 @@ json chart_data(const RunResult& run) {
   json names = json::array();
   for (const auto& w : run.workloads) names.push_back(w.name);
   json timeline = json::array();
-  for (const auto& point : run.timeline) {
+  for (const auto& point : run.charts.timeline) {
     json workloads = json::object();
-    for (const auto& w : point.workloads)
-      workloads[w.name] = {{"ok", w.ok + w.expected_failures},
-                           {"errors", w.error_count()},
-                           {"p50", static_cast<double>(w.p50_us) / 1000.0},
-                           {"p99", static_cast<double>(w.p99_us) / 1000.0}};
+    for (size_t w = 0; w < point.workloads.size() && w < run.workloads.size(); ++w) {
+      const ChartPoint::Workload& p = point.workloads[w];
+      workloads[run.workloads[w].name] = {{"ok", p.successes},
+                                          {"errors", p.errors},
+                                          {"p50", static_cast<double>(p.p50_us) / 1000.0},
+                                          {"p99", static_cast<double>(p.p99_us) / 1000.0}};
+    }
     timeline.push_back({{"t", seconds(point.end)},
                         {"length", std::max(seconds(point.length), 1e-3)},
                         {"w", workloads}});
   }
-  json faults = json::array();
-  for (const auto& f : run.faults)
-    faults.push_back({{"start", seconds(f.started_at)},
-                      {"end", seconds(std::max(f.recovered_at, f.injected_at))},
+  json faults = json::array();  // shaded from each injection to its recovery
+  for (const auto& window : fault_windows(run.faults, run.planned_duration)) {
+    const FaultEvent& f = run.faults[window.event];
+    faults.push_back({{"start", seconds(window.start)},
+                      {"end", seconds(window.recovered)},
                       {"label", f.kind},
                       {"title", f.description}});
+  }
   // The observed gauges in three charts of one unit each: connections (counts), waits and
   // lag (ms), CPU by role (% of a core).
   json gauges = {{"connections", json::array()}, {"waits", json::array()}, {"cpu", json::array()}};
-  for (const auto& [name, points] : run.observations.series()) {
+  for (const auto& [name, points] : run.charts.gauges) {
     const char* group = nullptr;
     double scale = 1;
     if (name == "db.backend_connections" || name == "pgbouncer.client_connections" ||

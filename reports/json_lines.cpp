@@ -7,19 +7,11 @@
 
 namespace loadgate {
 
-JsonLinesWriter::JsonLinesWriter(const std::filesystem::path& file) : file_(file) {
-  std::filesystem::create_directories(file.parent_path());
-  out_.open(file, std::ios::trunc);
-  if (!out_) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
-}
-
-void JsonLinesWriter::write(const nlohmann::json& line) {
-  out_ << line.dump() << '\n';
-  out_.flush();
-}
-
 bool read_json_lines(const std::filesystem::path& file,
                      const std::function<void(const nlohmann::json&)>& each) {
+  // Only a regular file: its lines are bounded by its size (a device may never end).
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(file, ignored)) return false;
   std::ifstream in(file);
   if (!in) return false;
   std::string line;

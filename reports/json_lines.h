@@ -9,23 +9,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/text_file.h"
+
 namespace loadgate {
 
 class JsonLinesWriter {
  public:
-  // Creates the directory and the file (truncated); throws std::runtime_error naming the file.
-  explicit JsonLinesWriter(const std::filesystem::path& file);
-  void write(const nlohmann::json& line);
-  const std::filesystem::path& file() const { return file_; }
+  // Creates the directory and the file (truncated); throws std::runtime_error naming the file,
+  // here and on any write that fails (see AppendedFile).
+  explicit JsonLinesWriter(const std::filesystem::path& file) : out_(file) {}
+  void write(const nlohmann::json& line) { out_.write_line(line.dump()); }
+  const std::filesystem::path& file() const { return out_.file(); }
 
  private:
-  std::filesystem::path file_;
-  std::ofstream out_;
+  AppendedFile out_;
 };
 
-// Calls `each` with every line's object. A partial last line (a run killed mid-write) is
-// skipped; any other line that does not parse, or that `each` refuses by throwing, throws
-// std::runtime_error naming file:line. Returns false when the file cannot be opened.
+// Calls `each` with every line's object, one line in memory at a time. A partial last line (a
+// run killed mid-write) is skipped; any other line that does not parse, or that `each` refuses
+// by throwing, throws std::runtime_error naming file:line. Returns false when the file is not a
+// regular file or cannot be opened.
 bool read_json_lines(const std::filesystem::path& file,
                      const std::function<void(const nlohmann::json&)>& each);
 

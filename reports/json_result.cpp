@@ -1,8 +1,5 @@
 #include "reports/json_result.h"
 
-#include <fstream>
-#include <stdexcept>
-
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -33,10 +30,24 @@ json workload_json(const WorkloadResult& w, Duration measured) {
           {"error_count", w.error_count()},
           {"errors", w.errors},
           {"peak_vus", w.peak_vus},
+          {"peak_in_flight", w.peak_in_flight},
           {"latency_us", histogram_json(w.latency)},
           {"service_time_us", histogram_json(w.service_time)},
           {"schedule_lag_us", histogram_json(w.schedule_lag)},
           {"error_latency_us", histogram_json(w.error_latency)}};
+}
+
+json generator_json(const GeneratorCheck& g) {
+  return {{"generator_bound", g.generator_bound},
+          {"schedule_lag_p99_us", g.schedule_lag_p99_us},
+          {"schedule_lag_threshold_us", g.schedule_lag_threshold_us},
+          {"cpu_max", g.cpu_max},
+          {"dropped", g.dropped},
+          {"warnings", g.warnings}};
+}
+
+json observed_json(const ObservedPeaks& peaks) {
+  return {{"samples", peaks.samples}, {"highest", peaks.highest}};
 }
 
 }  // namespace
@@ -53,6 +64,8 @@ std::string result_to_json(const RunResult& run) {
                       {"start_s", seconds(phase.start)},
                       {"duration_s", seconds(phase.duration)},
                       {"recorded", phase.recorded},
+                      {"generator", generator_json(phase.generator)},
+                      {"observed", observed_json(phase.observed)},
                       {"workloads", phase_workloads}});
   }
   auto ledger_json = [](const LedgerResult& l) {
@@ -118,7 +131,6 @@ std::string result_to_json(const RunResult& run) {
                         {"pgbouncer_servers", counts_json(f.pgbouncer_servers)},
                         {"pgbouncer_clients", counts_json(f.pgbouncer_clients)}}}});
   }
-  const GeneratorCheck& g = run.generator;
   json topology = json::object();
   for (const auto& [name, value] : run.deployment.topology) topology[name] = value;
   json doc = {{"schema", kResultSchema},
@@ -130,15 +142,12 @@ std::string result_to_json(const RunResult& run) {
               {"elapsed_s", seconds(run.elapsed)},
               {"interrupted", run.interrupted},
               {"threads", run.threads},
+              {"interval_s", seconds(run.interval)},
+              {"stopped_by", run.stopped_by},
               {"targets", run.targets},
               {"timeline", "timeline.jsonl"},
-              {"generator",
-               {{"generator_bound", g.generator_bound},
-                {"schedule_lag_p99_us", g.schedule_lag_p99_us},
-                {"schedule_lag_threshold_us", g.schedule_lag_threshold_us},
-                {"cpu_max", g.cpu_max},
-                {"dropped", g.dropped},
-                {"warnings", g.warnings}}},
+              {"generator", generator_json(run.generator)},
+              {"observed", observed_json(run.observed)},
               {"workloads", workloads},
               {"phases", phases},
               {"ledgers", ledgers},
@@ -161,18 +170,6 @@ std::string result_to_json(const RunResult& run) {
                       {"detail", c.detail}});
   doc["claims"] = claims;
   return doc.dump(2);
-}
-
-void write_json_result(const RunResult& run, const std::filesystem::path& file) {
-  std::filesystem::create_directories(file.parent_path());
-  auto temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << result_to_json(run) << "\n";
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", temporary.string()));
-  }
-  std::filesystem::rename(temporary, file);
 }
 
 }  // namespace loadgate

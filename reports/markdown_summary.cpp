@@ -70,7 +70,7 @@ std::string markdown_summary(const RunResult& run) {
                       f.error.empty() ? "" : ", error: " + cell(f.error));
   }
   if (!run.faults.empty()) md += "\n";
-  if (const auto observed = observed_highlights(run.observations); !observed.empty())
+  if (const auto observed = observed_highlights(run.observed); !observed.empty())
     md += fmt::format("\n- deployment, highest observed: {}", fmt::join(observed, ", "));
   for (const auto& l : run.ledgers)
     md += fmt::format("\n- ledger {}: {} acknowledged, {}", cell(l.workload), l.acknowledged,

@@ -2,19 +2,20 @@
 
 namespace loadgate {
 
-void ObservationsWriter::write(const ObservedSample& sample) {
+void ObservationsFile::observe(const ObservedSample& sample) {
   lines_.write(
       {{"t", std::chrono::duration<double>(sample.at).count()}, {"gauges", sample.gauges}});
 }
 
-Observations read_observations(const std::filesystem::path& file) {
-  Observations observations;
+void read_observations(const std::filesystem::path& file,
+                       const std::function<void(const ObservedSample&)>& each) {
+  ObservedSample sample;
   read_json_lines(file, [&](const nlohmann::json& j) {
-    observations.samples.push_back(
-        {std::chrono::round<Duration>(std::chrono::duration<double>(j.at("t").get<double>())),
-         j.at("gauges").get<std::map<std::string, double>>()});
+    sample.at =
+        std::chrono::round<Duration>(std::chrono::duration<double>(j.at("t").get<double>()));
+    sample.gauges = j.at("gauges").get<std::map<std::string, double>>();
+    each(sample);
   });
-  return observations;
 }
 
 }  // namespace loadgate

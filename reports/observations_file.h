@@ -1,27 +1,31 @@
 // observations.jsonl: the deployment observer's samples, one JSON object a line:
 //   {"t": 12.0, "gauges": {"db.backend_connections": 50, "pgbouncer.cl_waiting": 0, ...}}
-// Appended and flushed sample by sample, as timeline.jsonl is; read back by `loadgate report`.
+// Appended and flushed sample by sample, as timeline.jsonl is; read back by the fold.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 
-#include "harness/results.h"
+#include "harness/interval_sink.h"
 #include "reports/json_lines.h"
 
 namespace loadgate {
 
-class ObservationsWriter {
+class ObservationsFile : public IntervalSink {
  public:
   // Creates (truncates) the file; throws std::runtime_error naming it when it cannot.
-  explicit ObservationsWriter(const std::filesystem::path& file) : lines_(file) {}
-  // From one thread at a time (the observer's).
-  void write(const ObservedSample& sample);
+  explicit ObservationsFile(const std::filesystem::path& file) : lines_(file) {}
+  void write(const IntervalRecord&) override {}
+  void observe(const ObservedSample& sample) override;
 
  private:
   JsonLinesWriter lines_;
 };
-// Empty when the file does not exist (a run that observed nothing); throws naming the file and
-// line when a line is not an observation (a partial last line is left out, as for the timeline).
-Observations read_observations(const std::filesystem::path& file);
+
+// Calls `each` with every sample in order, one in memory at a time. Nothing when the file does
+// not exist (a run that observed nothing); throws naming the file and line when a line is not an
+// observation (a partial last line is left out, as for the timeline).
+void read_observations(const std::filesystem::path& file,
+                       const std::function<void(const ObservedSample&)>& each);
 
 }  // namespace loadgate

@@ -13,10 +13,11 @@ ProgressLine::~ProgressLine() {
   if (tty_ && drawn_) fmt::print(out_, "\n");
 }
 
-void ProgressLine::update(const IntervalSample& sample) {
+void ProgressLine::write(const IntervalRecord& sample) {
   if (!tty_ && (sample.index + 1) % static_cast<uint64_t>(plain_every_) != 0) return;
   uint64_t attempts = 0, errors = 0, dropped = 0, in_flight = 0;
-  Histogram latency;
+  Histogram& latency = latency_;
+  latency.reset();
   for (const auto& w : sample.workloads) {
     attempts += w.attempts();
     errors += w.attempts() - w.ok - w.expected_failures;

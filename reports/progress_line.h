@@ -5,15 +5,15 @@
 
 #include <cstdio>
 
-#include "harness/results.h"
+#include "harness/interval_sink.h"
 
 namespace loadgate {
 
-class ProgressLine {
+class ProgressLine : public IntervalSink {
  public:
   ProgressLine(Duration total, std::FILE* out = stderr, int plain_every = 5);
   ~ProgressLine();  // ends the rewritten line
-  void update(const IntervalSample& sample);
+  void write(const IntervalRecord& interval) override;
 
  private:
   Duration total_;
@@ -21,6 +21,7 @@ class ProgressLine {
   bool tty_;
   int plain_every_;
   bool drawn_ = false;
+  Histogram latency_;  // every workload's, this interval: kept to save an allocation each
 };
 
 }  // namespace loadgate

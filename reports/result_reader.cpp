@@ -9,10 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "reports/histogram_json.h"
-#include "reports/json_lines.h"
 #include "reports/json_result.h"
-#include "reports/observations_file.h"
 
 namespace loadgate {
 namespace {
@@ -29,22 +26,13 @@ std::optional<Duration> optional_seconds(const json& j) {
   return from_seconds(j);
 }
 
+// The workload as planned; what it counted is folded again from the timeline.
 WorkloadResult workload_from(const json& j) {
   WorkloadResult w;
   w.name = j.at("name");
   w.kind = j.at("kind");
   w.executor = j.at("executor");
   w.offered_rate = j.at("offered_rate");
-  w.scheduled = j.at("scheduled");
-  w.dropped = j.at("dropped");
-  w.ok = j.at("ok");
-  w.expected_failures = j.at("expected_failures");
-  w.errors = j.at("errors").get<ErrorCounts>();
-  w.peak_vus = j.at("peak_vus");
-  w.latency = histogram_from_json(j.at("latency_us"));
-  w.service_time = histogram_from_json(j.at("service_time_us"));
-  w.schedule_lag = histogram_from_json(j.at("schedule_lag_us"));
-  w.error_latency = histogram_from_json(j.at("error_latency_us"));
   return w;
 }
 
@@ -123,13 +111,9 @@ void read_result(const json& doc, RunResult& run) {
   run.elapsed = from_seconds(doc.at("elapsed_s"));
   run.interrupted = doc.at("interrupted");
   run.threads = doc.at("threads");
-  const json& g = doc.at("generator");
-  run.generator = {g.at("generator_bound"),
-                   g.at("schedule_lag_p99_us"),
-                   g.at("schedule_lag_threshold_us"),
-                   g.at("cpu_max"),
-                   g.at("dropped"),
-                   g.at("warnings").get<std::vector<std::string>>()};
+  run.interval = from_seconds(doc.at("interval_s"));
+  run.stopped_by = doc.at("stopped_by");
+  run.generator.schedule_lag_threshold_us = doc.at("generator").at("schedule_lag_threshold_us");
   for (const auto& w : doc.at("workloads")) run.workloads.push_back(workload_from(w));
   for (const auto& p : doc.at("phases")) {
     PhaseResult phase{p.at("name"),
@@ -155,25 +139,6 @@ void read_result(const json& doc, RunResult& run) {
   run.slo = doc.at("slo").get<std::map<std::string, std::string>>();
 }
 
-TimelinePoint point_from(const json& j) {
-  TimelinePoint point;
-  point.index = j.at("i");
-  point.end = from_seconds(j.at("t"));
-  point.length = from_seconds(j.at("length"));
-  point.phase = j.at("phase");
-  point.generator_cpu = j.at("generator_cpu");
-  for (const auto& w : j.at("workloads")) {
-    const json& latency = w.at("latency_us");
-    const json& lag = w.at("schedule_lag_us");
-    point.workloads.push_back({w.at("name"), w.at("ok"), w.at("expected_failures"), w.at("dropped"),
-                               w.at("in_flight"), w.at("vus"), w.at("errors").get<ErrorCounts>(),
-                               latency.at("p50"), latency.at("p90"), latency.at("p95"),
-                               latency.at("p99"), latency.at("p99_9"), latency.at("max"),
-                               lag.at("p99"), lag.at("max")});
-  }
-  return point;
-}
-
 std::ifstream open_file(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in)
@@ -184,7 +149,7 @@ std::ifstream open_file(const std::filesystem::path& file) {
 
 }  // namespace
 
-RunResult read_run(const std::filesystem::path& run_dir) {
+RunResult read_run(const std::filesystem::path& run_dir, const FoldRequest& request) {
   RunResult run;
   const auto result_file = run_dir / "result.json";
   {
@@ -200,12 +165,7 @@ RunResult read_run(const std::filesystem::path& run_dir) {
       throw std::runtime_error(fmt::format("{}: {}", result_file.string(), e.what()));
     }
   }
-  const auto timeline_file = run_dir / "timeline.jsonl";
-  if (!read_json_lines(timeline_file,
-                       [&](const json& line) { run.timeline.push_back(point_from(line)); }))
-    throw std::runtime_error(
-        fmt::format("cannot read {}: is it a loadgate results directory?", timeline_file.string()));
-  run.observations = read_observations(run_dir / "observations.jsonl");
+  fold_run_files(run, run_dir, request);
   return run;
 }
 

@@ -8,6 +8,8 @@
 namespace loadgate {
 namespace {
 
+const ErrorClass kCheckFailed("check_failed");
+
 const std::vector<std::string> kPlaceholders = {"id", "uid", "write_id"};
 
 TextTemplate template_at(const ConfigNode& node, TextTemplate::Escape escape) {
@@ -107,12 +109,12 @@ Outcome Api::judge(const HttpRequest& request, const HttpResponse& response) con
     ledger_->record(request.write_id, status);
   }
   if (response.status != call.expect)
-    return {Outcome::Kind::error, fmt::format("http_{}", response.status)};
+    return {Outcome::Kind::error, ErrorClass::http_status(response.status)};
   if (call.check_field.empty()) return {};
   const auto body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object() || !body.contains(call.check_field) ||
       json_value_text(body[call.check_field]) != request.tag)
-    return {Outcome::Kind::error, "check_failed"};
+    return {Outcome::Kind::error, kCheckFailed};
   return {};
 }
 

@@ -160,12 +160,19 @@ HttpRequest JwtValidation::next_for(Rng& rng, size_t vu) const {
 Outcome JwtValidation::judge(const HttpRequest& request, const HttpResponse& response) const {
   if (request.variant == valid) {
     if (response.status == 200) return {};
-    return {Outcome::Kind::error, fmt::format("http_{}", response.status)};
+    return {Outcome::Kind::error, ErrorClass::http_status(response.status)};
   }
-  if (response.status == 401) return {Outcome::Kind::expected_failure, ""};
-  if (response.status == 200)
-    return {Outcome::Kind::error, fmt::format("accepted_{}_token", kKindNames[request.variant])};
-  return {Outcome::Kind::error, fmt::format("http_{}", response.status)};
+  if (response.status == 401) return {Outcome::Kind::expected_failure, {}};
+  if (response.status == 200) {
+    static const auto kAccepted = [] {
+      std::array<ErrorClass, kinds> accepted;
+      for (size_t k = 0; k < kinds; ++k)
+        accepted[k] = ErrorClass(fmt::format("accepted_{}_token", kKindNames[k]));
+      return accepted;
+    }();
+    return {Outcome::Kind::error, kAccepted[request.variant]};
+  }
+  return {Outcome::Kind::error, ErrorClass::http_status(response.status)};
 }
 
 }  // namespace loadgate

@@ -7,6 +7,12 @@
 #include <nlohmann/json.hpp>
 
 namespace loadgate {
+namespace {
+
+const ErrorClass kAcceptedWrongPassword("accepted_wrong_password");
+const ErrorClass kNoToken("no_token");
+
+}  // namespace
 
 std::vector<Credential> read_credentials_csv(const std::string& file) {
   std::ifstream in(file);
@@ -74,16 +80,16 @@ HttpRequest Login::next(Rng& rng) const {
 
 Outcome Login::judge(const HttpRequest& request, const HttpResponse& response) const {
   if (request.variant == kWrongPassword) {
-    if (response.status == 401) return {Outcome::Kind::expected_failure, ""};
-    if (response.status == 200) return {Outcome::Kind::error, "accepted_wrong_password"};
-    return {Outcome::Kind::error, fmt::format("http_{}", response.status)};
+    if (response.status == 401) return {Outcome::Kind::expected_failure, {}};
+    if (response.status == 200) return {Outcome::Kind::error, kAcceptedWrongPassword};
+    return {Outcome::Kind::error, ErrorClass::http_status(response.status)};
   }
   if (response.status != 200)
-    return {Outcome::Kind::error, fmt::format("http_{}", response.status)};
+    return {Outcome::Kind::error, ErrorClass::http_status(response.status)};
   const auto body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object() || !body.contains(token_field_) || !body[token_field_].is_string() ||
       body[token_field_].get_ref<const std::string&>().empty())
-    return {Outcome::Kind::error, "no_token"};
+    return {Outcome::Kind::error, kNoToken};
   if (tokens_) tokens_->put(request.vu, body[token_field_].get<std::string>());
   return {};
 }

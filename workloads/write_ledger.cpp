@@ -1,5 +1,11 @@
 #include "workloads/write_ledger.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <random>
 #include <thread>
 #include <unordered_set>
@@ -12,17 +18,39 @@
 namespace loadgate {
 namespace {
 
+constexpr size_t kListedLost = 20;  // lost ids named in the report; the count has them all
+constexpr auto kVerifyTimeout = std::chrono::seconds(60);
+constexpr size_t kBuffered = 4096;  // outcomes kept in memory before they go to the file
+
+char letter_of(WriteStatus status) {
+  switch (status) {
+    case WriteStatus::acknowledged:
+      return 'a';
+    case WriteStatus::failed:
+      return 'f';
+    case WriteStatus::in_doubt:
+      return 'd';
+  }
+  return '?';
+}
+
 // A text[] literal for $1; ids are generated here (letters, digits, dashes), so quoting them is
 // enough.
-std::string text_array(const std::vector<std::pair<std::string, WriteStatus>>& writes) {
+std::string text_array(const std::string& prefix, const std::vector<uint64_t>& numbers) {
   std::string array = "{";
-  for (size_t i = 0; i < writes.size(); ++i)
-    array += fmt::format("{}\"{}\"", i ? "," : "", writes[i].first);
+  for (size_t i = 0; i < numbers.size(); ++i)
+    array += fmt::format("{}\"{}{}\"", i ? "," : "", prefix, numbers[i]);
   return array + "}";
 }
 
-constexpr size_t kListedLost = 20;  // lost ids named in the report; the count has them all
-constexpr auto kVerifyTimeout = std::chrono::seconds(60);
+std::FILE* anonymous_file() {
+  const char* dir = std::getenv("TMPDIR");
+  std::string path = fmt::format("{}/loadgate-ledger-XXXXXX", dir && *dir ? dir : "/tmp");
+  const int fd = mkstemp(path.data());
+  if (fd < 0) return nullptr;
+  unlink(path.c_str());  // gone with the process
+  return fdopen(fd, "w+");
+}
 
 }  // namespace
 
@@ -36,96 +64,215 @@ WriteLedger::WriteLedger(std::string workload, std::vector<std::string> verify_c
   prefix_ = fmt::format("lg-{:08x}{:08x}-", entropy(), entropy());
 }
 
+WriteLedger::~WriteLedger() {
+  if (file_) std::fclose(file_);
+}
+
+void WriteLedger::spill_to(const std::filesystem::path& file) {
+  std::lock_guard lock(mutex_);
+  if (file_ || file_bytes_ > 0) return;  // too late: the temporary file keeps them
+  std::error_code ignored;
+  std::filesystem::create_directories(file.parent_path(), ignored);
+  file_ = std::fopen(file.c_str(), "w+");
+  if (!file_)
+    throw std::runtime_error(
+        fmt::format("cannot write {}: {}", file.string(), std::strerror(errno)));
+}
+
 std::string WriteLedger::next_id() {
   return prefix_ + std::to_string(next_.fetch_add(1, std::memory_order_relaxed));
 }
 
 void WriteLedger::record(const std::string& id, WriteStatus status) {
+  uint64_t number = 0;
+  const std::string_view digits = std::string_view(id).substr(std::min(prefix_.size(), id.size()));
+  std::from_chars(digits.data(), digits.data() + digits.size(), number);
   std::lock_guard lock(mutex_);
-  writes_.emplace_back(id, status);
+  buffered_.push_back({number, status});
+  ++(status == WriteStatus::acknowledged ? acknowledged_
+     : status == WriteStatus::failed     ? failed_
+                                         : in_doubt_);
+  if (buffered_.size() >= kBuffered) flush_locked();
+}
+
+void WriteLedger::flush_locked() {
+  if (buffered_.empty() || !file_error_.empty()) return;
+  if (!file_) file_ = anonymous_file();
+  std::string text;
+  if (file_bytes_ == 0)
+    text = fmt::format(
+        "# loadgate write ledger of {}: write ids {}<n>; a acknowledged, f failed, "
+        "d in doubt\n",
+        workload_, prefix_);
+  for (const auto& o : buffered_) text += fmt::format("{} {}\n", o.number, letter_of(o.status));
+  // Written where the last write ended (pread elsewhere never moves that).
+  if (!file_ || std::fseek(file_, static_cast<long>(file_bytes_), SEEK_SET) != 0 ||
+      std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
+    // Kept in memory instead: the read-back must see every write, and a run that cannot write
+    // its files is stopping (its timeline fails the same way).
+    file_error_ = fmt::format("the ledger's file could not be written: {}", std::strerror(errno));
+    return;
+  }
+  file_bytes_ += text.size();
+  buffered_.clear();
 }
 
 LedgerResult WriteLedger::counts() const {
   std::lock_guard lock(mutex_);
   LedgerResult result;
   result.workload = workload_;
-  for (const auto& [id, status] : writes_) {
-    switch (status) {
-      case WriteStatus::acknowledged:
-        ++result.acknowledged;
-        break;
-      case WriteStatus::failed:
-        ++result.failed;
-        break;
-      case WriteStatus::in_doubt:
-        ++result.in_doubt;
-        break;
-    }
-  }
+  result.acknowledged = acknowledged_;
+  result.failed = failed_;
+  result.in_doubt = in_doubt_;
   return result;
 }
 
-LedgerResult WriteLedger::verify() const {
-  LedgerResult result = counts();
-  std::vector<std::pair<std::string, WriteStatus>> writes;
+uint64_t WriteLedger::flushed_end() {
+  std::lock_guard lock(mutex_);
+  flush_locked();
+  return file_bytes_;
+}
+
+LedgerResult WriteLedger::verify() {
+  std::lock_guard serial(verify_mutex_);
+  return verify_range(0, flushed_end());
+}
+
+LedgerResult WriteLedger::verify_recent() {
+  std::lock_guard serial(verify_mutex_);
+  const uint64_t end = flushed_end();
+  LedgerResult result = verify_range(recent_from_, end);
+  if (result.verified) recent_from_ = end;
+  return result;
+}
+
+LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
+  LedgerResult result;
+  result.workload = workload_;
+  std::vector<Outcome> in_memory;  // what a failed file write left in memory
   {
     std::lock_guard lock(mutex_);
-    writes = writes_;
+    if (!file_error_.empty()) in_memory = buffered_;
   }
-  std::unordered_set<std::string> present;
-  // A pooler that accepts but a database that never answers (a frozen primary) must not hold
-  // the run's end forever: the watchdog shuts the connection after kVerifyTimeout.
-  // Right after a fault, a pooler may still be waiting to reconnect (pgbouncer's
-  // server_login_retry): every DSN is tried in turn, once a second, until the deadline.
+  // Reads back one chunk of ids and tallies them. A pooler that accepts but a database that
+  // never answers (a frozen primary) must not hold the run's end forever: the watchdog shuts the
+  // connection after kVerifyTimeout. Right after a fault, a pooler may still be waiting to
+  // reconnect (pgbouncer's server_login_retry): every DSN is tried in turn, once a second, until
+  // the deadline.
   QueryWatchdog watchdog;
   const auto deadline = Clock::now() + kVerifyTimeout;
-  bool give_up = false;
-  while (!result.verified && !give_up && Clock::now() < deadline) {
-    for (const auto& conninfo : verify_conninfos_) {
-      try {
-        pqxx::connection connection(conninfo);
-        const uint64_t ticket = watchdog.arm(connection.sock(), deadline);
-        struct Disarm {
-          QueryWatchdog& watchdog;
-          uint64_t ticket;
-          ~Disarm() { watchdog.disarm(ticket); }
-        } disarm{watchdog, ticket};
-        pqxx::read_transaction tx(connection);
-        for (const auto& row : tx.exec_params(verify_query_, text_array(writes)))
-          present.insert(row[0].as<std::string>());
-        result.verified = true;
-        break;
-      } catch (const pqxx::sql_error& e) {
-        result.verify_error = single_line(e.what());  // the query itself failed: no point retrying
-        give_up = true;
-        break;
-      } catch (const std::exception& e) {
-        result.verify_error = single_line(e.what());  // the connection failed: try the next DSN
+  std::vector<Outcome> chunk;
+  bool reading_back = true;  // until a read-back fails: then the rest are only counted
+  auto read_back = [&]() -> bool {
+    if (!reading_back) {
+      chunk.clear();
+      return false;
+    }
+    std::vector<uint64_t> numbers;
+    for (const auto& o : chunk) numbers.push_back(o.number);
+    std::unordered_set<uint64_t> present;
+    bool done = false, give_up = false;
+    while (!done && !give_up && Clock::now() < deadline) {
+      for (const auto& conninfo : verify_conninfos_) {
+        try {
+          pqxx::connection connection(conninfo);
+          const uint64_t ticket = watchdog.arm(connection.sock(), deadline);
+          struct Disarm {
+            QueryWatchdog& watchdog;
+            uint64_t ticket;
+            ~Disarm() { watchdog.disarm(ticket); }
+          } disarm{watchdog, ticket};
+          pqxx::read_transaction tx(connection);
+          for (const auto& row : tx.exec_params(verify_query_, text_array(prefix_, numbers))) {
+            const auto id = row[0].as<std::string>();
+            uint64_t number = 0;
+            if (id.starts_with(prefix_))
+              std::from_chars(id.data() + prefix_.size(), id.data() + id.size(), number);
+            present.insert(number);
+          }
+          done = true;
+          break;
+        } catch (const pqxx::sql_error& e) {
+          result.verify_error = single_line(e.what());  // the query failed: no point retrying
+          give_up = true;
+          break;
+        } catch (const std::exception& e) {
+          result.verify_error = single_line(e.what());  // the connection failed: the next DSN
+        }
+      }
+      if (!done && !give_up) std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    if (!done) {
+      reading_back = false;
+      chunk.clear();
+      return false;
+    }
+    for (const auto& [number, status] : chunk) {
+      const bool found = present.contains(number);
+      switch (status) {
+        case WriteStatus::acknowledged:
+          if (found) {
+            ++result.acknowledged_present;
+          } else {
+            ++result.lost;
+            if (result.lost_ids.size() < kListedLost)
+              result.lost_ids.push_back(prefix_ + std::to_string(number));
+          }
+          break;
+        case WriteStatus::failed:
+          if (found) ++result.failed_present;
+          break;
+        case WriteStatus::in_doubt:
+          ++(found ? result.in_doubt_present : result.in_doubt_absent);
+          break;
       }
     }
-    if (!result.verified && !give_up) std::this_thread::sleep_for(std::chrono::seconds(1));
-  }
-  if (!result.verified) return result;
-  result.verify_error.clear();
-  for (const auto& [id, status] : writes) {
-    const bool found = present.contains(id);
-    switch (status) {
-      case WriteStatus::acknowledged:
-        if (found) {
-          ++result.acknowledged_present;
-        } else {
-          ++result.lost;
-          if (result.lost_ids.size() < kListedLost) result.lost_ids.push_back(id);
-        }
-        break;
-      case WriteStatus::failed:
-        if (found) ++result.failed_present;
-        break;
-      case WriteStatus::in_doubt:
-        ++(found ? result.in_doubt_present : result.in_doubt_absent);
-        break;
+    chunk.clear();
+    return true;
+  };
+  // Counted whatever the read-back finds; read back a chunk at a time.
+  auto take = [&](const Outcome& o) {
+    ++(o.status == WriteStatus::acknowledged ? result.acknowledged
+       : o.status == WriteStatus::failed     ? result.failed
+                                             : result.in_doubt);
+    chunk.push_back(o);
+    if (chunk.size() == kVerifyChunk) read_back();
+  };
+  // The file from `from` to `to`, a block at a time.
+  std::string pending;
+  std::vector<char> block(1 << 20);
+  const int fd = file_ ? fileno(file_) : -1;
+  for (uint64_t offset = from; offset < to && fd >= 0;) {
+    const ssize_t got = pread(fd, block.data(), std::min<uint64_t>(block.size(), to - offset),
+                              static_cast<off_t>(offset));
+    if (got <= 0) {
+      result.verify_error = fmt::format("the ledger's file could not be read: {}",
+                                        got < 0 ? std::strerror(errno) : "it ended early");
+      return result;
     }
+    offset += static_cast<uint64_t>(got);
+    pending.append(block.data(), static_cast<size_t>(got));
+    size_t begin = 0;
+    for (size_t end; (end = pending.find('\n', begin)) != std::string::npos; begin = end + 1) {
+      const std::string_view line(pending.data() + begin, end - begin);
+      if (line.empty() || line[0] == '#') continue;
+      Outcome o{0, WriteStatus::acknowledged};
+      std::from_chars(line.data(), line.data() + line.size(), o.number);
+      const char status = line.back();
+      o.status = status == 'a'   ? WriteStatus::acknowledged
+                 : status == 'f' ? WriteStatus::failed
+                                 : WriteStatus::in_doubt;
+      take(o);
+    }
+    pending.erase(0, begin);
   }
+  for (const auto& o : in_memory) take(o);
+  // The last chunk (or, with no writes at all, a query all the same: it proves the read-back
+  // works).
+  if (!chunk.empty() || result.acknowledged + result.failed + result.in_doubt == 0) read_back();
+  if (!reading_back) return result;
+  result.verified = true;
+  result.verify_error.clear();
   return result;
 }
 

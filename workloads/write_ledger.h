@@ -4,9 +4,15 @@
 // After the run, verify() reads the ids back from the database: an acknowledged write that is
 // not there is LOST, and a lost write fails the run. This is the check Jepsen makes, narrowed
 // to what a failover or pooler restart can break.
+//
+// Memory stays flat however many writes a soak makes: outcomes are appended to a file (the
+// run's OUT/ledgers/<workload>.writes, else an anonymous temporary one) a few thousand at a
+// time, and read back from it in chunks of kVerifyChunk ids a query.
 #pragma once
 
 #include <atomic>
+#include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,28 +29,55 @@ enum class WriteStatus { acknowledged, failed, in_doubt };
 
 class WriteLedger {
  public:
+  static constexpr size_t kVerifyChunk = 10'000;
+
   // `verify_query` reads the ids back through the first of `verify_conninfos` (with their
   // password) that accepts a connection: it takes the ids as a text[] in $1 and returns those
   // present in its first column.
   WriteLedger(std::string workload, std::vector<std::string> verify_conninfos,
               std::string verify_query);
+  ~WriteLedger();
+
+  // Keeps the outcomes in `file` (one "<n> a|f|d" line a write, after a header naming the ids'
+  // prefix), instead of a temporary file. Before the first write; throws std::runtime_error
+  // naming the file when it cannot be created.
+  void spill_to(const std::filesystem::path& file);
 
   // A fresh id, unique across runs: "lg-<random run prefix>-<n>".
   std::string next_id();
+  // `id` is one next_id() gave.
   void record(const std::string& id, WriteStatus status);
-  // Reads every recorded id back. Never throws: a failed read-back is reported in the result.
-  LedgerResult verify() const;
-  // The counts without reading back (for reports when verification is not possible).
+  // Reads every recorded write back. Never throws: a failed read-back is reported in the result.
+  LedgerResult verify();
+  // Reads back the writes recorded since the previous call (a fault's follow-up: the writes of
+  // its window; the run's own verify() covers them all again at the end).
+  LedgerResult verify_recent();
+  // The counts without reading back.
   LedgerResult counts() const;
 
  private:
+  struct Outcome {
+    uint64_t number;
+    WriteStatus status;
+  };
+  void flush_locked();     // the buffered outcomes to the file; mutex_ held
+  uint64_t flushed_end();  // flushes, and says where the file ends
+  // Reads back the outcomes in [from, to) bytes of the file, in chunks.
+  LedgerResult verify_range(uint64_t from, uint64_t to);
+
   std::string workload_;
   std::vector<std::string> verify_conninfos_;
   std::string verify_query_;
   std::string prefix_;
   std::atomic<uint64_t> next_{1};
-  mutable std::mutex mutex_;  // a lock per write: writes are the minority of requests
-  std::vector<std::pair<std::string, WriteStatus>> writes_;
+  mutable std::mutex mutex_;       // a lock per write: writes are the minority of requests
+  std::vector<Outcome> buffered_;  // not yet in the file
+  std::FILE* file_ = nullptr;      // the outcomes; opened at the first flush unless spill_to()
+  std::string file_error_;         // why the file could not be written (then verify says so)
+  uint64_t file_bytes_ = 0;        // written so far
+  uint64_t acknowledged_ = 0, failed_ = 0, in_doubt_ = 0;
+  std::mutex verify_mutex_;   // one read-back at a time
+  uint64_t recent_from_ = 0;  // where verify_recent() starts next
 };
 
 // The ledger of workload `workload`, from its `ledger:` settings (absent: the defaults):

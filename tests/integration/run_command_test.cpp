@@ -45,7 +45,7 @@ TEST_CASE("demo.yaml runs against the testbed and writes the JSON result", "[tes
   std::ifstream in(out / "result.json");
   REQUIRE(in);
   json result = json::parse(in);
-  CHECK(result["schema"] == "loadgate.result/3");
+  CHECK(result["schema"] == "loadgate.result/4");
   CHECK(result["scenario"] == "demo");
   CHECK(result["interrupted"] == false);
   CHECK(result["targets"].size() == 2);

@@ -61,7 +61,11 @@ TEST_CASE("sql.yaml reads and writes through both pgbouncers and reads every wri
   REQUIRE(run.command.exit_code == 0);
   const json& w = run.result["workloads"][0];
   CHECK(w["kind"] == "sql");
-  CHECK(w["attempts"] == 900);
+  CHECK(w["scheduled"] == 900);
+  // A request counts in the interval it ended in: a few of the warmup's may end in the steady
+  // phase (cold connections first).
+  CHECK(w["attempts"].get<int>() >= 900);
+  CHECK(w["attempts"].get<int>() <= 930);
   CHECK(w["error_count"] == 0);
   // Tasks alternate between the two pgbouncers.
   int databases = 0;

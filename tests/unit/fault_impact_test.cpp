@@ -1,27 +1,52 @@
-// Reconnection verification from a timeline: the numbers a fault window reports.
+// Reconnection verification from a timeline: the numbers a fault window reports, as the fold
+// computes them interval by interval (reports/fault_impact.h).
 #include <catch2/catch.hpp>
 
-#include "faults/fault_impact.h"
+#include "reports/run_fold.h"
 
 using namespace loadgate;
 using namespace std::chrono_literals;
 
 namespace {
 
+// A timeline of one workload, "w", folded with the faults given.
+class FaultImpactAnalysis {
+ public:
+  void add(IntervalRecord interval) { intervals_.push_back(std::move(interval)); }
+  void analyse(std::vector<FaultEvent>& events, Duration run_end) const {
+    RunResult run;
+    run.planned_duration = run_end;
+    run.interval = 250ms;
+    WorkloadResult w;
+    w.name.assign(1, 'w');  // not = "w": GCC 12 -O2 misreads that as an overlapping memcpy
+    run.workloads = {w};
+    run.phases = {{"main", Duration{}, run_end, true, {w}}};
+    run.faults = events;
+    RunFold fold(run, {});
+    for (const auto& interval : intervals_) fold.add(interval);
+    fold.finish();
+    events = run.faults;
+  }
+
+ private:
+  std::vector<IntervalRecord> intervals_;
+};
+
 // 250 ms intervals of workload "w": `ok` successes and `errors` refusals each.
 void add_intervals(FaultImpactAnalysis& analysis, Duration& end, int count, uint64_t ok,
                    uint64_t errors) {
   for (int k = 0; k < count; ++k) {
     end += 250ms;
-    IntervalSample sample;
-    sample.end = end;
-    sample.length = 250ms;
+    IntervalRecord interval;
+    interval.end = end;
+    interval.length = 250ms;
+    interval.phase = "main";
     WorkloadInterval w;
-    w.name.assign(1, 'w');  // not = "w": GCC 12 -O2 misreads that as an overlapping memcpy
+    w.name.assign(1, 'w');
     w.ok = ok;
     if (errors) w.errors["connection_refused"] = errors;
-    sample.workloads.push_back(w);
-    analysis.add(sample);
+    interval.workloads.push_back(w);
+    analysis.add(interval);
   }
 }
 
@@ -116,14 +141,15 @@ TEST_CASE("at a low rate, intervals where nothing succeeds keep a workload unrec
   // 10.5-13 s: requests hang (in flight, neither answered nor failed)
   for (int k = 0; k < 10; ++k) {
     end += 250ms;
-    IntervalSample sample;
-    sample.end = end;
-    sample.length = 250ms;
+    IntervalRecord interval;
+    interval.end = end;
+    interval.length = 250ms;
+    interval.phase = "main";
     WorkloadInterval w;
     w.name.assign(1, 'w');
     w.in_flight = 3;
-    sample.workloads.push_back(w);
-    analysis.add(sample);
+    interval.workloads.push_back(w);
+    analysis.add(interval);
   }
   add_intervals(analysis, end, 8, 2, 0);  // back
   std::vector<FaultEvent> events{injected_at(10s)};

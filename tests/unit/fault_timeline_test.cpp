@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "faults/fault_timeline.h"
@@ -53,7 +54,7 @@ TEST_CASE("faults are injected on the run's clock, recovered after recover_after
   std::vector<FaultTimeline::Entry> entries;
   entries.push_back(
       {spec_of(100ms, 50ms, 300ms), std::make_unique<RecordingFault>(journal, false)});
-  FaultTimeline timeline(std::move(entries), 700ms, nullptr);
+  FaultTimeline timeline(std::move(entries), 700ms, std::stop_token{});
   const auto start = Clock::now();
   timeline.start(start);
   std::this_thread::sleep_for(800ms);
@@ -78,11 +79,11 @@ TEST_CASE("a fault is recovered when its injection fails and when the run stops 
   std::vector<FaultTimeline::Entry> entries;
   entries.push_back({spec_of(0ms, 0ms, 0ms), std::make_unique<RecordingFault>(journal, true)});
   entries.push_back({spec_of(50ms, 10s, 0ms), std::make_unique<RecordingFault>(journal, false)});
-  std::atomic<bool> stop{false};
-  FaultTimeline timeline(std::move(entries), 60s, &stop);
+  std::stop_source stop;
+  FaultTimeline timeline(std::move(entries), 60s, stop.get_token());
   timeline.start(Clock::now());
   std::this_thread::sleep_for(300ms);
-  stop = true;  // Ctrl-C in the middle of the second fault's 10 s
+  stop.request_stop();  // Ctrl-C in the middle of the second fault's 10 s
   const auto began = Clock::now();
   const auto events = timeline.finish();
   CHECK(Clock::now() - began < 1s);
@@ -101,7 +102,7 @@ TEST_CASE("a slow read-back after one fault does not push the next fault back") 
   entries.push_back({spec_of(0ms, 0ms, 200ms), std::make_unique<RecordingFault>(journal, false)});
   std::atomic<int> followed_up{0};
   std::vector<Duration> window_ends(3);
-  FaultTimeline timeline(std::move(entries), 500ms, nullptr,
+  FaultTimeline timeline(std::move(entries), 500ms, std::stop_token{},
                          [&](FaultEvent& event, Duration window_end) {
                            std::this_thread::sleep_for(600ms);  // a ledger waiting for a pooler
                            event.error = "read back";
@@ -119,4 +120,31 @@ TEST_CASE("a slow read-back after one fault does not push the next fault back") 
   // Each is told where its window ends: the next fault, or the run's end.
   std::sort(window_ends.begin(), window_ends.end());
   CHECK(window_ends == std::vector<Duration>{200ms, 400ms, 500ms});
+}
+
+TEST_CASE("follow-ups run on a fixed few threads however many faults there are") {
+  Journal journal;
+  std::vector<FaultTimeline::Entry> entries;
+  entries.push_back({spec_of(0ms, 0ms, 20ms), std::make_unique<RecordingFault>(journal, false)});
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  int running = 0, most = 0, done = 0;
+  FaultTimeline timeline(std::move(entries), 400ms, std::stop_token{}, [&](FaultEvent&, Duration) {
+    {
+      std::lock_guard lock(mutex);
+      threads.insert(std::this_thread::get_id());
+      most = std::max(most, ++running);
+    }
+    std::this_thread::sleep_for(100ms);  // slower than faults come
+    std::lock_guard lock(mutex);
+    --running;
+    ++done;
+  });
+  timeline.start(Clock::now());
+  std::this_thread::sleep_for(400ms);
+  const auto events = timeline.finish();
+  CHECK(events.size() >= 15);                      // one every 20 ms
+  CHECK(done == static_cast<int>(events.size()));  // every one followed up, late but not lost
+  CHECK(most <= 2);
+  CHECK(threads.size() <= 2);
 }

@@ -89,3 +89,44 @@ TEST_CASE("percentiles match exact ranks of sorted random data within 3 signific
     CHECK(static_cast<double>(h.value_at_percentile(p)) == Approx(exact).epsilon(0.001).margin(1));
   }
 }
+
+TEST_CASE("a histogram read back from counts keeps the exact min, max and sum it was given") {
+  Histogram h;
+  h.record(1234, 3);
+  h.record(98'765);
+  std::vector<uint64_t> counts(h.counts().begin(), h.counts().end());
+  const Histogram back = Histogram::from_counts(counts, h.min(), h.max(), h.sum(), 0);
+  CHECK(back.min() == 1234);
+  CHECK(back.max() == 98'765);
+  CHECK(back.mean() == h.mean());
+  // A min or max that does not bracket the counts is widened to them: merge() visits only the
+  // buckets between, and would otherwise lose values.
+  const Histogram wrong = Histogram::from_counts(counts, 5000, 6000, h.sum(), 0);
+  CHECK(wrong.min() <= 1234);
+  CHECK(wrong.max() >= 98'765);
+  Histogram sum;
+  sum.merge(wrong);
+  CHECK(sum.count() == 4);
+  CHECK(sum.value_at_percentile(100) >= 98'765);
+}
+
+TEST_CASE("merging and resetting visit only the recorded range, and reset keeps it reusable") {
+  Histogram narrow, wide;
+  narrow.record(500, 10);
+  wide.record(1, 1);
+  wide.record(Histogram::kHighestTrackableMicros, 1);
+  Histogram total;
+  for (int i = 0; i < 3; ++i) {
+    total.merge(narrow);
+    total.merge(wide);
+  }
+  CHECK(total.count() == 36);
+  CHECK(total.min() == 1);
+  CHECK(total.value_at_percentile(50) == 500);
+  total.reset();
+  CHECK(total.count() == 0);
+  CHECK(
+      std::all_of(total.counts().begin(), total.counts().end(), [](uint64_t c) { return c == 0; }));
+  total.record(7);
+  CHECK(total.value_at_percentile(50) == 7);
+}

@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "faults/process_sampler.h"
+#include "observe/process_sampler.h"
 
 using namespace loadgate;
 using namespace std::chrono_literals;

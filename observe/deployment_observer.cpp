@@ -1,4 +1,4 @@
-#include "faults/deployment_observer.h"
+#include "observe/deployment_observer.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include "faults/fault_impact.h"
 #include "harness/libpq_text.h"
 #include "harness/process.h"
 #include "harness/secret_source.h"
@@ -73,23 +72,6 @@ void add_gauge(std::map<std::string, double>& gauges, const std::string& name,
   if (!value) return;
   auto [it, inserted] = gauges.emplace(name, *value);
   if (!inserted) it->second = largest ? std::max(it->second, *value) : it->second + *value;
-}
-
-ConnectionCounts counts_in(const Observations& observations, const std::string& gauge,
-                           Duration from, Duration to) {
-  ConnectionCounts counts;
-  for (const auto& sample : observations.samples) {
-    const auto it = sample.gauges.find(gauge);
-    if (it == sample.gauges.end()) continue;
-    const auto value = static_cast<int64_t>(it->second);
-    if (sample.at < from) {
-      counts.before = value;
-    } else if (sample.at <= to) {
-      counts.peak = std::max(counts.peak, value);
-      counts.after = value;
-    }
-  }
-  return counts;
 }
 
 // One round trip: the application database's client backends by state (not this one), the
@@ -200,8 +182,43 @@ void check_observable(const ObservedDeployment& deployment) {
   }
 }
 
+const std::vector<std::string>& observed_gauge_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all = {"db.backend_connections",
+                                    "db.active",
+                                    "db.idle",
+                                    "db.idle_in_transaction",
+                                    "db.max_connections",
+                                    "db.replicas",
+                                    "db.replica_lag",
+                                    "db.primaries",
+                                    "db.standbys",
+                                    "pgbouncer.cl_active",
+                                    "pgbouncer.cl_waiting",
+                                    "pgbouncer.sv_active",
+                                    "pgbouncer.sv_idle",
+                                    "pgbouncer.sv_used",
+                                    "pgbouncer.maxwait",
+                                    "pgbouncer.avg_query_time",
+                                    "pgbouncer.avg_xact_time",
+                                    "pgbouncer.avg_wait_time",
+                                    "pgbouncer.client_connections",
+                                    "pgbouncer.server_connections"};
+    for (const char* role : {"service", "pgbouncer", "postgres", "proxy", "generator"})
+      for (const char* what : {"cpu", "rss", "cpu_total", "rss_total"})
+        all.push_back(fmt::format("process.{}.{}", role, what));
+    return all;
+  }();
+  return names;
+}
+
+const std::vector<std::string>& observed_gauge_families() {
+  static const std::vector<std::string> families = {"db.application."};
+  return families;
+}
+
 DeploymentObserver::DeploymentObserver(ObservedDeployment deployment,
-                                       std::function<void(const ObservedSample&)> on_sample)
+                                       std::function<void(ObservedSample)> on_sample)
     : deployment_(std::move(deployment)), on_sample_(std::move(on_sample)) {}
 
 DeploymentObserver::~DeploymentObserver() = default;
@@ -286,32 +303,17 @@ void DeploymentObserver::run(std::stop_token stop) {
   for (auto next = Clock::now(); !stop.stop_requested(); next += every) {
     ObservedSample sample{{}, take()};
     sample.at = Clock::now() - start_;
-    if (on_sample_) on_sample_(sample);
-    {
-      std::lock_guard lock(mutex_);
-      observations_.samples.push_back(std::move(sample));
-    }
+    if (on_sample_) on_sample_(std::move(sample));
     while (Clock::now() < next + every && !stop.stop_requested())
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 
-Observations DeploymentObserver::finish(std::vector<FaultEvent>& events, Duration run_end) {
+void DeploymentObserver::stop() {
   if (thread_.joinable()) {
     thread_.request_stop();
     thread_.join();
   }
-  std::lock_guard lock(mutex_);
-  for (size_t e = 0; e < events.size(); ++e) {
-    const Duration from = events[e].started_at;
-    const Duration to = fault_window_end(events, e, run_end);
-    events[e].postgres_backends = counts_in(observations_, "db.backend_connections", from, to);
-    events[e].pgbouncer_clients =
-        counts_in(observations_, "pgbouncer.client_connections", from, to);
-    events[e].pgbouncer_servers =
-        counts_in(observations_, "pgbouncer.server_connections", from, to);
-  }
-  return std::move(observations_);
 }
 
 }  // namespace loadgate

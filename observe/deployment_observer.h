@@ -1,5 +1,5 @@
-// Observes the deployment through a run, a sample a second (`every`), onto the run's
-// observations (observations.jsonl, the HTML report's gauges, claims such as
+// Observes the deployment through a run, faults or not, a sample a second (`every`), onto the
+// run's observations (observations.jsonl, the HTML report's gauges, claims such as
 // db.backend_connections.max):
 //   Postgres primary  db.backend_connections, db.active, db.idle, db.idle_in_transaction
 //                     (client backends of the application database, pg_stat_activity),
@@ -14,8 +14,9 @@
 //   local processes   process.<role>.cpu (cores) and .rss (bytes) of the role's busiest
 //                     instance, .cpu_total and .rss_total of all: the testbed's postgres,
 //                     pgbouncer, service and proxy processes, and loadgate's own ("generator")
-// Each fault window also reports the connection counts before the fault, at their peak and at
-// the window's end: a pooler that reconnects too eagerly, or leaks server connections, shows.
+// The fold (reports/run_fold.h) gives each fault window the connection counts before the fault,
+// at their peak and at the window's end: a pooler that reconnects too eagerly, or leaks server
+// connections, shows.
 //
 // On a testbed it finds everything itself. For a real deployment the scenario says where to look:
 //
@@ -31,15 +32,14 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "faults/process_sampler.h"
 #include "harness/clock.h"
 #include "harness/config_node.h"
 #include "harness/results.h"
+#include "observe/process_sampler.h"
 #include "testbed/testbed_state.h"
 
 namespace loadgate {
@@ -67,28 +67,30 @@ ObservedDeployment observed_deployment(const ConfigNode& observe);
 // (without its password), so a bad DSN fails before the run instead of leaving gaps.
 void check_observable(const ObservedDeployment& deployment);
 
+// Every gauge the observer may sample, and the families of them (db.application.<name>), for
+// checking a claim's metric before the run.
+const std::vector<std::string>& observed_gauge_names();
+const std::vector<std::string>& observed_gauge_families();
+
 class DeploymentObserver {
  public:
-  // Samples every `deployment.every` on a thread of its own, from start() to finish(), and hands
-  // each sample to `on_sample` as it is taken (on that thread), so a crash loses none before it.
-  DeploymentObserver(ObservedDeployment deployment,
-                     std::function<void(const ObservedSample&)> on_sample);
+  // Samples every `deployment.every` on a thread of its own, from start() to stop(), and hands
+  // each sample to `on_sample` as it is taken (on that thread). Keeps none: a soak's memory
+  // does not grow with its samples.
+  DeploymentObserver(ObservedDeployment deployment, std::function<void(ObservedSample)> on_sample);
   ~DeploymentObserver();
   void start(Clock::time_point start);
-  // Stops sampling, fills each event's connection counts from its window, and returns every
-  // sample.
-  Observations finish(std::vector<FaultEvent>& events, Duration run_end);
+  // Stops sampling; returns once the last sample was handed over.
+  void stop();
 
  private:
   std::map<std::string, double> take();
   void run(std::stop_token stop);
 
   ObservedDeployment deployment_;
-  std::function<void(const ObservedSample&)> on_sample_;
+  std::function<void(ObservedSample)> on_sample_;
   ProcessSampler processes_;
   Clock::time_point start_{};
-  std::mutex mutex_;
-  Observations observations_;
   std::jthread thread_;
 };
 

@@ -1,4 +1,4 @@
-#include "faults/process_sampler.h"
+#include "observe/process_sampler.h"
 
 #include <unistd.h>
 

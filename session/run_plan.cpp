@@ -1,0 +1,163 @@
+#include "session/run_plan.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ostream>
+#include <set>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "faults/fault_factory.h"
+#include "testbed/testbed_state.h"
+
+namespace loadgate {
+namespace {
+
+std::filesystem::path default_out(const Scenario& scenario) {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return std::filesystem::path("out") / fmt::format("{}-{:%Y%m%dT%H%M%S}", scenario.name, now);
+}
+
+// The claims that name workloads or fault kinds this run does not have: not errors (a claim
+// pack covers more than one scenario), but worth saying before the run.
+std::vector<std::string> absent_names(const std::vector<Claim>& claims,
+                                      const MetricVocabulary& names) {
+  std::set<std::string> workloads, kinds;
+  const std::set<std::string> prefixes = {"fault", "ledger", "db", "pgbouncer", "process"};
+  for (const auto& claim : claims) {
+    if (claim.model) continue;
+    const std::string first = claim.metric.substr(0, claim.metric.find('.'));
+    if (first == "fault") {
+      const std::string rest = claim.metric.substr(6);
+      const std::string kind = rest.substr(0, rest.find('.'));
+      if (!names.fault_timings.contains(kind)) kinds.insert(kind);
+    } else if (!prefixes.contains(first) &&
+               std::find(names.workloads.begin(), names.workloads.end(), first) ==
+                   names.workloads.end()) {
+      workloads.insert(first);
+    }
+  }
+  std::vector<std::string> notes;
+  if (!workloads.empty())
+    notes.push_back(
+        fmt::format("claims on workloads this scenario does not run ({}) will be not measured",
+                    fmt::join(workloads, ", ")));
+  if (!kinds.empty())
+    notes.push_back(
+        fmt::format("claims on faults this scenario does not inject ({}) will be not measured",
+                    fmt::join(kinds, ", ")));
+  return notes;
+}
+
+}  // namespace
+
+bool RunPlan::sends_http() const {
+  return std::any_of(workloads.begin(), workloads.end(),
+                     [](const BuiltWorkload& w) { return w.http != nullptr; });
+}
+
+RunPlan make_plan(const PlanRequest& request) {
+  RunPlan plan;
+  plan.scenario = load_scenario(request.scenario, request.overrides);
+  Scenario& scenario = plan.scenario;
+  if (request.testbed) {  // another testbed, reached the way the scenario says (via: edge)
+    scenario.target.testbed = *request.testbed;
+    scenario.target.urls.clear();
+  }
+  plan.out = request.out.value_or(default_out(scenario));
+  plan.target = resolve_target(scenario.target);
+  plan.target.faults.log_dir = plan.out / "faults";
+  plan.target.context.run_duration = scenario.duration;
+  plan.workloads = make_workloads(scenario.workloads, plan.target.context);
+  for (const auto& spec : scenario.faults)
+    plan.faults.push_back({spec, make_fault(spec, plan.target.faults)});
+  // Claims files are read, and their metrics checked, before anything runs: a typo in one must
+  // not cost a run.
+  for (const auto& file : scenario.claims)
+    for (auto& claim : load_claims(file)) plan.claims.push_back(std::move(claim));
+  for (const auto& file : request.claims)
+    for (auto& claim : load_claims(file)) plan.claims.push_back(std::move(claim));
+  const MetricVocabulary names = metric_vocabulary(plan);
+  check_claims(plan.claims, names);
+  plan.notes = absent_names(plan.claims, names);
+  // Where to watch the deployment: the scenario says, or the testbed's own.
+  if (scenario.observe)
+    plan.observed = observed_deployment(*scenario.observe);
+  else if (plan.target.faults.testbed_dir)
+    if (auto state = testbed::read_state(*plan.target.faults.testbed_dir))
+      plan.observed = observed_testbed(*state);
+  if (plan.sends_http() && plan.target.endpoints.empty())
+    throw std::runtime_error(fmt::format(
+        "{}: the HTTP workloads need a service: name a target (target: {{testbed: default}} or "
+        "target: {{urls: [https://host]}})",
+        scenario.file.string()));
+  return plan;
+}
+
+namespace {
+
+MetricVocabulary common_vocabulary() {
+  MetricVocabulary names;
+  names.fault_kinds = fault_kinds();
+  names.gauges = observed_gauge_names();
+  names.gauge_prefixes = observed_gauge_families();
+  return names;
+}
+
+void add_timings(MetricVocabulary& names, const std::string& kind, std::vector<std::string> add) {
+  auto& timings = names.fault_timings[kind];
+  for (auto& name : add)
+    if (std::find(timings.begin(), timings.end(), name) == timings.end())
+      timings.push_back(std::move(name));
+}
+
+}  // namespace
+
+MetricVocabulary metric_vocabulary(const RunPlan& plan) {
+  MetricVocabulary names = common_vocabulary();
+  for (const auto& w : plan.scenario.workloads) names.workloads.push_back(w.name);
+  for (const auto& p : plan.scenario.phases) names.phases.push_back(p.name);
+  for (const auto& entry : plan.faults)
+    add_timings(names, entry.spec.kind, entry.fault->timing_names());
+  return names;
+}
+
+MetricVocabulary metric_vocabulary(const RunResult& run) {
+  MetricVocabulary names = common_vocabulary();
+  for (const auto& w : run.workloads) names.workloads.push_back(w.name);
+  for (const auto& p : run.phases) names.phases.push_back(p.name);
+  for (const auto& event : run.faults) {
+    std::vector<std::string> timings;
+    for (const auto& [name, value] : event.timings) timings.push_back(name);
+    add_timings(names, event.kind, std::move(timings));
+  }
+  return names;
+}
+
+void print_plan(const RunPlan& plan, std::ostream& out) {
+  const Scenario& scenario = plan.scenario;
+  out << fmt::format(
+      "dry run of {} ({}): the scenario is valid; nothing is sent, no fault is "
+      "injected\n",
+      scenario.name, format_duration(scenario.duration));
+  for (const auto& w : scenario.workloads)
+    out << fmt::format("workload {}: {} ({})\n", w.name, w.kind, w.executor.type);
+  for (const auto& entry : plan.faults) {
+    const FaultSpec& f = entry.spec;
+    out << fmt::format(
+        "fault at {}{}{}: {}\n", format_duration(f.at),
+        f.recover_after > Duration::zero()
+            ? ", recovered " + format_duration(f.recover_after) + " later"
+            : std::string(),
+        f.every > Duration::zero() ? ", every " + format_duration(f.every) : std::string(),
+        entry.fault->describe());
+    for (const auto& line : entry.fault->plan()) out << "    " << line << "\n";
+  }
+  if (!plan.claims.empty())
+    out << fmt::format("{} claims, every metric checked\n", plan.claims.size());
+  for (const auto& note : plan.notes) out << "note: " << note << "\n";
+}
+
+}  // namespace loadgate

@@ -1,0 +1,57 @@
+// A run planned and checked before any load is sent: the scenario read, its target resolved,
+// its workloads and faults built, its claims read and every claim's metric checked against
+// what this run can measure (a misspelt one is an error naming its file and line, with a "did
+// you mean", not a "not measured" after a ten-minute run). Nothing here talks to the target;
+// RunSession does, before its first request.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faults/fault_timeline.h"
+#include "harness/scenario.h"
+#include "observe/deployment_observer.h"
+#include "reports/claims.h"
+#include "session/run_target.h"
+#include "workloads/workload_factory.h"
+
+namespace loadgate {
+
+struct PlanRequest {
+  std::filesystem::path scenario;
+  std::vector<std::string> overrides;         // --set path=value
+  std::optional<std::string> testbed;         // this testbed instead of the scenario's target
+  std::vector<std::filesystem::path> claims;  // beside the scenario's own claims:
+  std::optional<std::filesystem::path> out;   // default: out/<name>-<UTC time>
+};
+
+struct RunPlan {
+  Scenario scenario;
+  std::filesystem::path out;
+  ResolvedTarget target;
+  std::vector<BuiltWorkload> workloads;  // in the scenario's order
+  std::vector<FaultTimeline::Entry> faults;
+  std::optional<ObservedDeployment> observed;  // where to watch the deployment, if anywhere
+  std::vector<Claim> claims;
+  // Claims that will be "not measured" because they name what the scenario does not run (a
+  // claim pack's workload, a fault kind not injected), said before the run.
+  std::vector<std::string> notes;
+
+  bool sends_http() const;
+};
+
+// Throws ConfigError (a located one-line message) or std::runtime_error naming what is wrong.
+RunPlan make_plan(const PlanRequest& request);
+
+// What the run would do, with every fault's commands: `loadgate run --dry-run`.
+void print_plan(const RunPlan& plan, std::ostream& out);
+
+// What a claim may name in this plan (reports/claim_metrics.h).
+MetricVocabulary metric_vocabulary(const RunPlan& plan);
+// The same for a finished run, read back (`loadgate report --claims`).
+MetricVocabulary metric_vocabulary(const RunResult& run);
+
+}  // namespace loadgate

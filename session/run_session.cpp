@@ -1,0 +1,278 @@
+#include "session/run_session.h"
+
+#include <algorithm>
+#include <deque>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "faults/client_recovery.h"
+#include "harness/http_connection.h"
+#include "harness/load_runner.h"
+#include "harness/process.h"
+#include "reports/claims.h"
+#include "reports/hdr_interval_log.h"
+#include "reports/observations_file.h"
+#include "reports/run_fold.h"
+#include "reports/timeline_file.h"
+#include "testbed/testbed_health.h"
+#include "testbed/testbed_state.h"
+
+namespace loadgate {
+namespace {
+
+// Every connection is a file descriptor: raise the limit as far as allowed, refuse a closed
+// model that cannot fit, and warn when open-loop caps could be reached.
+void check_open_file_limit(const Scenario& scenario, const std::vector<BuiltWorkload>& built) {
+  const uint64_t limit = raise_open_file_limit();
+  constexpr uint64_t kReserved = 64;  // logs, timeline, resolver, the process's own files
+  uint64_t vus = 0, open_cap = 0;
+  for (size_t i = 0; i < scenario.workloads.size(); ++i) {
+    const WorkloadSpec& w = scenario.workloads[i];
+    if (built[i].blocking)
+      vus += built[i].database_connections;  // a file each, whatever the executor
+    else if (w.executor.model == ExecutorSpec::Model::closed)
+      vus += static_cast<uint64_t>(w.executor.profile.peak());
+    else
+      open_cap +=
+          w.executor.max_in_flight ? w.executor.max_in_flight : scenario.client.max_in_flight;
+  }
+  if (vus + kReserved > limit)
+    throw std::runtime_error(
+        fmt::format("{} virtual users and database connections need {} open files, but this "
+                    "process may open only {} (raise the hard "
+                    "limit: ulimit -Hn, or LimitNOFILE= for a service)",
+                    vus, vus + kReserved, limit));
+  if (vus + open_cap + kReserved > limit)
+    std::cerr << fmt::format(
+        "loadgate: note: max_in_flight allows up to {} connections but only {} files may be open; "
+        "beyond that requests fail as too_many_files\n",
+        vus + open_cap, limit);
+}
+
+// A workload's name as a file name: letters, digits, '-' and '_' kept, the rest '_'.
+std::string file_name(const std::string& workload) {
+  std::string name = workload;
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  return name;
+}
+
+// The sinks of one run, fed on the session's thread: the first failure is kept, the run told to
+// stop, and nothing more is written (what was written stays whole).
+class SinkFanout {
+ public:
+  SinkFanout(std::vector<IntervalSink*> sinks, std::stop_source& stop)
+      : sinks_(std::move(sinks)), stop_(stop) {}
+
+  void start(WallClock::time_point at) {
+    each([&](IntervalSink& s) { s.start(at); });
+  }
+  void write(const IntervalRecord& interval) {
+    deliver_samples();
+    each([&](IntervalSink& s) { s.write(interval); });
+  }
+  // From the observer's thread: queued for the session's.
+  void queue(ObservedSample sample) {
+    std::lock_guard lock(mutex_);
+    samples_.push_back(std::move(sample));
+  }
+  void deliver_samples() {
+    std::deque<ObservedSample> samples;
+    {
+      std::lock_guard lock(mutex_);
+      samples.swap(samples_);
+    }
+    for (const auto& sample : samples) each([&](IntervalSink& s) { s.observe(sample); });
+  }
+  void finish() {
+    deliver_samples();
+    each([](IntervalSink& s) { s.finish(); });
+  }
+  const std::string& failure() const { return failure_; }
+
+ private:
+  template <typename F>
+  void each(F&& f) {
+    if (!failure_.empty()) return;
+    for (IntervalSink* sink : sinks_) {
+      try {
+        f(*sink);
+      } catch (const std::exception& e) {
+        failure_ = e.what();
+        stop_.request_stop();
+        return;
+      }
+    }
+  }
+
+  std::vector<IntervalSink*> sinks_;
+  std::stop_source& stop_;
+  std::mutex mutex_;
+  std::deque<ObservedSample> samples_;
+  std::string failure_;
+};
+
+}  // namespace
+
+RunSession::RunSession(RunPlan& plan, std::vector<IntervalSink*> sinks)
+    : plan_(plan), sinks_(std::move(sinks)) {}
+
+RunSession::~RunSession() = default;
+
+void RunSession::prepare() {
+  if (prepared_) return;
+  const Scenario& scenario = plan_.scenario;
+  const std::filesystem::path& out = plan_.out;
+  const bool http = plan_.sends_http();
+  TlsContext tls(scenario.client.tls);
+  if (http)
+    for (const auto& endpoint : plan_.target.endpoints)
+      if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
+        throw std::runtime_error(*problem);
+  if (plan_.observed) check_observable(*plan_.observed);  // a bad DSN fails now, not as gaps
+  // Before prepare(): an sql workload opens its min_connections there.
+  check_open_file_limit(scenario, plan_.workloads);
+  for (size_t i = 0; i < plan_.workloads.size(); ++i) {
+    const WorkloadSpec& spec = scenario.workloads[i];
+    BuiltWorkload& built = plan_.workloads[i];
+    built.prepare();
+    if (built.ledger) built.ledger->spill_to(out / "ledgers" / (file_name(spec.name) + ".writes"));
+    runs_.push_back({spec.name, spec.kind, built.http.get(), spec.executor, built.blocking.get(),
+                     virtual_users_of(spec.executor)});
+  }
+  files_.push_back(std::make_unique<TimelineFile>(out / "timeline.jsonl"));
+  files_.push_back(std::make_unique<HdrIntervalLog>(out / "hdr"));
+  if (plan_.observed)
+    files_.push_back(std::make_unique<ObservationsFile>(out / "observations.jsonl"));
+  prepared_ = true;
+}
+
+RunResult RunSession::run(std::stop_token stop) {
+  prepare();
+  const Scenario& scenario = plan_.scenario;
+  const std::filesystem::path& out = plan_.out;
+  const bool http = plan_.sends_http();
+  const std::vector<WorkloadRun>& runs = runs_;
+
+  // The session's own stop: the caller's, a failed write, or the end of the run.
+  std::stop_source stopping;
+  std::stop_callback forward(stop, [&] { stopping.request_stop(); });
+  std::vector<IntervalSink*> sinks;
+  for (const auto& file : files_) sinks.push_back(file.get());
+  sinks.insert(sinks.end(), sinks_.begin(), sinks_.end());
+  SinkFanout fanout(std::move(sinks), stopping);
+
+  std::vector<TrackedClients> tracked;
+  for (size_t i = 0; i < plan_.workloads.size(); ++i) {
+    if (plan_.workloads[i].clients) tracked.push_back({runs[i].name, plan_.workloads[i].clients});
+    if (runs[i].vus) tracked.push_back({runs[i].name, runs[i].vus});
+  }
+  std::atomic<Clock::rep> run_start{0};  // set when the load starts, read by fault follow-ups
+  // After each fault: the writes of its window are read back, and each client must succeed again.
+  auto after_recovery = [&](FaultEvent& event, Duration window_end) {
+    for (auto& w : plan_.workloads)
+      if (w.ledger) event.ledgers.push_back(w.ledger->verify_recent());
+    const Clock::time_point start{Clock::duration(run_start.load())};
+    // Until the next fault, or a few seconds when that was due before this one recovered.
+    const Duration until = window_end > event.recovered_at
+                               ? window_end
+                               : event.recovered_at + kClientRecoveryMinimumWatch;
+    event.clients = await_client_recovery(
+        tracked, start + event.recovered_at,
+        std::min(start + event.recovered_at + kClientRecoveryDeadline, start + until),
+        stopping.get_token());
+  };
+  // Declared before the load so that, however the run ends, its destructor recovers every fault.
+  FaultTimeline faults(std::move(plan_.faults), scenario.duration, stopping.get_token(),
+                       after_recovery);
+  std::optional<DeploymentObserver> observer;
+  if (plan_.observed)
+    observer.emplace(*plan_.observed,
+                     [&](ObservedSample sample) { fanout.queue(std::move(sample)); });
+
+  RunOptions options;
+  options.phases = scenario.phases;
+  options.client = scenario.client;
+  options.interval = scenario.client.interval;
+  if (http) options.endpoints = plan_.target.endpoints;
+  options.stop = stopping.get_token();
+  options.on_start = [&](Clock::time_point start) {
+    run_start = start.time_since_epoch().count();
+    fanout.start(WallClock::now());
+    faults.start(start);
+    if (observer) observer->start(start);
+  };
+  options.on_interval = [&](const IntervalRecord& interval) { fanout.write(interval); };
+  LoadRun load;
+  std::string load_failure;
+  try {
+    load = run_load(runs, options);
+  } catch (const std::exception& e) {
+    // Starting threads failed (a pids limit): what ran is still recovered, checked and kept.
+    load_failure = fmt::format("the run stopped: {}", e.what());
+  }
+
+  // --- after it: recover, check, read back, fold ---------------------------------------------
+  RunResult result;
+  result.scenario = scenario.name;
+  result.started_at = load.started_at;
+  result.planned_duration = scenario.duration;
+  result.elapsed = load.elapsed;
+  result.interrupted = stop.stop_requested();
+  result.threads = load.threads;
+  result.interval = scenario.client.interval;
+  result.generator.schedule_lag_threshold_us = to_micros(scenario.client.max_schedule_lag);
+  result.deployment = plan_.target.deployment;
+  result.slo = scenario.slo;
+  for (const auto& endpoint : options.endpoints) result.targets.push_back(endpoint.to_string());
+  for (const auto& spec : scenario.workloads) {
+    WorkloadResult w;
+    w.name = spec.name;
+    w.kind = spec.kind;
+    w.executor = spec.executor.type;
+    result.workloads.push_back(w);
+  }
+  for (const auto& phase : scenario.phases) {
+    PhaseResult p{phase.name, phase.start, phase.duration, phase.recorded, {}};
+    for (size_t i = 0; i < scenario.workloads.size(); ++i) {
+      WorkloadResult w = result.workloads[i];
+      if (scenario.workloads[i].executor.model == ExecutorSpec::Model::open)
+        w.offered_rate =
+            scenario.workloads[i].executor.profile.mean_level(phase.start, phase.duration);
+      p.workloads.push_back(std::move(w));
+    }
+    result.phases.push_back(std::move(p));
+  }
+  result.faults = faults.finish();
+  if (observer) observer->stop();
+  if (!scenario.faults.empty() && plan_.target.faults.testbed_dir) {
+    // Faults broke the testbed on purpose: it must be whole again.
+    if (auto state = testbed::read_state(*plan_.target.faults.testbed_dir)) {
+      result.health_checked = true;
+      result.health_problems = testbed::health_problems(*state);
+    }
+  }
+  for (const auto& w : plan_.workloads)
+    for (const auto& database : w.database_targets)
+      if (std::find(result.targets.begin(), result.targets.end(), database) == result.targets.end())
+        result.targets.push_back(database);
+  for (auto& w : plan_.workloads)
+    if (w.ledger) result.ledgers.push_back(w.ledger->verify());
+  fanout.finish();
+  result.stopped_by = load_failure;
+  if (!fanout.failure().empty())
+    result.stopped_by = fmt::format("a results file could not be written: {}", fanout.failure());
+  try {
+    fold_run_files(result, out, fold_request_for(plan_.claims));
+  } catch (const std::exception& e) {
+    if (result.stopped_by.empty()) result.stopped_by = e.what();
+  }
+  for (const auto& claim : plan_.claims) result.claims.push_back(judge(claim, result));
+  return result;
+}
+
+}  // namespace loadgate
