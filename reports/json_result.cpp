@@ -158,6 +158,28 @@ std::string result_to_json(const RunResult& run) {
                 {"vcpu_per_instance", run.deployment.vcpu_per_instance},
                 {"topology", topology}}},
               {"slo", run.slo}};
+  // The fault window scopes and capacity searches claims asked for, so they can be read (and
+  // folded again by `loadgate report`) without the claims files.
+  json windows = json::array();
+  for (const auto& window : run.windows) {
+    json workloads = json::array();
+    for (const auto& w : window.workloads) workloads.push_back(workload_json(w, window.length));
+    windows.push_back({{"scope", window.scope.text},
+                       {"intervals", window.intervals},
+                       {"length_s", seconds(window.length)},
+                       {"generator", generator_json(window.generator)},
+                       {"observed", observed_json(window.observed)},
+                       {"workloads", workloads}});
+  }
+  doc["windows"] = windows;
+  json capacity = json::object();
+  for (const auto& [workload, search] : run.capacity)
+    capacity[workload] = {{"capacity", search.capacity ? json(*search.capacity) : json(nullptr)},
+                          {"highest_rate", search.highest_rate},
+                          {"slo_broken", search.slo_broken},
+                          {"evidence", search.evidence},
+                          {"why", search.why}};
+  doc["capacity"] = capacity;
   json claims = json::array();
   for (const auto& c : run.claims)
     claims.push_back({{"id", c.id},

@@ -10,6 +10,9 @@
 //              workloads: [WORKLOAD]}],
 //    ledgers: [LEDGER], faults: [FAULT], health: {checked, problems: [text]},
 //    claims: [{id, file, source: {doc, quote}, metric, expect, verdict, measured, detail}],
+//    windows: [{scope: "during failover", intervals, length_s, generator: GENERATOR, observed,
+//               workloads: [WORKLOAD]}],   the fault window scopes the claims were judged in
+//    capacity: {workload: {capacity, highest_rate, slo_broken, evidence, why}},   searched
 //    deployment: {instances, vcpu_per_instance, topology: {name: number}},
 //    slo: {metric: expectation}}
 //   GENERATOR = {generator_bound, schedule_lag_p99_us, schedule_lag_threshold_us, cpu_max,

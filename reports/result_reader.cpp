@@ -1,5 +1,6 @@
 #include "reports/result_reader.h"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iomanip>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/fault_window_scope.h"
 #include "reports/json_result.h"
 
 namespace loadgate {
@@ -149,8 +151,9 @@ std::ifstream open_file(const std::filesystem::path& file) {
 
 }  // namespace
 
-RunResult read_run(const std::filesystem::path& run_dir, const FoldRequest& request) {
+RunResult read_run(const std::filesystem::path& run_dir, const FoldRequest& asked) {
   RunResult run;
+  FoldRequest request = asked;
   const auto result_file = run_dir / "result.json";
   {
     auto in = open_file(result_file);
@@ -161,6 +164,17 @@ RunResult read_run(const std::filesystem::path& run_dir, const FoldRequest& requ
         throw std::runtime_error(
             fmt::format("its schema is {}; this loadgate reads {}", schema, kResultSchema));
       read_result(doc, run);
+      // What the run itself folded for its claims, folded again.
+      for (const auto& window : doc.at("windows")) {
+        const FaultWindowScope scope = parse_window_scope(window.at("scope").get<std::string>());
+        if (std::find(request.windows.begin(), request.windows.end(), scope) ==
+            request.windows.end())
+          request.windows.push_back(scope);
+      }
+      for (const auto& [workload, search] : doc.at("capacity").items())
+        if (std::find(request.capacity.begin(), request.capacity.end(), workload) ==
+            request.capacity.end())
+          request.capacity.push_back(workload);
     } catch (const std::exception& e) {
       throw std::runtime_error(fmt::format("{}: {}", result_file.string(), e.what()));
     }

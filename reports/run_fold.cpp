@@ -131,7 +131,10 @@ struct RunFold::Impl {
     for (const auto& asked : request.windows) {
       Scope scope;
       scope.result.scope = asked;
-      for (const auto& w : run.workloads) scope.result.workloads.push_back(w.planned());
+      for (const auto& w : run.workloads) {
+        scope.result.workloads.push_back(w.planned());
+        scope.result.workloads.back().offered_rate = 0;  // a fault window's is not a schedule's
+      }
       Duration previous_recovery{};  // of the previous fault, of any kind
       for (const auto& window : fault_windows) {
         if (run.faults[window.event].kind == asked.kind) {

@@ -4,6 +4,7 @@
 // opened in a real browser (headless Chromium) that must draw every chart without a script error.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -11,6 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/expectation.h"
+#include "harness/histogram.h"
+#include "reports/hdr_encoding.h"
 #include "tests/support/command.h"
 #include "tests/support/own_testbed.h"
 
@@ -64,6 +68,11 @@ const char* kClaims =
     "    source: {doc: test.txt, quote: \"a restart costs under 30 s\"}\n"
     "    metric: fault.pgbouncer-restart.downtime\n"
     "    expect: \"<= 30s\"\n"
+    "  - id: api-p99-during-restart\n"
+    "    source: {doc: test.txt, quote: \"a restart does not stall reads\"}\n"
+    "    metric: items.latency.p99\n"
+    "    expect: \"< 60s\"\n"
+    "    window: during pgbouncer-restart\n"
     "  - id: capacity-claimed-high\n"
     "    source: {doc: test.txt, quote: \"5000 validations/s\"}\n"
     "    metric: validate.throughput\n"
@@ -106,7 +115,7 @@ TEST_CASE("every report of a run with a fault agrees when re-rendered and re-jud
     CHECK(std::filesystem::file_size(dir / file) > 0);
 
   const json& result = run.result;
-  REQUIRE(result["claims"].size() == 6);
+  REQUIRE(result["claims"].size() == 7);
   int held = 0, broken = 0, unmeasured = 0;
   for (const auto& c : result["claims"]) {
     const std::string verdict = c["verdict"];
@@ -114,10 +123,50 @@ TEST_CASE("every report of a run with a fault agrees when re-rendered and re-jud
     broken += verdict == "broken";
     unmeasured += verdict == "not measured";
   }
-  CHECK(held == 5);
+  CHECK(held == 6);
   CHECK(unmeasured == 1);
   CHECK(result["faults"].size() == 1);
   CHECK(result["deployment"]["topology"]["pgbouncer_instances"] == 2);
+
+  // The fault window's p99 is that of the window's requests: the same number, recomputed here
+  // from the raw HdrHistogram interval log's lines in the window, merged.
+  {
+    REQUIRE(result["windows"].size() == 1);
+    const json& window = result["windows"][0];
+    CHECK(window["scope"] == "during pgbouncer-restart");
+    const double from = result["faults"][0]["started_at_s"];
+    const double to = std::max(result["faults"][0]["recovered_at_s"].get<double>(),
+                               result["faults"][0]["injected_at_s"].get<double>());
+    std::vector<uint64_t> counts(Histogram::counts_length(), 0);
+    int64_t max_us = 0;
+    size_t lines = 0;
+    std::ifstream hlog(dir / "hdr" / "items.hlog");
+    for (std::string line; std::getline(hlog, line);) {
+      if (line.empty() || line[0] == '#' || line[0] == '"') continue;
+      double start = 0, length = 0, max_ms = 0;
+      REQUIRE(std::sscanf(line.c_str(), "%lf,%lf,%lf,", &start, &length, &max_ms) == 3);
+      const double end = start + length;
+      // The window's rule (reports/run_fold.cpp): the intervals that end inside it, or cover
+      // its end.
+      if (!((end > from + 1e-6 && end <= to + 1e-6) || (start < to && end >= to))) continue;
+      ++lines;
+      const auto decoded = decode_compressed_base64(line.substr(line.rfind(',') + 1));
+      for (size_t i = 0; i < decoded.size(); ++i) counts[i] += decoded[i];
+      max_us = std::max(max_us, static_cast<int64_t>(std::llround(max_ms * 1000)));
+    }
+    CHECK(lines == window["intervals"]);
+    const Histogram merged = Histogram::from_counts(counts, 0, max_us, 0, 0);
+    const json& items = window["workloads"][1];
+    REQUIRE(items["name"] == "items");
+    CHECK(merged.count() == items["latency_us"]["count"]);
+    CHECK(merged.value_at_percentile(99) == items["latency_us"]["p99"]);
+    CHECK(merged.value_at_percentile(50) == items["latency_us"]["p50"]);
+    for (const auto& c : result["claims"])
+      if (c["id"] == "api-p99-during-restart")
+        CHECK(c["measured"] ==
+              format_value(static_cast<double>(merged.value_at_percentile(99)) / 1e6,
+                           Quantity::duration));
+  }
 
   // `loadgate report` renders each file again from the directory, byte for byte.
   const std::string report = loadgate_bin() + " report " + dir.string();
@@ -137,8 +186,8 @@ TEST_CASE("every report of a run with a fault agrees when re-rendered and re-jud
   // The headline numbers agree across the formats.
   const std::string junit = read_file(dir / "junit.xml");
   CHECK(run_command("xmllint --noout " + (dir / "junit.xml").string()).exit_code == 0);
-  CHECK(attribute(junit, "<testsuite name=\"claims\" tests=") == 6);
-  CHECK(attribute(junit, "<testsuite name=\"claims\" tests=\"6\" failures=") == broken);
+  CHECK(attribute(junit, "<testsuite name=\"claims\" tests=") == 7);
+  CHECK(attribute(junit, "<testsuite name=\"claims\" tests=\"7\" failures=") == broken);
   CHECK(attribute(junit, "failures=\"0\" skipped=") == unmeasured);
   const std::string markdown = read_file(dir / "summary.md");
   CHECK_THAT(markdown, Contains(fmt::format("**Claims: {} held, {} broken, {} not measured**", held,
