@@ -45,11 +45,15 @@ int main(int argc, char** argv) {
       "Ready scenarios: scenarios/{demo,jwt,login,api,sql,mix,login-then-use,capacity-login}.yaml\n"
       "and "
       "scenarios/faults/*.yaml; every key is described in the README (Scenarios, Faults).\n"
-      "Results: OUT/result.json, timeline.jsonl, observations.jsonl, junit.xml, summary.md,\n"
-      "report.html, hdr/<workload>.hlog, faults/<name>.log (command faults).\n"
+      "Claims are checked before the run: a misspelt metric, phase or fault kind is an error\n"
+      "naming its line. Ctrl-C ends the run cleanly (faults recovered, results written).\n"
+      "Results: OUT/result.json, timeline.jsonl (every interval, with its histograms),\n"
+      "observations.jsonl, junit.xml, summary.md, report.html, hdr/<workload>.hlog,\n"
+      "ledgers/<workload>.writes, faults/<name>.log (command faults).\n"
       "Exit codes: 0 completed, 1 an acknowledged write was lost or a claim broken (with\n"
-      "--gate, also one not measured), 2 could not run (bad scenario, unreachable target, a\n"
-      "fault that failed or left the deployment unhealthy), 130 interrupted.");
+      "--gate, also one not measured), 2 could not run or ended early (bad scenario,\n"
+      "unreachable target, a results file that could not be written, a fault that failed or\n"
+      "left the deployment unhealthy), 130 interrupted.");
   run->callback([&] {
     if (!out.empty()) run_args.out = out;
     if (!testbed.empty()) run_args.testbed = testbed;

@@ -69,6 +69,15 @@ std::vector<FaultWindow> fault_windows(const std::vector<FaultEvent>& events, Du
   return windows;
 }
 
+Duration RunResult::measured_duration() const {
+  if (!interrupted && stopped_by.empty()) return recorded_duration;
+  Duration measured{};
+  for (const auto& phase : phases)
+    if (phase.recorded)
+      measured += std::clamp(elapsed - phase.start, Duration::zero(), phase.duration);
+  return measured;
+}
+
 const char* status_name(ClaimVerdict::Status status) {
   switch (status) {
     case ClaimVerdict::Status::held:

@@ -249,6 +249,9 @@ struct RunResult {
   std::map<std::string, std::string> slo = {};
   // Why the run ended early without being asked to (a results file could not be written).
   std::string stopped_by = {};
+  // The time the totals cover: the recorded phases, or the part of them the run got through
+  // when it ended early (interrupted, or stopped_by). Rates are over this.
+  Duration measured_duration() const;
   // Folded from the intervals and observations:
   ObservedPeaks observed = {};                          // over the whole run
   std::vector<WindowResult> windows = {};               // the fault window scopes claims asked for

@@ -269,14 +269,8 @@ std::optional<std::string> workload_metric_problem(const std::vector<std::string
 }  // namespace
 
 MeasuredScope totals_scope(const RunResult& run) {
-  Duration measured = run.recorded_duration;
-  if (run.interrupted) {  // the recorded phases' time that the run got through
-    measured = {};
-    for (const auto& phase : run.phases)
-      if (phase.recorded)
-        measured += std::clamp(run.elapsed - phase.start, Duration::zero(), phase.duration);
-  }
-  return {"over the recorded phases", &run.workloads, measured, &run.generator, &run.observed};
+  return {"over the recorded phases", &run.workloads, run.measured_duration(), &run.generator,
+          &run.observed};
 }
 
 std::optional<MeasuredScope> phase_scope(const RunResult& run, const std::string& name) {

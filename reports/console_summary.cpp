@@ -54,15 +54,6 @@ std::vector<std::string> observed_highlights(const ObservedPeaks& observed) {
   return parts;
 }
 
-Duration measured_duration(const RunResult& run) {
-  if (!run.interrupted) return run.recorded_duration;
-  Duration measured{};
-  for (const auto& phase : run.phases)
-    if (phase.recorded)
-      measured += std::clamp(run.elapsed - phase.start, Duration::zero(), phase.duration);
-  return measured;
-}
-
 double rate_over(const WorkloadResult& workload, Duration measured) {
   const double seconds = std::chrono::duration<double>(measured).count();
   return seconds > 0 ? static_cast<double>(workload.attempts()) / seconds : 0.0;
@@ -71,12 +62,15 @@ double rate_over(const WorkloadResult& workload, Duration measured) {
 void print_summary(const RunResult& run, std::ostream& out, bool colour) {
   out << fmt::format("\nloadgate: scenario {} ran {} of {}{} on {} thread(s) against {}\n",
                      run.scenario, format_duration(run.elapsed),
-                     format_duration(run.planned_duration), run.interrupted ? " (INTERRUPTED)" : "",
+                     format_duration(run.planned_duration),
+                     run.interrupted           ? " (INTERRUPTED)"
+                     : !run.stopped_by.empty() ? " (ENDED EARLY)"
+                                               : "",
                      run.threads, fmt::join(run.targets, ", "));
   out << fmt::format("{:<20} {:>10} {:>10} {:>9} {:>9} {:>8} {:>7} {:>9} {:>9} {:>9} {:>9}\n",
                      "workload", "offered", "achieved", "requests", "ok", "errors", "dropped",
                      "p50", "p90", "p99", "max");
-  for (const auto& w : run.workloads) print_row(out, w.name, w, measured_duration(run));
+  for (const auto& w : run.workloads) print_row(out, w.name, w, run.measured_duration());
   if (run.phases.size() > 1) {
     out << "by phase (a request belongs to the phase in which it ended):\n";
     for (const auto& phase : run.phases)

@@ -21,8 +21,6 @@ void print_impact(const FaultImpact& impact, std::ostream& out);
 // 17.6ms", ...), in a fixed order; empty when nothing was observed.
 std::vector<std::string> observed_highlights(const ObservedPeaks& observed);
 
-// The time the run's totals cover: the recorded phases, or less when the run was interrupted.
-Duration measured_duration(const RunResult& run);
 // Attempts per second over `measured`. The one definition of "achieved rate" every report uses.
 double rate_over(const WorkloadResult& workload, Duration measured);
 

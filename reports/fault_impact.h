@@ -1,6 +1,6 @@
 // Reconnection verification: what one fault did to one workload, read interval by interval
 // from the timeline as the fold passes (so at its resolution, client.interval, and in constant
-// memory however long the run). Over the fault's window (faults/results.h FaultWindow: from its
+// memory however long the run). Over the fault's window (harness/results.h FaultWindow: from its
 // injection to the next injected fault, or the run's end): time to the first error, downtime
 // (the longest stretch without a success; intervals in which the workload sent nothing, a
 // pause in its load, count neither way), time to the first success and to recovery (back to

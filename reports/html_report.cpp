@@ -127,7 +127,7 @@ void workloads_table(const RunResult& run, std::string& html) {
         "class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
         markup_escape(w.name),
         w.scheduled ? fmt::format("{:.1f}/s", w.offered_rate) : fmt::format("{} VUs", w.peak_vus),
-        rate_over(w, measured_duration(run)), w.attempts(), w.ok + w.expected_failures,
+        rate_over(w, run.measured_duration()), w.attempts(), w.ok + w.expected_failures,
         w.error_count(), w.dropped, ms(h.value_at_percentile(50)), ms(h.value_at_percentile(95)),
         ms(h.value_at_percentile(99)), ms(h.max()));
   }

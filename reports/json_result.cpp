@@ -54,7 +54,8 @@ json observed_json(const ObservedPeaks& peaks) {
 
 std::string result_to_json(const RunResult& run) {
   json workloads = json::array();
-  for (const auto& w : run.workloads) workloads.push_back(workload_json(w, measured_duration(run)));
+  for (const auto& w : run.workloads)
+    workloads.push_back(workload_json(w, run.measured_duration()));
   json phases = json::array();
   for (const auto& phase : run.phases) {
     json phase_workloads = json::array();

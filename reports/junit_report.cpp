@@ -62,6 +62,9 @@ std::string junit_xml(const RunResult& run) {
 
   std::vector<Case> checks;
   const std::string run_class = "run." + run.scenario;
+  if (!run.stopped_by.empty())  // only then: a CI run that ended as planned has nothing to say
+    checks.push_back({run_class, "the run went to its planned end", Case::Outcome::failed,
+                      "the run ended early: " + run.stopped_by, ""});
   {
     Case t{run_class, "the generator kept its schedule", Case::Outcome::passed, "", ""};
     if (run.generator.generator_bound) {

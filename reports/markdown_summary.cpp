@@ -30,8 +30,10 @@ double ms(int64_t us) {
 }  // namespace
 
 std::string markdown_summary(const RunResult& run) {
-  std::string md =
-      fmt::format("### loadgate: {}{}\n\n", run.scenario, run.interrupted ? " (interrupted)" : "");
+  std::string md = fmt::format("### loadgate: {}{}\n\n", run.scenario,
+                               run.interrupted           ? " (interrupted)"
+                               : !run.stopped_by.empty() ? " (ended early)"
+                                                         : "");
   if (!run.claims.empty()) {
     size_t held = 0, broken = 0, unmeasured = 0;
     for (const auto& c : run.claims) {
@@ -52,7 +54,7 @@ std::string markdown_summary(const RunResult& run) {
           cell(c.source_quote));
     md += "\n";
   }
-  const Duration measured = measured_duration(run);
+  const Duration measured = run.measured_duration();
   md += "| workload | offered | achieved | p50 | p99 | errors |\n|---|---|---|---|---|---|\n";
   for (const auto& w : run.workloads)
     md += fmt::format("| {} | {:.1f}/s | {:.1f}/s | {:.2f} ms | {:.2f} ms | {} |\n", cell(w.name),

@@ -81,7 +81,7 @@ RunComparison compare_runs(const RunResult& baseline, const RunResult& current, 
                         [name](const RunResult& r) -> std::optional<double> {
                           const auto* w = workload_of(r, name);
                           const double measured =
-                              std::chrono::duration<double>(measured_duration(r)).count();
+                              std::chrono::duration<double>(r.measured_duration()).count();
                           if (!w || measured <= 0) return std::nullopt;
                           return static_cast<double>(w->ok + w->expected_failures) / measured;
                         },

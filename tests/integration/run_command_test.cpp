@@ -206,3 +206,26 @@ TEST_CASE("a badly typed --set names the flag", "[cli]") {
   CHECK_THAT(run.output,
              Contains("--set workloads.validate.executor.rate") && Contains("like 200/s"));
 }
+
+TEST_CASE("a results file that cannot be written ends the run at once, keeping what it measured",
+          "[testbed]") {
+  const auto out = scratch_dir() / "full-disk-out";
+  std::filesystem::remove_all(out);
+  std::filesystem::create_directories(out / "hdr");
+  std::filesystem::create_symlink("/dev/full", out / "hdr" / "validate.hlog");  // no space left
+  CommandResult run = run_command(
+      loadgate_bin() + " run " + source_dir() + "/scenarios/demo.yaml" + " --testbed " +
+      shared_testbed_dir() + " --set duration=20s --set workloads.validate.executor.rate=100/s" +
+      " --out " + out.string());
+  INFO(run.output);
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.output, Contains("the run ended early: a results file could not be written") &&
+                             Contains("validate.hlog: No space left on device"));
+  std::ifstream in(out / "result.json");
+  REQUIRE(in);
+  const json result = json::parse(in);
+  CHECK(result["elapsed_s"].get<double>() < 10);  // not the 20 s planned
+  CHECK_THAT(result["stopped_by"].get<std::string>(), Contains("No space left on device"));
+  CHECK(result["workloads"][0]["ok"].get<int>() > 0);  // the first interval, measured and kept
+  CHECK(result["workloads"][0]["error_count"] == 0);   // in flight when it stopped: drained
+}
