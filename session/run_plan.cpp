@@ -20,11 +20,13 @@ std::filesystem::path default_out(const Scenario& scenario) {
   return std::filesystem::path("out") / fmt::format("{}-{:%Y%m%dT%H%M%S}", scenario.name, now);
 }
 
-// The claims that name workloads or fault kinds this run does not have: not errors (a claim
-// pack covers more than one scenario), but worth saying before the run.
+// The claims that name workloads or fault kinds this run does not have, or gauges when nothing
+// observes the deployment: not errors (a claim pack covers more than one scenario), but worth
+// saying before the run.
 std::vector<std::string> absent_names(const std::vector<Claim>& claims,
-                                      const MetricVocabulary& names) {
+                                      const MetricVocabulary& names, bool observed) {
   std::set<std::string> workloads, kinds;
+  size_t gauges = 0;
   const std::set<std::string> prefixes = {"fault", "ledger", "db", "pgbouncer", "process"};
   for (const auto& claim : claims) {
     if (claim.model) continue;
@@ -33,6 +35,8 @@ std::vector<std::string> absent_names(const std::vector<Claim>& claims,
       const std::string rest = claim.metric.substr(6);
       const std::string kind = rest.substr(0, rest.find('.'));
       if (!names.fault_timings.contains(kind)) kinds.insert(kind);
+    } else if (first == "db" || first == "pgbouncer" || first == "process") {
+      gauges += observed ? 0 : 1;
     } else if (!prefixes.contains(first) &&
                std::find(names.workloads.begin(), names.workloads.end(), first) ==
                    names.workloads.end()) {
@@ -48,6 +52,11 @@ std::vector<std::string> absent_names(const std::vector<Claim>& claims,
     notes.push_back(
         fmt::format("claims on faults this scenario does not inject ({}) will be not measured",
                     fmt::join(kinds, ", ")));
+  if (gauges > 0)
+    notes.push_back(fmt::format(
+        "{} claims on the deployment's gauges will be not measured: nothing observes it (run "
+        "against a testbed, or give observe: in the scenario)",
+        gauges));
   return notes;
 }
 
@@ -79,15 +88,15 @@ RunPlan make_plan(const PlanRequest& request) {
     for (auto& claim : load_claims(file)) plan.claims.push_back(std::move(claim));
   for (const auto& file : request.claims)
     for (auto& claim : load_claims(file)) plan.claims.push_back(std::move(claim));
-  const MetricVocabulary names = metric_vocabulary(plan);
-  check_claims(plan.claims, names);
-  plan.notes = absent_names(plan.claims, names);
   // Where to watch the deployment: the scenario says, or the testbed's own.
   if (scenario.observe)
     plan.observed = observed_deployment(*scenario.observe);
   else if (plan.target.faults.testbed_dir)
     if (auto state = testbed::read_state(*plan.target.faults.testbed_dir))
       plan.observed = observed_testbed(*state);
+  const MetricVocabulary names = metric_vocabulary(plan);
+  check_claims(plan.claims, names);
+  plan.notes = absent_names(plan.claims, names, plan.observed.has_value());
   if (plan.sends_http() && plan.target.endpoints.empty())
     throw std::runtime_error(fmt::format(
         "{}: the HTTP workloads need a service: name a target (target: {{testbed: default}} or "

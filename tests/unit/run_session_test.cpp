@@ -132,3 +132,22 @@ TEST_CASE("a misspelt claim fails the plan, before anything is sent, naming its 
                     Contains("c.yaml:4:13") && Contains("did you mean 'get'?"));
   CHECK_FALSE(std::filesystem::exists(fixture.dir / "out"));
 }
+
+TEST_CASE("claims on what this run does not have are said before it, not refused") {
+  LoopbackPeer peer(PeerBehaviour::ok);
+  SessionFixture fixture("absent", peer.endpoint(), "login.errors.rate");
+  std::ofstream(fixture.dir / "c.yaml", std::ios::app) << "  - id: backends\n"
+                                                          "    source: {doc: test, quote: none}\n"
+                                                          "    metric: db.backend_connections.max\n"
+                                                          "    expect: \"<= 62\"\n"
+                                                          "  - id: failover\n"
+                                                          "    source: {doc: test, quote: none}\n"
+                                                          "    metric: fault.failover.downtime\n"
+                                                          "    expect: \"<= 30s\"\n";
+  const RunPlan plan = make_plan(fixture.request);
+  REQUIRE(plan.notes.size() == 3);
+  CHECK_THAT(plan.notes[0], Contains("workloads this scenario does not run (login)"));
+  CHECK_THAT(plan.notes[1], Contains("faults this scenario does not inject (failover)"));
+  CHECK_THAT(plan.notes[2],
+             Contains("1 claims on the deployment's gauges") && Contains("nothing observes it"));
+}
