@@ -39,6 +39,10 @@ int run(const RunArgs& args) {
       std::cerr << "loadgate: " << e.what() << "\n";
       return 2;
     }
+    if (signals.token().stop_requested()) {  // Ctrl-C while the target was being checked
+      std::cerr << "loadgate: interrupted before the run started; nothing was sent\n";
+      return 130;
+    }
     std::cerr << fmt::format("loadgate: running {} for {} against {} target(s); results in {}\n",
                              plan.scenario.name, format_duration(plan.scenario.duration),
                              plan.target.endpoints.size(), plan.out.string());

@@ -34,8 +34,6 @@ class Fault {
   // What the last inject and recover measured of the fault itself, for the report and for
   // claims ("promote" → 0.4s, "held_for" → 11.2s). Read after recover().
   virtual std::map<std::string, Duration> timings() const { return {}; }
-  // The names timings() may hold, so a claim on a misspelt one is refused before the run.
-  virtual std::vector<std::string> timing_names() const { return {}; }
 
   // Set by the timeline around each occurrence: true once the run is stopping (Ctrl-C, its
   // end). An inject that waits (a DNS delay, a wake) checks it and returns early; recover()

@@ -41,6 +41,12 @@ std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& con
                                             fmt::join(fault_kinds(), ", ")));
 }
 
+std::vector<std::string> fault_timing_names(const std::string& kind) {
+  if (kind == "failover") return MultiAzFailover::timing_names();
+  if (kind == "wake") return AuroraWake::timing_names();
+  return {};
+}
+
 const std::vector<std::string>& fault_kinds() {
   static const std::vector<std::string> kinds = {"pgbouncer-restart", "failover", "wake", "network",
                                                  "command"};

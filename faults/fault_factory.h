@@ -21,5 +21,8 @@ std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& con
 
 // Every kind make_fault() builds: pgbouncer-restart, failover, wake, network, command.
 const std::vector<std::string>& fault_kinds();
+// Every timing a fault of `kind` may measure of itself (Fault::timings), so a claim on a
+// misspelt one is refused before the run, and one on a timing an occurrence lacked is not.
+std::vector<std::string> fault_timing_names(const std::string& kind);
 
 }  // namespace loadgate

@@ -464,17 +464,14 @@ struct GeneratorThread::Impl {
     lane.sweeper->cancel_all();
     for (ConnectionWaiter* waiter : std::exchange(lane.waiting, {})) waiter->wake.cancel();
     for (auto& idle : lane.idle) idle.clear();
-    // Let the cancelled requests finish (they only need their handlers to run) so their counts
-    // land in the last interval published, not after it.
+    // Let the cancelled requests finish (they only need their handlers to run) before the
+    // sweeper stops.
     for (int i = 0; i < 200 && (lane.in_flight > 0 || lane.active_vus > 0); ++i) {
       timer.expires_after(std::chrono::milliseconds(5));
       co_await timer.async_wait(use_awaitable);
     }
     lane.sweeper->stop();
-    if (++lanes_done == lanes.size()) {
-      publish(/*last=*/true);
-      interval_timer.cancel();
-    }
+    if (++lanes_done == lanes.size()) interval_timer.cancel();
   }
 
   awaitable<void> tick() {
@@ -526,6 +523,9 @@ struct GeneratorThread::Impl {
     }
     asio::co_spawn(io, tick(), asio::detached);
     io.run();
+    // Only now, with every call back (a blocking one may outlast the drain by its own timeout):
+    // the last interval holds everything since the last tick.
+    publish(/*last=*/true);
   }
 };
 

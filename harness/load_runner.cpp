@@ -104,10 +104,15 @@ LoadRun run_load(const std::vector<WorkloadRun>& workloads, const RunOptions& op
     call_pools.push_back(std::make_unique<asio::thread_pool>(std::max<size_t>(threads, 1)));
     call_threads.push_back(call_pools.back().get());
   }
+  // The generators stop on the caller's request, or when the run loop itself cannot go on.
+  RunOptions local = options;
+  std::stop_source abort;
+  std::stop_callback forward(options.stop, [&abort] { abort.request_stop(); });
+  local.stop = abort.get_token();
   std::vector<std::unique_ptr<GeneratorThread>> generators;
   for (unsigned i = 0; i < count; ++i)
     generators.push_back(
-        std::make_unique<GeneratorThread>(workloads, call_threads, options, i, count));
+        std::make_unique<GeneratorThread>(workloads, call_threads, local, i, count));
 
   LoadRun run;
   run.started_at = WallClock::now();
@@ -119,8 +124,13 @@ LoadRun run_load(const std::vector<WorkloadRun>& workloads, const RunOptions& op
   TimelineCollector timeline(generators, workloads, options);
   {
     std::vector<std::jthread> threads;
-    for (auto& generator : generators)
-      threads.emplace_back([&generator, start] { generator->run(start); });
+    try {
+      for (auto& generator : generators)
+        threads.emplace_back([&generator, start] { generator->run(start); });
+    } catch (...) {
+      abort.request_stop();  // a thread could not start (a pids limit): those that did, drain
+      throw;                 // as the threads join
+    }
     for (uint64_t k = 1; timeline.collect(); ++k)
       std::this_thread::sleep_until(start + k * options.interval + std::chrono::milliseconds(10));
   }  // joins

@@ -76,6 +76,11 @@ struct PreparedExec {
   // a run would hold the run's connections open for as long as it lives. (report_fd closes at
   // exec too, as it should.) Best effort: kernels before 5.11 lack the flag.
   close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  // A blocked signal stays blocked across exec: `loadgate run` blocks SIGINT and SIGTERM to
+  // receive them as a stop request, and a pgbouncer it restarts must still obey SIGTERM.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   if (spec.run_as) {
     if (fchown(log, spec.run_as->uid, spec.run_as->gid) != 0) { /* the log stays root's */
     }

@@ -69,12 +69,16 @@ std::vector<FaultWindow> fault_windows(const std::vector<FaultEvent>& events, Du
   return windows;
 }
 
+Duration RunResult::measured_duration(const PhaseResult& phase) const {
+  if (!interrupted && stopped_by.empty()) return phase.duration;
+  return std::clamp(elapsed - phase.start, Duration::zero(), phase.duration);
+}
+
 Duration RunResult::measured_duration() const {
   if (!interrupted && stopped_by.empty()) return recorded_duration;
   Duration measured{};
   for (const auto& phase : phases)
-    if (phase.recorded)
-      measured += std::clamp(elapsed - phase.start, Duration::zero(), phase.duration);
+    if (phase.recorded) measured += measured_duration(phase);
   return measured;
 }
 

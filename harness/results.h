@@ -252,6 +252,8 @@ struct RunResult {
   // The time the totals cover: the recorded phases, or the part of them the run got through
   // when it ended early (interrupted, or stopped_by). Rates are over this.
   Duration measured_duration() const;
+  // The same of one phase.
+  Duration measured_duration(const PhaseResult& phase) const;
   // Folded from the intervals and observations:
   ObservedPeaks observed = {};                          // over the whole run
   std::vector<WindowResult> windows = {};               // the fault window scopes claims asked for

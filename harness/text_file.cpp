@@ -1,5 +1,6 @@
 #include "harness/text_file.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -26,6 +27,13 @@ void write_text_file(const std::filesystem::path& file, const std::string& text)
   if (!out || std::fclose(out) != 0 || !written)
     throw std::runtime_error(
         fmt::format("cannot write {}: {}", file.string(), std::strerror(written ? errno : error)));
+}
+
+std::string file_name_for(std::string_view name) {
+  std::string file(name);
+  for (char& c : file)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  return file;
 }
 
 AppendedFile::AppendedFile(const std::filesystem::path& file)

@@ -16,6 +16,9 @@ std::optional<std::string> read_text_file(const std::filesystem::path& file);
 // Writes `text` as the whole file; throws std::runtime_error naming the file when it cannot.
 void write_text_file(const std::filesystem::path& file, const std::string& text);
 
+// `name` (a workload's) as a file name: letters, digits, '-' and '_' kept, anything else '_'.
+std::string file_name_for(std::string_view name);
+
 // A file written a line at a time and flushed after each, so a crash loses at most the line
 // being written. Every failure (a full disk, a quota) throws std::runtime_error naming the file
 // and the system's reason: a run that cannot keep its record must know at once.

@@ -276,8 +276,8 @@ MeasuredScope totals_scope(const RunResult& run) {
 std::optional<MeasuredScope> phase_scope(const RunResult& run, const std::string& name) {
   for (const auto& phase : run.phases)
     if (phase.name == name)
-      return MeasuredScope{fmt::format("in phase {}", name), &phase.workloads, phase.duration,
-                           &phase.generator, &phase.observed};
+      return MeasuredScope{fmt::format("in phase {}", name), &phase.workloads,
+                           run.measured_duration(phase), &phase.generator, &phase.observed};
   return std::nullopt;
 }
 

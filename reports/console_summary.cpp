@@ -76,7 +76,7 @@ void print_summary(const RunResult& run, std::ostream& out, bool colour) {
     for (const auto& phase : run.phases)
       for (const auto& w : phase.workloads)
         print_row(out, fmt::format("  {}/{}{}", phase.name, w.name, phase.recorded ? "" : "*"), w,
-                  phase.duration);
+                  run.measured_duration(phase));
     out << "  * not in the totals\n";
   }
   for (const auto& w : run.workloads) {

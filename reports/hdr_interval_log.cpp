@@ -6,17 +6,7 @@
 #include "reports/hdr_encoding.h"
 
 namespace loadgate {
-namespace {
-
-// A workload's name as a file name: letters, digits, '-' and '_' kept, the rest '_'.
-std::string file_name(const std::string& workload) {
-  std::string name = workload;
-  for (char& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
-  return name + ".hlog";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 HdrIntervalLog::HdrIntervalLog(std::filesystem::path dir) : dir_(std::move(dir)) {
   std::filesystem::create_directories(dir_);
@@ -25,7 +15,8 @@ HdrIntervalLog::HdrIntervalLog(std::filesystem::path dir) : dir_(std::move(dir))
 AppendedFile& HdrIntervalLog::file_for(const std::string& workload) {
   auto it = files_.find(workload);
   if (it != files_.end()) return it->second;
-  AppendedFile& out = files_.try_emplace(workload, dir_ / file_name(workload)).first->second;
+  AppendedFile& out =
+      files_.try_emplace(workload, dir_ / (file_name_for(workload) + ".hlog")).first->second;
   const double epoch = std::chrono::duration<double>(start_.time_since_epoch()).count();
   out.write_line("#[Histogram log format version 1.3]");
   out.write_line(fmt::format("#[StartTime: {:.3f} (seconds since epoch), {:%Y-%m-%dT%H:%M:%S}Z]",

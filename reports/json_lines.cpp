@@ -17,10 +17,16 @@ bool read_json_lines(const std::filesystem::path& file,
   std::string line;
   for (size_t number = 1; std::getline(in, line); ++number) {
     if (line.empty()) continue;
+    nlohmann::json object;
     try {
-      each(nlohmann::json::parse(line));
+      object = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+      if (in.peek() == std::char_traits<char>::eof()) break;  // cut short mid-write
+      throw std::runtime_error(fmt::format("{}:{}: {}", file.string(), number, e.what()));
+    }
+    try {
+      each(object);
     } catch (const std::exception& e) {
-      if (in.peek() == std::char_traits<char>::eof()) break;
       throw std::runtime_error(fmt::format("{}:{}: {}", file.string(), number, e.what()));
     }
   }

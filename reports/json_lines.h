@@ -25,9 +25,9 @@ class JsonLinesWriter {
   AppendedFile out_;
 };
 
-// Calls `each` with every line's object, one line in memory at a time. A partial last line (a
-// run killed mid-write) is skipped; any other line that does not parse, or that `each` refuses
-// by throwing, throws std::runtime_error naming file:line. Returns false when the file is not a
+// Calls `each` with every line's object, one line in memory at a time. A last line that does not
+// parse (a run killed mid-write) is skipped; any other, or any line that `each` refuses by
+// throwing, throws std::runtime_error naming file:line. Returns false when the file is not a
 // regular file or cannot be opened.
 bool read_json_lines(const std::filesystem::path& file,
                      const std::function<void(const nlohmann::json&)>& each);

@@ -60,7 +60,7 @@ std::string result_to_json(const RunResult& run) {
   for (const auto& phase : run.phases) {
     json phase_workloads = json::array();
     for (const auto& w : phase.workloads)
-      phase_workloads.push_back(workload_json(w, phase.duration));
+      phase_workloads.push_back(workload_json(w, run.measured_duration(phase)));
     phases.push_back({{"name", phase.name},
                       {"start_s", seconds(phase.start)},
                       {"duration_s", seconds(phase.duration)},

@@ -138,12 +138,16 @@ struct RunFold::Impl {
       Duration previous_recovery{};  // of the previous fault, of any kind
       for (const auto& window : fault_windows) {
         if (run.faults[window.event].kind == asked.kind) {
+          Range range{window.start, window.recovered};  // during
           if (asked.part == FaultWindowScope::Part::before)
-            scope.ranges.push_back({previous_recovery, window.start});
-          if (asked.part == FaultWindowScope::Part::during)
-            scope.ranges.push_back({window.start, window.recovered});
-          if (asked.part == FaultWindowScope::Part::after)
-            scope.ranges.push_back({window.recovered, window.end});
+            range = {previous_recovery, window.start};
+          if (asked.part == FaultWindowScope::Part::after) range = {window.recovered, window.end};
+          // None before a fault that follows another at once, none after one that recovered
+          // only when the run was over.
+          const bool empty = asked.part == FaultWindowScope::Part::during
+                                 ? range.second < range.first
+                                 : range.second <= range.first;
+          if (!empty) scope.ranges.push_back(range);
         }
         previous_recovery = window.recovered;
       }

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "faults/fault_factory.h"
+#include "harness/text_file.h"
 #include "testbed/testbed_state.h"
 
 namespace loadgate {
@@ -75,6 +76,14 @@ RunPlan make_plan(const PlanRequest& request) {
     scenario.target.testbed = *request.testbed;
     scenario.target.urls.clear();
   }
+  // Each workload's files (hdr/<name>.hlog, ledgers/<name>.writes) must be its own.
+  for (size_t i = 0; i < scenario.workloads.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (file_name_for(scenario.workloads[i].name) == file_name_for(scenario.workloads[j].name))
+        scenario.workloads[i].settings.fail(
+            fmt::format("workloads '{}' and '{}' would share their files ({}): rename one",
+                        scenario.workloads[j].name, scenario.workloads[i].name,
+                        file_name_for(scenario.workloads[i].name)));
   plan.out = request.out.value_or(default_out(scenario));
   plan.target = resolve_target(scenario.target);
   plan.target.faults.log_dir = plan.out / "faults";
@@ -129,7 +138,7 @@ MetricVocabulary metric_vocabulary(const RunPlan& plan) {
   for (const auto& w : plan.scenario.workloads) names.workloads.push_back(w.name);
   for (const auto& p : plan.scenario.phases) names.phases.push_back(p.name);
   for (const auto& entry : plan.faults)
-    add_timings(names, entry.spec.kind, entry.fault->timing_names());
+    add_timings(names, entry.spec.kind, fault_timing_names(entry.spec.kind));
   return names;
 }
 
@@ -138,7 +147,7 @@ MetricVocabulary metric_vocabulary(const RunResult& run) {
   for (const auto& w : run.workloads) names.workloads.push_back(w.name);
   for (const auto& p : run.phases) names.phases.push_back(p.name);
   for (const auto& event : run.faults) {
-    std::vector<std::string> timings;
+    std::vector<std::string> timings = fault_timing_names(event.kind);
     for (const auto& [name, value] : event.timings) timings.push_back(name);
     add_timings(names, event.kind, std::move(timings));
   }

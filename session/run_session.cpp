@@ -13,6 +13,7 @@
 #include "harness/http_connection.h"
 #include "harness/load_runner.h"
 #include "harness/process.h"
+#include "harness/text_file.h"
 #include "reports/claims.h"
 #include "reports/hdr_interval_log.h"
 #include "reports/observations_file.h"
@@ -53,14 +54,6 @@ void check_open_file_limit(const Scenario& scenario, const std::vector<BuiltWork
         vus + open_cap, limit);
 }
 
-// A workload's name as a file name: letters, digits, '-' and '_' kept, the rest '_'.
-std::string file_name(const std::string& workload) {
-  std::string name = workload;
-  for (char& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
-  return name;
-}
-
 // The sinks of one run, fed on the session's thread: the first failure is kept, the run told to
 // stop, and nothing more is written (what was written stays whole).
 class SinkFanout {
@@ -93,6 +86,12 @@ class SinkFanout {
     each([](IntervalSink& s) { s.finish(); });
   }
   const std::string& failure() const { return failure_; }
+  // A failure found elsewhere (a ledger's file): as if a sink had thrown it.
+  void fail(const std::string& why) {
+    if (!failure_.empty()) return;
+    failure_ = why;
+    stop_.request_stop();
+  }
 
  private:
   template <typename F>
@@ -140,7 +139,8 @@ void RunSession::prepare() {
     const WorkloadSpec& spec = scenario.workloads[i];
     BuiltWorkload& built = plan_.workloads[i];
     built.prepare();
-    if (built.ledger) built.ledger->spill_to(out / "ledgers" / (file_name(spec.name) + ".writes"));
+    if (built.ledger)
+      built.ledger->spill_to(out / "ledgers" / (file_name_for(spec.name) + ".writes"));
     runs_.push_back({spec.name, spec.kind, built.http.get(), spec.executor, built.blocking.get(),
                      virtual_users_of(spec.executor)});
   }
@@ -152,6 +152,8 @@ void RunSession::prepare() {
 }
 
 RunResult RunSession::run(std::stop_token stop) {
+  if (ran_) throw std::logic_error("a RunSession runs once: make another of a new plan");
+  ran_ = true;
   prepare();
   const Scenario& scenario = plan_.scenario;
   const std::filesystem::path& out = plan_.out;
@@ -206,7 +208,12 @@ RunResult RunSession::run(std::stop_token stop) {
     faults.start(start);
     if (observer) observer->start(start);
   };
-  options.on_interval = [&](const IntervalRecord& interval) { fanout.write(interval); };
+  options.on_interval = [&](const IntervalRecord& interval) {
+    fanout.write(interval);
+    for (const auto& w : plan_.workloads)
+      if (w.ledger)
+        if (auto problem = w.ledger->file_error(); !problem.empty()) fanout.fail(problem);
+  };
   LoadRun load;
   std::string load_failure;
   try {
@@ -266,12 +273,23 @@ RunResult RunSession::run(std::stop_token stop) {
   result.stopped_by = load_failure;
   if (!fanout.failure().empty())
     result.stopped_by = fmt::format("a results file could not be written: {}", fanout.failure());
+  std::string unreadable;
   try {
     fold_run_files(result, out, fold_request_for(plan_.claims));
   } catch (const std::exception& e) {
-    if (result.stopped_by.empty()) result.stopped_by = e.what();
+    unreadable = e.what();
+    if (result.stopped_by.empty())
+      result.stopped_by = fmt::format("the run's record could not be read back: {}", unreadable);
   }
-  for (const auto& claim : plan_.claims) result.claims.push_back(judge(claim, result));
+  for (const auto& claim : plan_.claims) {
+    ClaimVerdict verdict = judge(claim, result);
+    if (!unreadable.empty() && !claim.model) {  // half a fold is no evidence either way
+      verdict.status = ClaimVerdict::Status::not_measured;
+      verdict.measured.clear();
+      verdict.detail = "the run's record could not be read back: " + unreadable;
+    }
+    result.claims.push_back(std::move(verdict));
+  }
   return result;
 }
 

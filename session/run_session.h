@@ -42,7 +42,7 @@ class RunSession {
  private:
   RunPlan& plan_;
   std::vector<IntervalSink*> sinks_;
-  bool prepared_ = false;
+  bool prepared_ = false, ran_ = false;
   std::vector<WorkloadRun> runs_;
   std::vector<std::unique_ptr<IntervalSink>> files_;  // timeline, HdrHistogram logs, observations
 };

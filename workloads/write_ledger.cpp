@@ -110,7 +110,8 @@ void WriteLedger::flush_locked() {
       std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
     // Kept in memory instead: the read-back must see every write, and a run that cannot write
     // its files is stopping (its timeline fails the same way).
-    file_error_ = fmt::format("the ledger's file could not be written: {}", std::strerror(errno));
+    file_error_ =
+        fmt::format("cannot write the {} ledger's file: {}", workload_, std::strerror(errno));
     return;
   }
   file_bytes_ += text.size();
@@ -125,6 +126,11 @@ LedgerResult WriteLedger::counts() const {
   result.failed = failed_;
   result.in_doubt = in_doubt_;
   return result;
+}
+
+std::string WriteLedger::file_error() const {
+  std::lock_guard lock(mutex_);
+  return file_error_;
 }
 
 uint64_t WriteLedger::flushed_end() {

@@ -54,6 +54,9 @@ class WriteLedger {
   LedgerResult verify_recent();
   // The counts without reading back.
   LedgerResult counts() const;
+  // Why the outcomes could not be written to the file (a full disk), or "": the run must stop,
+  // as when any of its files cannot be written (the outcomes stay in memory meanwhile).
+  std::string file_error() const;
 
  private:
   struct Outcome {

@@ -110,6 +110,10 @@ TEST_CASE("a damaged or foreign run directory is refused by file and line") {
       << "\n{}\n";
   CHECK_THROWS_WITH(read_run(dir),
                     Contains("timeline.jsonl:1:") && Contains("written by an older loadgate"));
+  // A last line that parses but is not an interval is refused too: only a cut-off line is not.
+  std::ofstream(dir / "timeline.jsonl") << R"({"i": 0})"
+                                        << "\n";
+  CHECK_THROWS_WITH(read_run(dir), Contains("timeline.jsonl:1:"));
   std::ofstream(dir / "result.json") << R"({"schema": "loadgate.result/3"})";
   CHECK_THROWS_WITH(read_run(dir), Contains("result.json: its schema is loadgate.result/3"));
   CHECK_THROWS_WITH(read_run(dir / "nothing"), Contains("is it a loadgate results directory?"));

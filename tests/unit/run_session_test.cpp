@@ -133,6 +133,22 @@ TEST_CASE("a misspelt claim fails the plan, before anything is sent, naming its 
   CHECK_FALSE(std::filesystem::exists(fixture.dir / "out"));
 }
 
+TEST_CASE("two workloads whose files would be one are refused before the run") {
+  LoopbackPeer peer(PeerBehaviour::ok);
+  SessionFixture fixture("same-files", peer.endpoint(), "get.errors.rate");
+  std::ofstream(fixture.dir / "s.yaml", std::ios::app)
+      << "  \"get!\":\n"
+         "    kind: jwt\n"
+         "    secret_env: HOME\n"
+         "    executor: {type: constant-arrival-rate, rate: 1/s}\n"
+         "  \"get?\":\n"
+         "    kind: jwt\n"
+         "    secret_env: HOME\n"
+         "    executor: {type: constant-arrival-rate, rate: 1/s}\n";
+  CHECK_THROWS_WITH(make_plan(fixture.request), Contains("s.yaml:15:5: workloads.get?") &&
+                                                    Contains("would share their files (get_)"));
+}
+
 TEST_CASE("claims on what this run does not have are said before it, not refused") {
   LoopbackPeer peer(PeerBehaviour::ok);
   SessionFixture fixture("absent", peer.endpoint(), "login.errors.rate");

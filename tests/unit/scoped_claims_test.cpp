@@ -67,6 +67,18 @@ TEST_CASE("a claim scoped to a fault window is judged from the window's interval
   CHECK_THROWS_WITH(parse_window_scope("while failover"), Contains("before, during or after"));
 }
 
+TEST_CASE("no window after a fault that recovered only when the run was over") {
+  RunResult run = test::planned_run({"api"}, {{"main", 0s, 4s}});
+  run.faults = {failover_from(3s, 5s)};  // recover_after ran past the planned end
+  std::vector<IntervalRecord> intervals;
+  for (uint64_t i = 0; i < 4; ++i) intervals.push_back(interval_of(i, "api", 100, 0, 5));
+  const Claim after = in_window("api.errors.rate", "< 1%", "after failover");
+  const Claim during = in_window("api.errors.rate", "< 1%", "during failover");
+  test::fold(run, intervals, {}, fold_request_for({after, during}));
+  CHECK_THAT(judge(after, run).detail, Contains("the timeline has no interval after failover"));
+  CHECK(judge(during, run).status == ClaimVerdict::Status::held);  // the interval ending at 4 s
+}
+
 TEST_CASE("a fault window's percentile is that of its requests, not its worst interval's") {
   // Two intervals in the window: 990 fast requests, then 10 slow ones alone. The slow interval's
   // own p99 is 2 s; of the window's 1000 requests only 1 % are slow, so its p99 is fast.
@@ -173,4 +185,19 @@ TEST_CASE("observed gauges: the highest sample, within a phase when the claim na
              Contains("was not observed"));
   CHECK(parse_expectation("<= 2GB").bound.amount == 2e9);
   CHECK(parse_expectation("between 256MiB and 512MiB").upper.amount == 512.0 * 1024 * 1024);
+}
+
+TEST_CASE("a run that ended early has its rates over the time it ran, in phases too") {
+  RunResult run = test::planned_run({"api"}, {{"warmup", 0s, 2s, false}, {"steady", 2s, 8s}});
+  std::vector<IntervalRecord> intervals;
+  for (uint64_t i = 0; i < 4; ++i)
+    intervals.push_back(interval_of(i, "api", 100, 0, 5, i < 2 ? "warmup" : "steady"));
+  run.elapsed = 4s;
+  run.stopped_by = "a results file could not be written: No space left on device";
+  test::fold(run, intervals);
+  CHECK(run.measured_duration() == 2s);
+  CHECK(judge(claim_of("api.throughput", "< 200/s"), run).measured == "100.0/s");
+  Claim steady = claim_of("api.throughput", "< 200/s");
+  steady.phase = "steady";
+  CHECK(judge(steady, run).measured == "100.0/s");  // 200 requests over the 2 s it ran, not 8
 }
