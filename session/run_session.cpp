@@ -1,5 +1,7 @@
 #include "session/run_session.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <deque>
 #include <iostream>
@@ -24,6 +26,8 @@
 
 namespace loadgate {
 namespace {
+
+constexpr auto kTrimEvery = std::chrono::seconds(30);
 
 // Every connection is a file descriptor: raise the limit as far as allowed, refuse a closed
 // model that cannot fit, and warn when open-loop caps could be reached.
@@ -208,8 +212,15 @@ RunResult RunSession::run(std::stop_token stop) {
     faults.start(start);
     if (observer) observer->start(start);
   };
+  auto next_trim = Clock::now() + kTrimEvery;
   options.on_interval = [&](const IntervalRecord& interval) {
     fanout.write(interval);
+    if (Clock::now() >= next_trim) {
+      // Every thread's malloc arena keeps the high-water mark of its free memory (a reconnect
+      // storm, a ledger read-back); handing it back keeps a soak's RSS at what it holds.
+      malloc_trim(0);
+      next_trim = Clock::now() + kTrimEvery;
+    }
     for (const auto& w : plan_.workloads)
       if (w.ledger)
         if (auto problem = w.ledger->file_error(); !problem.empty()) fanout.fail(problem);

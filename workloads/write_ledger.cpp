@@ -246,7 +246,7 @@ LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
   };
   // The file from `from` to `to`, a block at a time.
   std::string pending;
-  std::vector<char> block(1 << 20);
+  std::vector<char> block(256 << 10);
   const int fd = file_ ? fileno(file_) : -1;
   for (uint64_t offset = from; offset < to && fd >= 0;) {
     const ssize_t got = pread(fd, block.data(), std::min<uint64_t>(block.size(), to - offset),
