@@ -40,6 +40,14 @@ json run_on_testbed(const std::string& scenario, const std::string& overrides,
   return run.result;
 }
 
+// The steady phase's arrivals are exactly those its schedule holds; its requests are those that
+// ended in it, so a few of the warmup's last may count there too.
+void check_steady_requests(const json& w, int scheduled) {
+  CHECK(w["scheduled"] == scheduled);
+  CHECK(w["attempts"].get<int>() >= scheduled);
+  CHECK(w["attempts"].get<int>() <= scheduled + scheduled / 50 + 2);
+}
+
 }  // namespace
 
 TEST_CASE("a seeded user logs in and the token validates on every instance", "[testbed]") {
@@ -104,10 +112,10 @@ TEST_CASE("a login run counts the 401s of its wrong passwords as expected, not a
                           " --set workloads.login.executor.rate=40/s"
                           " --set workloads.login.wrong_password_share=0.3",
                           "login")["workloads"][0];
-  CHECK(w["attempts"] == 120);
+  check_steady_requests(w, 120);
   CHECK(w["error_count"] == 0);
   CHECK(w["expected_failures"].get<int>() == Approx(36).margin(20));
-  CHECK(w["ok"].get<int>() + w["expected_failures"].get<int>() == 120);
+  CHECK(w["ok"].get<int>() + w["expected_failures"].get<int>() == w["attempts"]);
 }
 
 TEST_CASE("api.yaml reads checked items and writes new ones through pgbouncer", "[testbed]") {
@@ -116,8 +124,8 @@ TEST_CASE("api.yaml reads checked items and writes new ones through pgbouncer", 
                                " --set workloads.items.ids.max=100",
                                "api");
   json w = result["workloads"][0];
-  CHECK(w["attempts"] == 600);
-  CHECK(w["ok"] == 600);  // every read echoed its id, every write got 201
+  check_steady_requests(w, 600);
+  CHECK(w["ok"] == w["attempts"]);  // every read echoed its id, every write got 201
   CHECK(w["error_count"] == 0);
   // Every write of the run (warmup too) was acknowledged and read back from the database.
   json ledger = result["ledgers"][0];
@@ -134,7 +142,7 @@ TEST_CASE("jwt.yaml: expired, forged and malformed tokens all get 401 from the s
                           " --set workloads.validate.executor.rate=500/s"
                           " --set workloads.validate.mix.valid=0.5",
                           "jwt")["workloads"][0];
-  CHECK(w["attempts"] == 1000);
+  check_steady_requests(w, 1000);
   CHECK(w["error_count"] == 0);  // no invalid token was accepted, no valid one refused
   // The invalid kinds hold 0.1 of the 0.6 total share: about 167 of 1000 (sigma 12).
   CHECK(w["expected_failures"].get<int>() == Approx(167).margin(48));
@@ -186,7 +194,7 @@ TEST_CASE("RS256 and ES256 tokens signed with the testbed's keys are verified by
                             " --set workloads.validate.algorithm=" +
                                 algorithm,
                             algorithm)["workloads"][0];
-    CHECK(w["attempts"] == 200);
+    check_steady_requests(w, 200);
     CHECK(w["error_count"] == 0);  // valid ones accepted; expired, forged, malformed refused
     CHECK(w["expected_failures"].get<int>() > 0);
   }
