@@ -157,8 +157,10 @@ struct GeneratorThread::Impl {
 
   std::unique_ptr<HttpConnection> new_connection(Lane& lane, size_t endpoint) {
     return std::make_unique<HttpConnection>(
-        io.get_executor(), options.endpoints[endpoint], options.client.connect_timeout,
-        options.client.request_timeout, *lane.sweeper, tls.get());
+        io.get_executor(), options.endpoints[endpoint],
+        HttpTimeouts{options.client.connect_timeout, options.client.request_timeout,
+                     options.client.idle_timeout},
+        *lane.sweeper, tls.get());
   }
 
   size_t next_endpoint(Lane& lane) { return lane.next_endpoint++ % options.endpoints.size(); }
@@ -351,7 +353,17 @@ struct GeneratorThread::Impl {
       next->wake.cancel();
       return;
     }
-    lane.idle[pooled.endpoint].push_back(std::move(pooled));
+    // The stack is used from its top, so connections opened for a peak (a fault's latency
+    // spike) sink to its bottom unused: drop one once idle past the keep-alive timeout. The
+    // pool follows the load instead of its high-water mark, and so do the target's connection
+    // count and a soak's memory. The connection just used tells the time without a clock read.
+    auto& stack = lane.idle[pooled.endpoint];
+    const Clock::time_point now = pooled.connection->last_used();
+    stack.push_back(std::move(pooled));
+    if (stack.size() > 1 && stack.front().connection->idle_expired(now)) {
+      stack.erase(stack.begin());
+      --lane.connections;
+    }
   }
 
   // --- closed model --------------------------------------------------------------------------

@@ -63,18 +63,15 @@ TransportError classify_exchange(const boost::system::error_code& ec) {
 
 using TlsSocket = ssl::stream<tcp::socket>;
 constexpr auto kNoDeadline = Clock::time_point::max();
-// Below the idle timeouts of common servers and load balancers (nginx 75 s, AWS ALB 60 s).
-constexpr auto kIdleReconnect = std::chrono::seconds(30);
 
 }  // namespace
 
 struct HttpConnection::Impl {
-  Impl(asio::any_io_executor executor_, Endpoint endpoint_, Duration connect_timeout_,
-       Duration request_timeout_, TimeoutSweeper& sweeper_, TlsContext* tls_)
+  Impl(asio::any_io_executor executor_, Endpoint endpoint_, HttpTimeouts timeouts_,
+       TimeoutSweeper& sweeper_, TlsContext* tls_)
       : executor(std::move(executor_)),
         endpoint(std::move(endpoint_)),
-        connect_timeout(connect_timeout_),
-        request_timeout(request_timeout_),
+        timeouts(timeouts_),
         sweeper(sweeper_),
         tls(endpoint.scheme == "https" ? tls_ : nullptr),
         host_header(endpoint.port == (endpoint.scheme == "https" ? 443 : 80)
@@ -90,8 +87,7 @@ struct HttpConnection::Impl {
   std::string wire;  // the request being written, reused
   Endpoint endpoint;
   std::optional<tcp::endpoint> resolved;  // resolved once per connection, not per request
-  Duration connect_timeout;
-  Duration request_timeout;
+  HttpTimeouts timeouts;
   TimeoutSweeper& sweeper;
   TlsContext* tls;
   std::string host_header;
@@ -131,7 +127,7 @@ struct HttpConnection::Impl {
   awaitable<TransportError> connect() {
     boost::system::error_code ec;
     timed_out = false;
-    deadline = Clock::now() + connect_timeout;
+    deadline = Clock::now() + timeouts.connect;
     if (!resolved) {
       tcp::resolver resolver(executor);
       auto results = co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port),
@@ -171,10 +167,9 @@ struct HttpConnection::Impl {
 };
 
 HttpConnection::HttpConnection(asio::any_io_executor executor, Endpoint endpoint,
-                               Duration connect_timeout, Duration request_timeout,
-                               TimeoutSweeper& sweeper, TlsContext* tls)
-    : impl_(std::make_unique<Impl>(std::move(executor), std::move(endpoint), connect_timeout,
-                                   request_timeout, sweeper, tls)) {
+                               HttpTimeouts timeouts, TimeoutSweeper& sweeper, TlsContext* tls)
+    : impl_(std::make_unique<Impl>(std::move(executor), std::move(endpoint), timeouts, sweeper,
+                                   tls)) {
   sweeper.connections_.push_back(this);
 }
 
@@ -192,6 +187,14 @@ void HttpConnection::cancel() {
   impl_->close();
 }
 
+Clock::time_point HttpConnection::last_used() const {
+  return impl_->last_used;
+}
+
+bool HttpConnection::idle_expired(Clock::time_point now) const {
+  return now - impl_->last_used > impl_->timeouts.idle;
+}
+
 awaitable<TransportError> HttpConnection::connect() {
   return impl_->connect();
 }
@@ -200,11 +203,11 @@ awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
   Impl& c = *impl_;
   encode_request(request, c.host_header, c.wire);
   Exchange result;
-  // Servers and load balancers close idle keep-alive connections (often after 60 s); reusing
-  // one would fail as a reset that is the client's doing, not the target's. Reconnect first.
-  // One clock read serves the idle check, the send time and the deadline (a hot path).
+  // Servers and load balancers close idle keep-alive connections; reusing one would fail as a
+  // reset that is the client's doing, not the target's. Reconnect first. One clock read serves the
+  // idle check, the send time and the deadline (a hot path).
   Clock::time_point now = Clock::now();
-  if (c.connected && now - c.last_used > kIdleReconnect) c.close();
+  if (c.connected && idle_expired(now)) c.close();
   if (!c.connected) {
     result.error = co_await c.connect();
     if (result.error != TransportError::none) co_return result;
@@ -213,7 +216,7 @@ awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
 
   boost::system::error_code ec;
   c.timed_out = false;
-  c.deadline = now + c.request_timeout;
+  c.deadline = now + c.timeouts.request;
   result.sent_at = now;
   ResponseReader reader(result.response);
   reader.body_limit(64 << 20);
@@ -274,7 +277,7 @@ std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration ti
     return fmt::format("{}: https needs TLS settings", endpoint.to_string());
   asio::io_context io;
   TimeoutSweeper sweeper(io.get_executor());
-  HttpConnection probe(io.get_executor(), endpoint, timeout, timeout, sweeper, tls);
+  HttpConnection probe(io.get_executor(), endpoint, {timeout, timeout}, sweeper, tls);
   std::optional<std::string> problem;
   sweeper.start();
   asio::co_spawn(

@@ -63,11 +63,20 @@ class TimeoutSweeper {
   bool running_ = false;
 };
 
+struct HttpTimeouts {
+  Duration connect;  // the TCP connect and TLS handshake
+  Duration request;  // from the send to the whole response
+  // Kept below the server's or load balancer's own (nginx 75 s, AWS ALB 60 s, Node 5 s): a
+  // connection idle longer reconnects before it is used, or the server's close would show as
+  // a reset that is the client's doing.
+  Duration idle = std::chrono::seconds(30);
+};
+
 class HttpConnection {
  public:
   // `tls` is needed for https endpoints; it and `sweeper` must outlive the connection.
-  HttpConnection(asio::any_io_executor executor, Endpoint endpoint, Duration connect_timeout,
-                 Duration request_timeout, TimeoutSweeper& sweeper, TlsContext* tls = nullptr);
+  HttpConnection(asio::any_io_executor executor, Endpoint endpoint, HttpTimeouts timeouts,
+                 TimeoutSweeper& sweeper, TlsContext* tls = nullptr);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -80,6 +89,10 @@ class HttpConnection {
   awaitable<TransportError> connect();
   // Aborts whatever is in flight; the pending exchange completes with `cancelled`.
   void cancel();
+  // When the last exchange ended (the clock's epoch before the first).
+  Clock::time_point last_used() const;
+  // Idle past its idle timeout at `now`: it would reconnect before its next exchange.
+  bool idle_expired(Clock::time_point now) const;
 
  private:
   friend class TimeoutSweeper;

@@ -191,7 +191,7 @@ TargetSpec parse_target(const ConfigNode& node) {
 }
 
 ClientSpec parse_client(const ConfigNode& node) {
-  node.allow_only({"threads", "connect_timeout", "request_timeout", "max_in_flight",
+  node.allow_only({"threads", "connect_timeout", "request_timeout", "idle_timeout", "max_in_flight",
                    "max_schedule_lag", "interval", "tls", "connections", "seed"});
   ClientSpec client;
   if (auto tls = node.find("tls")) {
@@ -202,6 +202,10 @@ ClientSpec parse_client(const ConfigNode& node) {
   if (auto v = node.find("threads")) client.threads = static_cast<unsigned>(v->as_integer(1, 256));
   if (auto v = node.find("connect_timeout")) client.connect_timeout = v->as_duration();
   if (auto v = node.find("request_timeout")) client.request_timeout = v->as_duration();
+  if (auto v = node.find("idle_timeout")) {
+    client.idle_timeout = v->as_duration();
+    if (client.idle_timeout <= Duration::zero()) v->fail("must be longer than zero");
+  }
   if (auto v = node.find("max_schedule_lag")) client.max_schedule_lag = v->as_duration();
   if (auto v = node.find("interval")) {
     client.interval = v->as_duration();

@@ -26,6 +26,11 @@ awaitable<void> LoopbackPeer::serve() {
 }
 
 awaitable<void> LoopbackPeer::answer(std::shared_ptr<tcp::socket> socket) {
+  struct Counted {
+    std::atomic<size_t>& open;
+    explicit Counted(std::atomic<size_t>& open_) : open(open_) { ++open; }
+    ~Counted() { --open; }
+  } counted(open_);
   boost::system::error_code ec;
   std::string request;
   for (;;) {
@@ -42,6 +47,12 @@ awaitable<void> LoopbackPeer::answer(std::shared_ptr<tcp::socket> socket) {
       case PeerBehaviour::ok:
         reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
         break;
+      case PeerBehaviour::slow_ok: {
+        asio::steady_timer delay(io_, std::chrono::milliseconds(50));
+        co_await delay.async_wait(asio::redirect_error(use_awaitable, ec));
+        reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        break;
+      }
       case PeerBehaviour::garbage:
         reply = "SMTP ready, not HTTP\r\n\r\n";
         break;
@@ -59,7 +70,7 @@ awaitable<void> LoopbackPeer::answer(std::shared_ptr<tcp::socket> socket) {
     }
     co_await asio::async_write(*socket, asio::buffer(reply),
                                asio::redirect_error(use_awaitable, ec));
-    if (ec || behaviour_ != PeerBehaviour::ok) {
+    if (ec || (behaviour_ != PeerBehaviour::ok && behaviour_ != PeerBehaviour::slow_ok)) {
       socket->close(ec);
       co_return;
     }

@@ -2,6 +2,7 @@
 // need a peer misbehaving on purpose (no real server can be told to send garbage or to hang).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -12,11 +13,12 @@
 namespace loadgate::test {
 
 enum class PeerBehaviour {
-  ok,              // 200 "ok" to every request, keep-alive
-  garbage,         // bytes that are not HTTP
-  close_at_once,   // closes without answering
-  silent,          // accepts, reads, never answers
-  busy_then_close  // 503 "busy" with Connection: close
+  ok,               // 200 "ok" to every request, keep-alive
+  garbage,          // bytes that are not HTTP
+  close_at_once,    // closes without answering
+  silent,           // accepts, reads, never answers
+  busy_then_close,  // 503 "busy" with Connection: close
+  slow_ok           // 200 "ok" after 50 ms, keep-alive: concurrency grows with the rate
 };
 
 class LoopbackPeer {
@@ -24,6 +26,8 @@ class LoopbackPeer {
   explicit LoopbackPeer(PeerBehaviour behaviour);
   ~LoopbackPeer();
   Endpoint endpoint() const;
+  // Connections it serves: accepted and closed by neither side (a silent peer holds its own).
+  size_t open_connections() const { return open_; }
 
  private:
   awaitable<void> serve();
@@ -33,6 +37,7 @@ class LoopbackPeer {
   asio::io_context io_;
   tcp::acceptor acceptor_;
   std::vector<std::shared_ptr<tcp::socket>> held_;
+  std::atomic<size_t> open_ = 0;
   std::jthread thread_;
 };
 

@@ -8,7 +8,8 @@ Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request,
                        Duration connect_timeout, Duration request_timeout) {
   asio::io_context io;
   TimeoutSweeper sweeper(io.get_executor());
-  HttpConnection connection(io.get_executor(), endpoint, connect_timeout, request_timeout, sweeper);
+  HttpConnection connection(io.get_executor(), endpoint, {connect_timeout, request_timeout},
+                            sweeper);
   Exchange result;
   sweeper.start();
   asio::co_spawn(

@@ -64,7 +64,7 @@ TEST_CASE("error classes have stable names for results") {
 TEST_CASE("a method that is not an HTTP token is refused before anything is sent") {
   asio::io_context io;
   TimeoutSweeper sweeper(io.get_executor());
-  HttpConnection connection(io.get_executor(), {"http", "127.0.0.1", find_free_port()}, 1s, 1s,
+  HttpConnection connection(io.get_executor(), {"http", "127.0.0.1", find_free_port()}, {1s, 1s},
                             sweeper);
   bool threw = false;
   const HttpRequest smuggling{"GET /evil HTTP/1.1\r\nX:", "/", {}, ""};

@@ -188,3 +188,25 @@ TEST_CASE("requests take the endpoints in turn, even when one of them answers mu
   CHECK(w.ok == 50);
   CHECK(w.errors.at("timeout") == 50);
 }
+
+TEST_CASE("connections opened for a peak are dropped once idle: the pool follows the load") {
+  // 400/s against 50 ms answers holds ~20 connections; then 10/s needs one or two. A pool that
+  // kept its high-water mark would hold the peak's connections open to the end of the run.
+  LoopbackPeer slow(PeerBehaviour::slow_ok);
+  PlainGet get;
+  RunOptions options = options_for(slow.endpoint(), {{"main", 0s, 4100ms, true}});
+  options.client.idle_timeout = 500ms;
+  ExecutorSpec peak_then_trickle = open_rate(400);
+  peak_then_trickle.profile = LoadProfile(400, {{400, 1s}, {10, 100ms}, {10, 3s}});
+  // Sampled while the trickle runs (the drain at the end closes every connection anyway).
+  size_t peak_open = 0, trickle_end_open = 0;
+  options.on_interval = [&](const IntervalRecord& interval) {
+    const size_t open = slow.open_connections();
+    peak_open = std::max(peak_open, open);
+    if (interval.end <= 4s) trickle_end_open = open;
+  };
+  RunResult result = fold_load({{"get", "get", &get, peak_then_trickle}}, options);
+  CHECK(result.workloads[0].ok == result.workloads[0].attempts());
+  CHECK(peak_open >= 10);
+  CHECK(trickle_end_open <= 3);
+}

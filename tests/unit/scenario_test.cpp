@@ -91,6 +91,10 @@ TEST_CASE("each kind of invalid scenario is rejected with its file, line and key
     CHECK_THAT(error_of(replace(kValid, "threads: 2", "threads: 2\n  connections: 1")),
                Contains("s.yaml:7:") && Contains("at least one per thread"));
   }
+  SECTION("an idle timeout of zero") {
+    CHECK_THAT(error_of(replace(kValid, "threads: 2", "threads: 2\n  idle_timeout: 0s")),
+               Contains("s.yaml:7:") && Contains("longer than zero"));
+  }
   SECTION("a missing required key") {
     CHECK_THAT(error_of(replace(kValid, "name: demo\n", "")),
                Contains("missing required key 'name'"));
