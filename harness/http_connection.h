@@ -66,9 +66,8 @@ class TimeoutSweeper {
 struct HttpTimeouts {
   Duration connect;  // the TCP connect and TLS handshake
   Duration request;  // from the send to the whole response
-  // Kept below the server's or load balancer's own (nginx 75 s, AWS ALB 60 s, Node 5 s): a
-  // connection idle longer reconnects before it is used, or the server's close would show as
-  // a reset that is the client's doing.
+  // Idle longer, a connection reconnects before it is used. A run takes client.idle_timeout
+  // (ClientSpec says why); the default serves probes and tests.
   Duration idle = std::chrono::seconds(30);
 };
 

@@ -62,8 +62,9 @@ struct ClientSpec {
   unsigned threads = 1;  // generator threads, one io_context each
   Duration connect_timeout = std::chrono::seconds(2);
   Duration request_timeout = std::chrono::seconds(5);
-  // A keep-alive connection idle longer is reopened before use and dropped from the pool; keep
-  // it below the target's own idle timeout (Node's http server: 5 s).
+  // A keep-alive connection idle longer is reopened before use and dropped from the pool. Keep
+  // it below the target's own (nginx 75 s, AWS ALB 60 s, Node's http server 5 s), or the
+  // server's close shows as a reset that is the client's doing.
   Duration idle_timeout = std::chrono::seconds(30);
   size_t max_in_flight = 1000;  // per workload; a request over it is dropped, not delayed
   // Requests starting later than this at p99 mark the run generator-bound.
