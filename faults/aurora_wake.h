@@ -30,6 +30,7 @@ class AuroraWake : public Fault {
   AuroraWake(const FaultSpec& spec, std::filesystem::path testbed_dir);
 
   std::string describe() const override;
+  std::string driver() const override { return "testbed"; }
   std::vector<std::string> plan() const override;
   void inject() override;
   void recover() override;

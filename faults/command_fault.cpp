@@ -23,8 +23,9 @@ std::vector<std::string> read_command(const ConfigNode& node) {
 
 CommandFault::CommandFault(const FaultSpec& spec, const std::filesystem::path& log_dir) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "at", "every", "recover_after", "duration", "name", "inject", "recover",
+  allow_fault_keys(node, {"name", "inject", "recover",
                    "check", "timeout", "check_every", "env"});
+  kind_ = spec.kind;
   name_ = node.at("name").as_string();
   if (name_.empty() || name_.find_first_of("/ ") != std::string::npos)
     node.at("name").fail("a name is one word (it names the fault's log file)");
@@ -46,7 +47,8 @@ std::string CommandFault::shown(const Command& command) {
 }
 
 std::string CommandFault::describe() const {
-  return "command " + name_;
+  if (kind_ == "command") return "command " + name_;
+  return fmt::format("{} by command {}", kind_, name_);
 }
 
 std::vector<std::string> CommandFault::plan() const {

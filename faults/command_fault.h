@@ -34,6 +34,7 @@ class CommandFault : public Fault {
   CommandFault(const FaultSpec& spec, const std::filesystem::path& log_dir);
 
   std::string describe() const override;
+  std::string driver() const override { return "command"; }
   std::vector<std::string> plan() const override;
   void inject() override;
   void recover() override;
@@ -44,7 +45,7 @@ class CommandFault : public Fault {
   void wait_for_check(const std::string& after) const;
   static std::string shown(const Command& command);
 
-  std::string name_;
+  std::string kind_, name_;
   Command inject_, recover_, check_;
   Duration timeout_ = std::chrono::minutes(5);
   Duration check_every_ = std::chrono::seconds(5);

@@ -7,12 +7,14 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "harness/clock.h"
+#include "harness/config_node.h"
 #include "harness/units.h"
 
 namespace loadgate {
@@ -22,11 +24,18 @@ class FaultError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Refuses any key of a fault's entry but the timeline's (kind, driver, at, every,
+// recover_after, duration) and the driver's own `keys`, naming the line of the stray one.
+void allow_fault_keys(const ConfigNode& node, std::initializer_list<std::string_view> keys);
+
 class Fault {
  public:
   virtual ~Fault() = default;
   // "pgbouncer-restart kill of pgbouncer-1": names the fault in reports.
   virtual std::string describe() const = 0;
+  // How it is done: "testbed", "pgbouncer-console", "proxy" or "command". The scenario's `kind`
+  // says what happens to the system and keys the claims; the driver never changes a verdict.
+  virtual std::string driver() const = 0;
   virtual void inject() = 0;
   virtual void recover() = 0;
   // What inject and recover would do, for `loadgate run --dry-run` (commands, targets).

@@ -1,4 +1,7 @@
-// Builds the fault a scenario names by its `kind`.
+// Builds the fault a scenario names: its `kind` says what happens to the system (failover,
+// pgbouncer-restart, wake, network, or a word of the user's), its `driver` how (testbed,
+// pgbouncer-console, proxy, command); each kind has a default driver, a kind of the user's takes
+// the command driver.
 #pragma once
 
 #include <filesystem>
@@ -15,14 +18,15 @@ struct FaultContext {
   std::filesystem::path log_dir = "faults";          // command faults' output (OUT/faults)
 };
 
-// Throws ConfigError (located at the fault) for an unknown kind or a kind this target cannot
-// have (a local driver without a testbed).
+// Throws ConfigError (located at the fault) for an unknown kind or driver, a driver that cannot
+// do the kind, or one this target cannot have (the testbed driver without a testbed).
 std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& context);
 
-// Every kind make_fault() builds: pgbouncer-restart, failover, wake, network, command.
+// The kinds loadgate injects itself (pgbouncer-restart, failover, wake, network) and command,
+// the kind of a command fault that names none.
 const std::vector<std::string>& fault_kinds();
 // Every timing a fault of `kind` may measure of itself (Fault::timings), so a claim on a
 // misspelt one is refused before the run, and one on a timing an occurrence lacked is not.
-std::vector<std::string> fault_timing_names(const std::string& kind);
+std::vector<std::string> fault_timing_names(const std::string& kind, const std::string& driver);
 
 }  // namespace loadgate

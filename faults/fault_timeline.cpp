@@ -144,7 +144,7 @@ void FaultTimeline::run(std::stop_token stop) {
     if (!sleep_until(start_ + occurrence.at, stop)) return;
     Fault& fault = *occurrence.entry->fault;
     fault.set_stop_check([this, &stop] { return stopping(stop); });
-    FaultEvent event{occurrence.entry->spec.kind, fault.describe()};
+    FaultEvent event{occurrence.entry->spec.kind, fault.describe(), fault.driver()};
     event.started_at = Clock::now() - start_;
     try {
       fault.inject();

@@ -25,8 +25,7 @@ void point_endpoint_at_primary(const testbed::TestbedState& state) {
 MultiAzFailover::MultiAzFailover(const FaultSpec& spec, std::filesystem::path testbed_dir)
     : dir_(std::move(testbed_dir)) {
   const ConfigNode& node = spec.settings;
-  node.allow_only(
-      {"kind", "at", "every", "recover_after", "duration", "mode", "dns_delay", "rebuild"});
+  allow_fault_keys(node, {"mode", "dns_delay", "rebuild"});
   if (auto mode = node.find("mode")) {
     if (mode->as_string() == "freeze")
       mode_ = Mode::freeze;

@@ -27,6 +27,7 @@ class MultiAzFailover : public Fault {
   MultiAzFailover(const FaultSpec& spec, std::filesystem::path testbed_dir);
 
   std::string describe() const override;
+  std::string driver() const override { return "testbed"; }
   std::vector<std::string> plan() const override;
   void inject() override;
   void recover() override;

@@ -20,7 +20,7 @@ Duration duration_or(const ConfigNode& node, const char* key, Duration fallback)
 NetworkToxic::NetworkToxic(const FaultSpec& spec,
                            const std::optional<std::filesystem::path>& testbed_dir) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "at", "every", "recover_after", "duration", "toxic", "proxy", "control",
+  allow_fault_keys(node, {"toxic", "proxy", "control",
                    "latency", "jitter", "rate", "after", "delay"});
   const std::string toxic = node.at("toxic").as_string();
   if (toxic == "latency") {

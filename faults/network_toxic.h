@@ -29,6 +29,7 @@ class NetworkToxic : public Fault {
   NetworkToxic(const FaultSpec& spec, const std::optional<std::filesystem::path>& testbed_dir);
 
   std::string describe() const override;
+  std::string driver() const override { return "proxy"; }
   std::vector<std::string> plan() const override;
   void inject() override;
   void recover() override;

@@ -24,7 +24,7 @@ constexpr auto kCommandTimeout = std::chrono::seconds(30);
 PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
                                    const std::optional<std::filesystem::path>& testbed_dir) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "at", "every", "recover_after", "duration", "mode", "which", "admin_dsn",
+  allow_fault_keys(node, {"mode", "which", "admin_dsn",
                    "password_env", "password_file", "database"});
   mode_ = node.at("mode").as_string();
   if (auto admin_dsn = node.find("admin_dsn")) {

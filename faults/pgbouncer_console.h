@@ -30,6 +30,7 @@ class PgbouncerConsole : public Fault {
   PgbouncerConsole(const FaultSpec& spec, const std::optional<std::filesystem::path>& testbed_dir);
 
   std::string describe() const override;
+  std::string driver() const override { return "pgbouncer-console"; }
   void inject() override;
   void recover() override;
 

@@ -14,7 +14,7 @@ namespace loadgate {
 PgbouncerRestart::PgbouncerRestart(const FaultSpec& spec, std::filesystem::path testbed_dir)
     : dir_(std::move(testbed_dir)) {
   const ConfigNode& node = spec.settings;
-  node.allow_only({"kind", "at", "every", "recover_after", "duration", "mode", "which"});
+  allow_fault_keys(node, {"mode", "which"});
   if (auto mode = node.find("mode")) {
     mode_name_ = mode->as_string();
     if (mode_name_ == "terminate")

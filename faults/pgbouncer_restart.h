@@ -28,6 +28,7 @@ class PgbouncerRestart : public Fault {
   PgbouncerRestart(const FaultSpec& spec, std::filesystem::path testbed_dir);
 
   std::string describe() const override;
+  std::string driver() const override { return "testbed"; }
   void inject() override;
   void recover() override;
 

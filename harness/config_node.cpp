@@ -101,7 +101,7 @@ std::vector<std::string> ConfigNode::map_keys() const {
   return keys;
 }
 
-void ConfigNode::allow_only(std::initializer_list<std::string_view> allowed) const {
+void ConfigNode::allow_only(std::span<const std::string_view> allowed) const {
   require_map();
   for (const auto& entry : node_) {
     const std::string key = entry.first.as<std::string>();

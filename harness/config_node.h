@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,7 +52,10 @@ class ConfigNode {
   std::vector<std::string> map_keys() const;  // in file order
 
   // Rejects any key not in `allowed`, naming its line and the nearest allowed spelling.
-  void allow_only(std::initializer_list<std::string_view> allowed) const;
+  void allow_only(std::initializer_list<std::string_view> allowed) const {
+    allow_only(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+  }
+  void allow_only(std::span<const std::string_view> allowed) const;
   // Rejects anything that is not a mapping.
   void require_map() const;
 

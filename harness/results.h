@@ -134,8 +134,9 @@ struct ClientRecovery {
 
 // One injection of a fault as it happened, in offsets from the run's start.
 struct FaultEvent {
-  std::string kind;
+  std::string kind;         // what happened to the system: failover, or a kind of the user's
   std::string description;  // "pgbouncer-restart kill of pgbouncer-1"
+  std::string driver;       // how it was done: testbed, pgbouncer-console, proxy, command
   Duration started_at{};    // when inject() was called: the fault may act from here on
   Duration injected_at{};   // when inject() returned (the fault is in place)
   Duration recovered_at{};  // when recover() returned

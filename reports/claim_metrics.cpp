@@ -204,6 +204,7 @@ Measurement fault_metric(const std::vector<std::string>& parts, const RunResult&
   }
   m.quantity = Quantity::duration;
   std::optional<double> worst;
+  std::vector<std::string> never_recovered;  // "items after the failover at 2m"
   const bool a_timing = std::any_of(events.begin(), events.end(),
                                     [&](const FaultEvent* e) { return e->timings.contains(what); });
   for (const auto* e : events) {
@@ -217,21 +218,29 @@ Measurement fault_metric(const std::vector<std::string>& parts, const RunResult&
       continue;
     }
     for (const auto& i : e->impacts) {
+      constexpr double never = std::numeric_limits<double>::infinity();
       std::optional<double> value;
-      if (what == "downtime") value = seconds(i.downtime);
-      // Not hit at all counts 0; never back counts as never (infinite).
-      auto offset = [](const std::optional<Duration>& d) {
-        return d ? seconds(*d) : std::numeric_limits<double>::infinity();
-      };
+      // Not hit at all counts 0. Never back for good makes every downtime and recovery figure
+      // never (infinite): its downtime ran until the run ended, not for as long as it measured.
+      const bool never_back = !i.recovered;
+      if (never_back && what != "first_error") {
+        value = never;
+        never_recovered.push_back(
+            fmt::format("{} after the {} at {}", i.workload, kind, format_duration(e->started_at)));
+      }
+      auto offset = [](const std::optional<Duration>& d) { return d ? seconds(*d) : never; };
       if (what == "first_error" && i.first_error) value = seconds(*i.first_error);
-      if (what == "first_success") value = offset(i.first_success);
-      if (what == "recovered") value = offset(i.recovered);
+      if (!value && what == "downtime") value = seconds(i.downtime);
+      if (!value && what == "first_success") value = offset(i.first_success);
+      if (!value && what == "recovered") value = offset(i.recovered);
       if (value) worst = std::max(worst.value_or(0), *value);
     }
   }
   if (!worst)
     return not_measured(fmt::format("no '{}' in the {} windows (no workload was hit)", what, kind));
   m.value = worst;
+  if (!never_recovered.empty())
+    m.evidence += fmt::format("; never recovered: {}", fmt::join(never_recovered, ", "));
   return m;
 }
 

@@ -70,7 +70,7 @@ Measurement measure_observed(std::string_view metric, const ObservedPeaks& peaks
 struct MetricVocabulary {
   std::vector<std::string> workloads;                             // the run's
   std::vector<std::string> phases;                                // the run's
-  std::vector<std::string> fault_kinds;                           // every kind loadgate has
+  std::vector<std::string> fault_kinds;  // every kind loadgate injects, and the run's own
   std::map<std::string, std::vector<std::string>> fault_timings;  // of the run's kinds, by kind
   std::vector<std::string> gauges;          // every gauge the observer may sample
   std::vector<std::string> gauge_prefixes;  // and families of them: "db.application."

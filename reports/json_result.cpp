@@ -117,6 +117,7 @@ std::string result_to_json(const RunResult& run) {
     for (const auto& l : f.ledgers) fault_ledgers.push_back(ledger_json(l));
     faults.push_back({{"kind", f.kind},
                       {"description", f.description},
+                      {"driver", f.driver},
                       {"injected", f.injected},
                       {"started_at_s", seconds(f.started_at)},
                       {"injected_at_s", seconds(f.injected_at)},

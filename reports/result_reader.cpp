@@ -63,6 +63,7 @@ FaultEvent fault_from(const json& j) {
   FaultEvent f;
   f.kind = j.at("kind");
   f.description = j.at("description");
+  f.driver = j.value("driver", "");  // added within loadgate.result/4
   f.injected = j.at("injected");
   f.started_at = from_seconds(j.at("started_at_s"));
   f.injected_at = from_seconds(j.at("injected_at_s"));

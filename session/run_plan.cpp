@@ -124,6 +124,12 @@ MetricVocabulary common_vocabulary() {
   return names;
 }
 
+// A kind of the user's (driver: command) is a kind its claims may name.
+void add_kind(MetricVocabulary& names, const std::string& kind) {
+  if (std::find(names.fault_kinds.begin(), names.fault_kinds.end(), kind) == names.fault_kinds.end())
+    names.fault_kinds.push_back(kind);
+}
+
 void add_timings(MetricVocabulary& names, const std::string& kind, std::vector<std::string> add) {
   auto& timings = names.fault_timings[kind];
   for (auto& name : add)
@@ -137,8 +143,11 @@ MetricVocabulary metric_vocabulary(const RunPlan& plan) {
   MetricVocabulary names = common_vocabulary();
   for (const auto& w : plan.scenario.workloads) names.workloads.push_back(w.name);
   for (const auto& p : plan.scenario.phases) names.phases.push_back(p.name);
-  for (const auto& entry : plan.faults)
-    add_timings(names, entry.spec.kind, fault_timing_names(entry.spec.kind));
+  for (const auto& entry : plan.faults) {
+    add_kind(names, entry.spec.kind);
+    add_timings(names, entry.spec.kind,
+                fault_timing_names(entry.spec.kind, entry.fault->driver()));
+  }
   return names;
 }
 
@@ -147,7 +156,8 @@ MetricVocabulary metric_vocabulary(const RunResult& run) {
   for (const auto& w : run.workloads) names.workloads.push_back(w.name);
   for (const auto& p : run.phases) names.phases.push_back(p.name);
   for (const auto& event : run.faults) {
-    std::vector<std::string> timings = fault_timing_names(event.kind);
+    add_kind(names, event.kind);
+    std::vector<std::string> timings = fault_timing_names(event.kind, event.driver);
     for (const auto& [name, value] : event.timings) timings.push_back(name);
     add_timings(names, event.kind, std::move(timings));
   }

@@ -292,7 +292,10 @@ TEST_CASE("the command driver runs the RDS failover template's aws calls, and --
         "rds wait db-instance-available --db-instance-identifier app-db\n");
   std::ifstream in(out + "/result.json");
   const json result = json::parse(in);
-  CHECK(result["faults"][0]["description"] == "command rds-failover");
+  // A failover by the AWS CLI is a failover: its claims are keyed by kind, whatever the driver.
+  CHECK(result["faults"][0]["kind"] == "failover");
+  CHECK(result["faults"][0]["driver"] == "command");
+  CHECK(result["faults"][0]["description"] == "failover by command rds-failover");
   CHECK(result["faults"][0]["injected"] == true);
   CHECK(result["faults"][0]["injected_at_s"].get<double>() >= 2.0);
 

@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include <fmt/format.h>
+
 #include "reports/claims.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_summary.h"
@@ -124,6 +126,14 @@ TEST_CASE("latency, error rate, generator-bound runs, faults and the ledger") {
   v = judge(claim_of("fault.failover.recovered", "<= 30s"), run);
   CHECK(v.status == ClaimVerdict::Status::broken);
   CHECK(v.measured == "never");
+  // Never back: its downtime is not the 20 s until the window ended, it is never.
+  for (const char* what : {"downtime", "first_success", "recovered"}) {
+    v = judge(claim_of(fmt::format("fault.failover.{}", what), "<= 30s"), run);
+    CHECK(v.status == ClaimVerdict::Status::broken);
+    CHECK(v.measured == "never");
+    CHECK_THAT(v.detail, Contains("never recovered: login after the failover at 0s"));
+  }
+  CHECK(judge(claim_of("fault.failover.first_error", "<= 30s"), run).measured == "1.00s");
   CHECK(judge(claim_of("fault.wake.held_for", "<= 15s"), run).status ==
         ClaimVerdict::Status::not_measured);
 

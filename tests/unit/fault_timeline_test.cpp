@@ -29,6 +29,7 @@ class RecordingFault : public Fault {
  public:
   RecordingFault(Journal& journal, bool fail_inject) : journal_(journal), fail_(fail_inject) {}
   std::string describe() const override { return "recording"; }
+  std::string driver() const override { return "test"; }
   void inject() override {
     journal_.add("inject");
     if (fail_) throw FaultError("cannot break it");

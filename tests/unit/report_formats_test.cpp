@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 TEST_CASE("the HTML page embeds its data safely and shows every verdict") {
   RunResult run = test::planned_run({"login"}, {{"main", 0s, 1s, true}});
   run.scenario = "s<script>";
-  run.faults = {FaultEvent{"network", "network </script><b>", 0s, 0s, 1s, true, true}};
+  run.faults = {FaultEvent{"network", "network </script><b>", "proxy", 0s, 0s, 1s, true, true}};
   test::fold(run, {test::interval_of(0, "login", 1, 0, 1)});
   ClaimVerdict held;
   held.id = "held-one";
