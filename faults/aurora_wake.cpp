@@ -24,8 +24,7 @@ Duration positive_duration(const ConfigNode& node) {
 AuroraWake::AuroraWake(const FaultSpec& spec, std::filesystem::path testbed_dir)
     : dir_(std::move(testbed_dir)) {
   const ConfigNode& node = spec.settings;
-  allow_fault_keys(node, {"idle_seconds",
-                   "resume_delay", "wait_for_idle", "wait_for_connection"});
+  allow_fault_keys(node, {"idle_seconds", "resume_delay", "wait_for_idle", "wait_for_connection"});
   if (auto idle = node.find("idle_seconds"))
     idle_ = std::chrono::seconds(idle->as_integer(0, 24 * 3600));
   if (auto delay = node.find("resume_delay")) {

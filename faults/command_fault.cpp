@@ -23,8 +23,7 @@ std::vector<std::string> read_command(const ConfigNode& node) {
 
 CommandFault::CommandFault(const FaultSpec& spec, const std::filesystem::path& log_dir) {
   const ConfigNode& node = spec.settings;
-  allow_fault_keys(node, {"name", "inject", "recover",
-                   "check", "timeout", "check_every", "env"});
+  allow_fault_keys(node, {"name", "inject", "recover", "check", "timeout", "check_every", "env"});
   kind_ = spec.kind;
   name_ = node.at("name").as_string();
   if (name_.empty() || name_.find_first_of("/ ") != std::string::npos)

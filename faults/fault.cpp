@@ -6,8 +6,8 @@
 namespace loadgate {
 
 void allow_fault_keys(const ConfigNode& node, std::initializer_list<std::string_view> keys) {
-  std::vector<std::string_view> allowed = {"kind", "driver", "at", "every", "recover_after",
-                                           "duration"};
+  std::vector<std::string_view> allowed = {"kind",  "driver",        "at",
+                                           "every", "recover_after", "duration"};
   allowed.insert(allowed.end(), keys);
   node.allow_only(allowed);
 }

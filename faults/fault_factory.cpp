@@ -54,9 +54,10 @@ std::vector<std::string> drivers_for(const std::string& kind) {
 std::string checked_driver(const FaultSpec& spec) {
   const ConfigNode& node = spec.settings;
   // A kind names the fault in claims (fault.<kind>.downtime, window: after <kind>): one word.
-  const bool word = !spec.kind.empty() && std::all_of(spec.kind.begin(), spec.kind.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-  });
+  const bool word =
+      !spec.kind.empty() && std::all_of(spec.kind.begin(), spec.kind.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      });
   if (!word)
     node.at("kind").fail(fmt::format(
         "a fault kind is one lowercase word (letters, digits, - or _), it names the fault in "
@@ -77,8 +78,8 @@ std::string checked_driver(const FaultSpec& spec) {
   if (known == driver_kinds().end()) {
     std::vector<std::string> all;
     for (const auto& [name, kinds] : driver_kinds()) all.push_back(name);
-    named->fail(fmt::format("unknown fault driver '{}' (available: {})", driver,
-                            fmt::join(all, ", ")));
+    named->fail(
+        fmt::format("unknown fault driver '{}' (available: {})", driver, fmt::join(all, ", ")));
   }
   const auto& kinds = known->second;
   if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), spec.kind) == kinds.end())

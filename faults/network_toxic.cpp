@@ -20,8 +20,8 @@ Duration duration_or(const ConfigNode& node, const char* key, Duration fallback)
 NetworkToxic::NetworkToxic(const FaultSpec& spec,
                            const std::optional<std::filesystem::path>& testbed_dir) {
   const ConfigNode& node = spec.settings;
-  allow_fault_keys(node, {"toxic", "proxy", "control",
-                   "latency", "jitter", "rate", "after", "delay"});
+  allow_fault_keys(node,
+                   {"toxic", "proxy", "control", "latency", "jitter", "rate", "after", "delay"});
   const std::string toxic = node.at("toxic").as_string();
   if (toxic == "latency") {
     const Duration latency = duration_or(node, "latency", std::chrono::milliseconds(100));

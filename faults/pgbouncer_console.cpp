@@ -24,8 +24,8 @@ constexpr auto kCommandTimeout = std::chrono::seconds(30);
 PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
                                    const std::optional<std::filesystem::path>& testbed_dir) {
   const ConfigNode& node = spec.settings;
-  allow_fault_keys(node, {"mode", "which", "admin_dsn",
-                   "password_env", "password_file", "database"});
+  allow_fault_keys(node,
+                   {"mode", "which", "admin_dsn", "password_env", "password_file", "database"});
   mode_ = node.at("mode").as_string();
   if (auto admin_dsn = node.find("admin_dsn")) {
     if (node.has("which")) node.at("which").fail("give which (testbed) or admin_dsn, not both");

@@ -68,8 +68,8 @@ Measurement measure_observed(std::string_view metric, const ObservedPeaks& peaks
 // What a metric may name in a run, to refuse a typo before the run rather than call it "not
 // measured" after it.
 struct MetricVocabulary {
-  std::vector<std::string> workloads;                             // the run's
-  std::vector<std::string> phases;                                // the run's
+  std::vector<std::string> workloads;    // the run's
+  std::vector<std::string> phases;       // the run's
   std::vector<std::string> fault_kinds;  // every kind loadgate injects, and the run's own
   std::map<std::string, std::vector<std::string>> fault_timings;  // of the run's kinds, by kind
   std::vector<std::string> gauges;          // every gauge the observer may sample

@@ -126,7 +126,8 @@ MetricVocabulary common_vocabulary() {
 
 // A kind of the user's (driver: command) is a kind its claims may name.
 void add_kind(MetricVocabulary& names, const std::string& kind) {
-  if (std::find(names.fault_kinds.begin(), names.fault_kinds.end(), kind) == names.fault_kinds.end())
+  if (std::find(names.fault_kinds.begin(), names.fault_kinds.end(), kind) ==
+      names.fault_kinds.end())
     names.fault_kinds.push_back(kind);
 }
 
@@ -145,8 +146,7 @@ MetricVocabulary metric_vocabulary(const RunPlan& plan) {
   for (const auto& p : plan.scenario.phases) names.phases.push_back(p.name);
   for (const auto& entry : plan.faults) {
     add_kind(names, entry.spec.kind);
-    add_timings(names, entry.spec.kind,
-                fault_timing_names(entry.spec.kind, entry.fault->driver()));
+    add_timings(names, entry.spec.kind, fault_timing_names(entry.spec.kind, entry.fault->driver()));
   }
   return names;
 }

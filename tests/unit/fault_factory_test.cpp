@@ -31,8 +31,8 @@ constexpr const char* kCommands = "    name: flip\n    inject: 'true'\n    check
 }  // namespace
 
 TEST_CASE("a fault's kind is what happened, its driver how: a failover by command is a failover") {
-  auto failover = fault_of(std::string("  - kind: failover\n    driver: command\n    at: 10s\n") +
-                           kCommands);
+  auto failover =
+      fault_of(std::string("  - kind: failover\n    driver: command\n    at: 10s\n") + kCommands);
   CHECK(failover->driver() == "command");
   CHECK(failover->describe() == "failover by command flip");
   // A kind of the user's, for claims such as fault.cache-flush.downtime.
@@ -66,8 +66,9 @@ TEST_CASE("a driver that cannot do the kind, or a kind nobody can inject, is ref
                     Contains("unknown fault driver 'lambda' (available: command, "));
   CHECK_THROWS_WITH(fault_of("  - {kind: Fail.Over, driver: command, at: 10s}\n"),
                     Contains("one lowercase word") && Contains("'Fail.Over'"));
-  CHECK_THROWS_WITH(fault_of("  - {kind: pgbouncer-restart, driver: testbed, mode: pause, at: 10s}\n"),
-                    Contains("driver: pgbouncer-console"));
+  CHECK_THROWS_WITH(
+      fault_of("  - {kind: pgbouncer-restart, driver: testbed, mode: pause, at: 10s}\n"),
+      Contains("driver: pgbouncer-console"));
   CHECK_THROWS_WITH(fault_of("  - {kind: pgbouncer-restart, driver: pgbouncer-console, at: 10s}\n"),
                     Contains("needs driver: testbed"));
   // A driver's own keys are still checked.
