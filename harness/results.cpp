@@ -52,6 +52,10 @@ std::optional<double> ObservedPeaks::max(const std::string& gauge) const {
   return std::nullopt;
 }
 
+std::string FaultWindowScope::label() const {
+  return settle ? text + ", settle " + format_duration(*settle) : text;
+}
+
 std::vector<FaultWindow> fault_windows(const std::vector<FaultEvent>& events, Duration run_end) {
   std::vector<FaultWindow> windows;
   for (size_t e = 0; e < events.size(); ++e) {

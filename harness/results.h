@@ -165,14 +165,19 @@ struct FaultWindow {
 std::vector<FaultWindow> fault_windows(const std::vector<FaultEvent>& events, Duration run_end);
 
 // Which fault windows a claim is judged in: "during failover" (each injection to its recovery),
-// "after failover" (the recovery to the window's end), "before failover" (the previous fault's
-// recovery, or the start, to the injection). All windows of the kind count together.
+// "after failover" (to the window's end from when every workload was back for good, as
+// measured, or with a settle time from the recover step + settle), "before failover" (the
+// previous fault's recovery, or the start, to the injection). All windows of the kind count
+// together.
 struct FaultWindowScope {
   enum class Part { before, during, after };
   Part part = Part::during;
-  std::string kind;  // failover, wake, ...
-  std::string text;  // as written: "during failover"
-  bool operator==(const FaultWindowScope& other) const { return text == other.text; }
+  std::string kind;               // failover, wake, ...
+  std::string text;               // as written: "during failover"
+  std::optional<Duration> settle;  // after only: from the recover step + settle
+  bool operator==(const FaultWindowScope& other) const = default;
+  // "after failover, settle 30s": the text, with the settle time when there is one.
+  std::string label() const;
 };
 
 // A fault window scope's numbers: its intervals added up, its observer samples' peaks.
@@ -183,6 +188,11 @@ struct WindowResult {
   std::vector<WorkloadResult> workloads;
   GeneratorCheck generator;
   ObservedPeaks observed;
+  // An "after" scope: where its part of each window began ("the measured recovery"), and the
+  // windows it has none of because a workload never came back ("items after the failover at
+  // 2m"): a claim on it is then broken, whatever it measures.
+  std::string starts = {};
+  std::vector<std::string> never_recovered = {};
 };
 
 // The capacity search (reports/service_level.h) over one workload's recorded intervals.

@@ -292,9 +292,13 @@ std::optional<MeasuredScope> phase_scope(const RunResult& run, const std::string
 
 std::optional<MeasuredScope> window_scope(const RunResult& run, const FaultWindowScope& scope) {
   for (const auto& window : run.windows)
-    if (window.scope == scope)
-      return MeasuredScope{scope.text,       &window.workloads, window.length, &window.generator,
-                           &window.observed, window.intervals,  true};
+    if (window.scope == scope) {
+      // An "after" scope says where it began: "after failover (from ... back for good ...)".
+      std::string label = scope.label();
+      if (!window.starts.empty()) label += " (" + window.starts + ")";
+      return MeasuredScope{label,           &window.workloads, window.length, &window.generator,
+                           &window.observed, window.intervals, true};
+    }
   return std::nullopt;
 }
 

@@ -74,7 +74,7 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
   std::set<std::string> ids;
   for (const auto& item : root.at("claims").as_list()) {
     item.allow_only({"id", "source", "metric", "model", "given", "expect", "phase", "window",
-                     "note", "requires"});
+                     "settle", "note", "requires"});
     Claim claim;
     claim.id = item.at("id").as_string();
     if (!ids.insert(claim.id).second) item.at("id").fail("claim ids must be unique in a file");
@@ -127,14 +127,19 @@ std::vector<Claim> load_claims(const std::filesystem::path& file) {
       claim.phase = phase->as_string();
       claim.phase_at = located(*phase);
     }
+    const auto settle = item.find("settle");
     if (auto window = item.find("window")) {
       if (claim.phase) window->fail("give a phase or a fault window, not both");
       try {
-        claim.window = parse_window_scope(window->as_string());
+        claim.window = parse_window_scope(
+            window->as_string(),
+            settle ? std::optional<Duration>(settle->as_duration()) : std::nullopt);
       } catch (const std::invalid_argument& e) {
-        window->fail(e.what());
+        (settle ? *settle : *window).fail(e.what());
       }
       claim.window_at = located(*window);
+    } else if (settle) {
+      settle->fail("settle goes with window: after <kind>");
     }
     if (is_capacity(claim.metric) && (claim.phase || claim.window))
       item.fail(
@@ -213,6 +218,14 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
     for (const auto& f : run.faults)
       if (f.kind == claim.window->kind && !f.injected) {
         v.detail = fmt::format("a {} injection failed ({})", f.kind, f.error);
+        return v;
+      }
+    for (const auto& window : run.windows)
+      if (window.scope == *claim.window && !window.never_recovered.empty()) {
+        v.status = ClaimVerdict::Status::broken;
+        v.measured = "never recovered";
+        v.detail = fmt::format("no {}: never recovered: {}", claim.window->label(),
+                               fmt::join(window.never_recovered, ", "));
         return v;
       }
     auto window = window_scope(run, *claim.window);

@@ -27,8 +27,8 @@ bool FaultImpactTracker::bad(uint64_t successes, uint64_t errors, Duration lengt
   return static_cast<double>(successes) < kRecoveredShare * expected - 2 * std::sqrt(expected);
 }
 
-void FaultImpactTracker::add(const IntervalRecord& interval) {
-  if (workload_ >= interval.workloads.size()) return;
+FaultImpactTracker::Seen FaultImpactTracker::add(const IntervalRecord& interval) {
+  if (workload_ >= interval.workloads.size()) return Seen::outside;
   const WorkloadInterval& w = interval.workloads[workload_];
   const Duration start = window_.start;
   if (name_.empty()) name_ = w.name;
@@ -40,11 +40,11 @@ void FaultImpactTracker::add(const IntervalRecord& interval) {
       baseline_length_ += interval.length;
       impact_.baseline_rate = static_cast<double>(baseline_successes_) / seconds(baseline_length_);
     }
-    return;
+    return Seen::outside;
   }
   // The window: from the interval the injection falls in to the last one that ends before the
   // next fault (whose own effects belong to its window).
-  if (interval.end > window_.end) return;
+  if (interval.end > window_.end) return Seen::outside;
   const uint64_t errors = w.error_count();
   const Duration offset = interval.end - start;
   if (!impact_.first_error && errors > 0) impact_.first_error = offset;
@@ -52,7 +52,7 @@ void FaultImpactTracker::add(const IntervalRecord& interval) {
   last_was_bad_ = false;
   for (const auto& [error_class, count] : w.errors) errors_since_[error_class] += count;
   // An interval the workload sent nothing in (a pause in its load) is neither up nor down.
-  if (w.attempts() == 0 && w.in_flight == 0) return;
+  if (w.attempts() == 0 && w.in_flight == 0) return Seen::fine;
   stretch_ = successes == 0 ? stretch_ + interval.length : Duration{};
   impact_.downtime = std::max(impact_.downtime, stretch_);
   // The first success after an interval without any; with none such (a partial outage, one of
@@ -70,6 +70,7 @@ void FaultImpactTracker::add(const IntervalRecord& interval) {
     errors_since_.clear();
   }
   if (after_first_bad_ && successes == 0) outage_seen_ = true;
+  return last_was_bad_ ? Seen::bad : Seen::fine;
 }
 
 FaultImpact FaultImpactTracker::impact() const {

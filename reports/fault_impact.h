@@ -20,8 +20,11 @@ class FaultImpactTracker {
  public:
   // Follows workload number `workload` (its place in each interval) through `window`.
   FaultImpactTracker(size_t workload, const FaultWindow& window);
+  // What an interval was to the workload: outside the window, bad (errors, or successes below
+  // the baseline), or not bad (back, or sending nothing).
+  enum class Seen { outside, bad, fine };
   // Every interval of the run, in order (those outside the baseline and the window are ignored).
-  void add(const IntervalRecord& interval);
+  Seen add(const IntervalRecord& interval);
   FaultImpact impact() const;
 
  private:

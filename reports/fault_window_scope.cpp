@@ -6,7 +6,7 @@
 
 namespace loadgate {
 
-FaultWindowScope parse_window_scope(std::string_view text) {
+FaultWindowScope parse_window_scope(std::string_view text, std::optional<Duration> settle) {
   FaultWindowScope scope;
   scope.text = std::string(text);
   const size_t space = text.find(' ');
@@ -18,6 +18,14 @@ FaultWindowScope parse_window_scope(std::string_view text) {
                : part == "during" ? FaultWindowScope::Part::during
                                   : FaultWindowScope::Part::after;
   scope.kind = std::string(text.substr(space + 1));
+  if (settle && scope.part != FaultWindowScope::Part::after)
+    throw std::invalid_argument(fmt::format(
+        "settle is the time after a fault's recovery before its \"after\" window starts; \"{}\" "
+        "has none",
+        text));
+  if (settle && *settle < Duration::zero())
+    throw std::invalid_argument("settle: expected a duration of 0s or more");
+  scope.settle = settle;
   return scope;
 }
 

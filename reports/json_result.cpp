@@ -167,6 +167,10 @@ std::string result_to_json(const RunResult& run) {
     json workloads = json::array();
     for (const auto& w : window.workloads) workloads.push_back(workload_json(w, window.length));
     windows.push_back({{"scope", window.scope.text},
+                       {"settle_s", window.scope.settle ? json(seconds(*window.scope.settle))
+                                                        : json(nullptr)},
+                       {"starts", window.starts},
+                       {"never_recovered", window.never_recovered},
                        {"intervals", window.intervals},
                        {"length_s", seconds(window.length)},
                        {"generator", generator_json(window.generator)},

@@ -167,7 +167,10 @@ RunResult read_run(const std::filesystem::path& run_dir, const FoldRequest& aske
       read_result(doc, run);
       // What the run itself folded for its claims, folded again.
       for (const auto& window : doc.at("windows")) {
-        const FaultWindowScope scope = parse_window_scope(window.at("scope").get<std::string>());
+        const json settle = window.value("settle_s", json(nullptr));  // added within /4
+        const FaultWindowScope scope = parse_window_scope(
+            window.at("scope").get<std::string>(),
+            settle.is_null() ? std::nullopt : std::optional(from_seconds(settle)));
         if (std::find(request.windows.begin(), request.windows.end(), scope) ==
             request.windows.end())
           request.windows.push_back(scope);

@@ -77,6 +77,25 @@ void count_connections(ConnectionCounts& counts, const ObservedSample& sample,
   }
 }
 
+// Adds `part` (a stretch's intervals and samples) into `into`.
+void merge_into(WindowResult& into, const WindowResult& part) {
+  for (size_t w = 0; w < into.workloads.size() && w < part.workloads.size(); ++w)
+    into.workloads[w].merge(part.workloads[w]);
+  into.intervals += part.intervals;
+  into.length += part.length;
+  into.observed.samples += part.observed.samples;
+  for (const auto& [gauge, value] : part.observed.highest) {
+    auto [it, inserted] = into.observed.highest.emplace(gauge, value);
+    if (!inserted) it->second = std::max(it->second, value);
+  }
+}
+
+void add_interval(WindowResult& into, const IntervalRecord& interval) {
+  add_workloads(into.workloads, interval);
+  ++into.intervals;
+  into.length += interval.length;
+}
+
 }  // namespace
 
 struct RunFold::Impl {
@@ -85,6 +104,13 @@ struct RunFold::Impl {
     WindowResult result;
     std::vector<Range> ranges;  // [from, to]
     double cpu_max = 0;
+    // "after <kind>" without a settle time starts where every workload was back for good, which
+    // is known only when the window ends: what came since its last bad interval waits here.
+    bool from_recovery = false;
+    std::vector<size_t> range_window;  // the fault window (index) of each range
+    std::optional<size_t> pending_range;
+    WindowResult pending;
+    double pending_cpu_max = 0;
     // An interval belongs when it ends inside a range or, for ranges shorter than an interval,
     // covers the range's end.
     bool holds_interval(Duration end, Duration length) const {
@@ -95,6 +121,43 @@ struct RunFold::Impl {
     bool holds_sample(Duration at) const {
       return std::any_of(ranges.begin(), ranges.end(),
                          [&](const Range& r) { return at >= r.first && at <= r.second; });
+    }
+    // An "after" part from the recovery: a bad interval in its window starts it again, one
+    // after the recover step joins it, one past the window's end settles it.
+    void add_after_recovery(const IntervalRecord& interval, const std::vector<FaultWindow>& windows,
+                            const std::vector<bool>& bad_in) {
+      for (size_t r = 0; r < ranges.size(); ++r) {
+        const FaultWindow& window = windows[range_window[r]];
+        if (interval.end <= window.start || interval.end > window.end) continue;
+        if (pending_range != r) settle_pending(), pending_range = r;
+        if (bad_in[range_window[r]]) {
+          restart_pending();
+        } else if (interval.end > ranges[r].first) {
+          add_interval(pending, interval);
+          pending_cpu_max = std::max(pending_cpu_max, interval.generator_cpu);
+        }
+        return;
+      }
+      settle_pending();
+    }
+    void add_after_recovery(const ObservedSample& sample) {
+      if (pending_range && sample.at >= ranges[*pending_range].first &&
+          sample.at <= ranges[*pending_range].second)
+        raise_peaks(pending.observed, sample);
+    }
+    void restart_pending() {
+      for (auto& w : pending.workloads) w = w.planned();
+      pending.intervals = 0;
+      pending.length = {};
+      pending.observed = {};
+      pending_cpu_max = 0;
+    }
+    void settle_pending() {
+      if (!pending_range) return;
+      merge_into(result, pending);
+      cpu_max = std::max(cpu_max, pending_cpu_max);
+      restart_pending();
+      pending_range.reset();
     }
   };
 
@@ -135,19 +198,33 @@ struct RunFold::Impl {
         scope.result.workloads.push_back(w.planned());
         scope.result.workloads.back().offered_rate = 0;  // a fault window's is not a schedule's
       }
+      const bool after = asked.part == FaultWindowScope::Part::after;
+      scope.from_recovery = after && !asked.settle;
+      if (after)
+        scope.result.starts =
+            asked.settle ? fmt::format("from each {}'s recover step + settle {}", asked.kind,
+                                       format_duration(*asked.settle))
+                         : fmt::format("from when every workload was back for good after each {}",
+                                       asked.kind);
+      if (scope.from_recovery) scope.pending.workloads = scope.result.workloads;
       Duration previous_recovery{};  // of the previous fault, of any kind
-      for (const auto& window : fault_windows) {
+      for (size_t k = 0; k < fault_windows.size(); ++k) {
+        const FaultWindow& window = fault_windows[k];
         if (run.faults[window.event].kind == asked.kind) {
           Range range{window.start, window.recovered};  // during
           if (asked.part == FaultWindowScope::Part::before)
             range = {previous_recovery, window.start};
-          if (asked.part == FaultWindowScope::Part::after) range = {window.recovered, window.end};
+          if (after)
+            range = {window.recovered + asked.settle.value_or(Duration::zero()), window.end};
           // None before a fault that follows another at once, none after one that recovered
           // only when the run was over.
           const bool empty = asked.part == FaultWindowScope::Part::during
                                  ? range.second < range.first
                                  : range.second <= range.first;
-          if (!empty) scope.ranges.push_back(range);
+          if (!empty) {
+            scope.ranges.push_back(range);
+            scope.range_window.push_back(k);
+          }
         }
         previous_recovery = window.recovered;
       }
@@ -177,13 +254,15 @@ struct RunFold::Impl {
           if (w < interval.workloads.size())
             searcher.add(interval.workloads[w], interval.end, interval.length);
     }
-    for (auto& trackers : impacts)
-      for (auto& tracker : trackers) tracker.add(interval);
+    std::vector<bool> bad_in(impacts.size(), false);  // [fault window]: some workload was bad
+    for (size_t k = 0; k < impacts.size(); ++k)
+      for (auto& tracker : impacts[k])
+        if (tracker.add(interval) == FaultImpactTracker::Seen::bad) bad_in[k] = true;
     for (auto& scope : scopes)
-      if (scope.holds_interval(interval.end, interval.length)) {
-        add_workloads(scope.result.workloads, interval);
-        ++scope.result.intervals;
-        scope.result.length += interval.length;
+      if (scope.from_recovery) {
+        scope.add_after_recovery(interval, fault_windows, bad_in);
+      } else if (scope.holds_interval(interval.end, interval.length)) {
+        add_interval(scope.result, interval);
         scope.cpu_max = std::max(scope.cpu_max, interval.generator_cpu);
       }
     charts.add(interval);
@@ -195,7 +274,10 @@ struct RunFold::Impl {
       if (sample.at >= phase.start && sample.at <= phase.start + phase.duration)
         raise_peaks(phase.observed, sample);
     for (auto& scope : scopes)
-      if (scope.holds_sample(sample.at)) raise_peaks(scope.result.observed, sample);
+      if (scope.from_recovery)
+        scope.add_after_recovery(sample);
+      else if (scope.holds_sample(sample.at))
+        raise_peaks(scope.result.observed, sample);
     for (const auto& window : fault_windows) {
       FaultEvent& event = run.faults[window.event];
       count_connections(event.postgres_backends, sample, "db.backend_connections", window);
@@ -232,6 +314,17 @@ struct RunFold::Impl {
     }
     run.windows.clear();
     for (auto& scope : scopes) {
+      scope.settle_pending();
+      if (scope.result.scope.part == FaultWindowScope::Part::after)
+        for (size_t k = 0; k < fault_windows.size(); ++k) {
+          const FaultEvent& event = run.faults[fault_windows[k].event];
+          if (event.kind != scope.result.scope.kind) continue;
+          for (const auto& tracker : impacts[k])
+            if (const FaultImpact impact = tracker.impact(); !impact.recovered)
+              scope.result.never_recovered.push_back(
+                  fmt::format("{} after the {} at {}", impact.workload, event.kind,
+                              format_duration(event.started_at)));
+        }
       scope.result.generator = check_generator(scope.result.workloads, threshold, scope.cpu_max);
       run.windows.push_back(std::move(scope.result));
     }

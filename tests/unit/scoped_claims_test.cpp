@@ -67,6 +67,48 @@ TEST_CASE("a claim scoped to a fault window is judged from the window's interval
   CHECK_THROWS_WITH(parse_window_scope("while failover"), Contains("before, during or after"));
 }
 
+TEST_CASE("after a fault with no recover step: from the measured recovery, or recover + settle") {
+  // A failover by command: its recover step returns at once, the outage (3 s to 6 s) follows.
+  RunResult run = test::planned_run({"api"}, {{"main", 0s, 12s}});
+  run.faults = {failover_from(3s, 3s)};
+  std::vector<IntervalRecord> intervals;
+  for (uint64_t i = 0; i < 12; ++i) {
+    const bool down = i >= 3 && i < 6;
+    const bool slow = i == 6;  // back, but the first requests are slow: still the window's
+    intervals.push_back(interval_of(i, "api", down ? 0 : 100, down ? 50 : 0, slow ? 300 : 5));
+  }
+  Claim measured = in_window("api.errors.rate", "< 1%", "after failover");
+  Claim p99 = in_window("api.latency.p99", "< 100ms", "after failover");
+  Claim early = measured, settled = measured;
+  early.window = parse_window_scope("after failover", 2s);    // from 5 s: still down
+  settled.window = parse_window_scope("after failover", 4s);  // from 7 s: back
+  test::fold(run, intervals, {}, fold_request_for({measured, p99, early, settled}));
+  // Not the outage itself (a false alarm on a healthy deployment), and the report says where the
+  // window began.
+  auto v = judge(measured, run);
+  CHECK(v.status == ClaimVerdict::Status::held);
+  CHECK_THAT(v.detail, Contains("600 requests in 6 intervals after failover (from when every "
+                                "workload was back for good after each failover)"));
+  CHECK(judge(p99, run).measured == "300.0ms");  // from the first interval back, slow as it was
+  v = judge(early, run);
+  CHECK(v.status == ClaimVerdict::Status::broken);
+  CHECK_THAT(v.detail, Contains("after failover, settle 2s (from each failover's recover step + "
+                                "settle 2s)"));
+  CHECK(judge(settled, run).status == ClaimVerdict::Status::held);
+  CHECK_THROWS_WITH(parse_window_scope("during failover", 2s), Contains("has none"));
+
+  // Never back: every claim after it is broken, whatever the window measured (here nothing).
+  for (auto& interval : intervals)
+    if (interval.index >= 3) interval = interval_of(interval.index, "api", 0, 50, 5);
+  test::fold(run, intervals, {}, fold_request_for({measured, settled}));
+  for (const Claim& claim : {measured, settled}) {
+    v = judge(claim, run);
+    CHECK(v.status == ClaimVerdict::Status::broken);
+    CHECK(v.measured == "never recovered");
+    CHECK_THAT(v.detail, Contains("never recovered: api after the failover at 3s"));
+  }
+}
+
 TEST_CASE("no window after a fault that recovered only when the run was over") {
   RunResult run = test::planned_run({"api"}, {{"main", 0s, 4s}});
   run.faults = {failover_from(3s, 5s)};  // recover_after ran past the planned end
