@@ -30,12 +30,12 @@ PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
   if (auto admin_dsn = node.find("admin_dsn")) {
     if (node.has("which")) node.at("which").fail("give which (testbed) or admin_dsn, not both");
     const std::string password =
-        read_secret_setting(node, "password", "", "the pgbouncer admin password");
+        read_database_password(node, "the pgbouncer admin password");
     for (const auto& dsn : admin_dsn->as_list())
       consoles_.push_back({describe_dsn(dsn.as_string()), dsn.as_string(), password});
     if (!node.has("database")) node.fail("give database: the pgbouncer database to act on");
   } else {
-    if (!testbed_dir) node.fail("against a real deployment give admin_dsn (and password_env)");
+    if (!testbed_dir) node.fail("against a real deployment give admin_dsn: the console's DSN");
     const auto state = testbed::read_state(*testbed_dir);
     if (!state) node.fail(fmt::format("no testbed in {}", testbed_dir->string()));
     const std::string password = testbed::read_secret(state->admin_password_file);

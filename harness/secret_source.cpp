@@ -33,4 +33,9 @@ std::string read_secret_setting(const ConfigNode& workload, const std::string& p
   return secret;
 }
 
+std::string read_database_password(const ConfigNode& node, const std::string& what) {
+  if (!node.has("password_env") && !node.has("password_file")) return "";
+  return read_secret_setting(node, "password", "", what);
+}
+
 }  // namespace loadgate

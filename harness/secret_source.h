@@ -13,4 +13,8 @@ namespace loadgate {
 std::string read_secret_setting(const ConfigNode& node, const std::string& prefix,
                                 const std::string& testbed_file, const std::string& what);
 
+// A database password: the same when the scenario names one, else empty, and libpq finds its
+// own as psql does (PGPASSWORD, ~/.pgpass or PGPASSFILE, a PGSERVICE file, or none for trust).
+std::string read_database_password(const ConfigNode& node, const std::string& what);
+
 }  // namespace loadgate

@@ -143,7 +143,7 @@ ObservedDeployment observed_deployment(const ConfigNode& observe) {
   if (auto postgres = observe.find("postgres")) {
     postgres->allow_only({"dsn", "replica_dsns", "password_env", "password_file"});
     const std::string password =
-        read_secret_setting(*postgres, "password", "", "the observer's database password");
+        read_database_password(*postgres, "the observer's database password");
     ObservedDeployment::Server server{postgres->at("dsn").as_string(), password};
     deployment.postgres = [server] { return std::optional(server); };
     if (auto replicas = postgres->find("replica_dsns"))
@@ -156,7 +156,7 @@ ObservedDeployment observed_deployment(const ConfigNode& observe) {
   if (auto pgbouncer = observe.find("pgbouncer")) {
     pgbouncer->allow_only({"admin_dsn", "password_env", "password_file"});
     const std::string password =
-        read_secret_setting(*pgbouncer, "password", "", "the pgbouncer console password");
+        read_database_password(*pgbouncer, "the pgbouncer console password");
     for (const auto& dsn : pgbouncer->at("admin_dsn").as_list())
       deployment.pgbouncers.push_back({dsn.as_string(), password});
   }

@@ -2,6 +2,8 @@
 // (here pointing at a testbed of its own), with a fault driven through the remote admin console.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -37,13 +39,11 @@ faults:
     mode: reconnect
     at: 2s
     admin_dsn: ["host=127.0.0.1 port={pgbouncer} dbname=pgbouncer user={admin}"]
-    password_file: {admin_password}
     database: app
 observe:
   database: app
   postgres: {{dsn: "host=127.0.0.1 port={postgres} dbname=app user=app",
-             replica_dsns: ["host=127.0.0.1 port={standby} dbname=app user=app"],
-             password_file: {db_password}}}
+             replica_dsns: ["host=127.0.0.1 port={standby} dbname=app user=app"]}}
   pgbouncer: {{admin_dsn: ["host=127.0.0.1 port={pgbouncer} dbname=pgbouncer user={admin}"],
               password_file: {admin_password}}}
   every: 250ms
@@ -52,15 +52,38 @@ observe:
       fmt::arg("admin", state["pgbouncer_admin"]["user"].get<std::string>()),
       fmt::arg("admin_password", state["pgbouncer_admin"]["password_file"].get<std::string>()),
       fmt::arg("postgres", postgres_port),
-      fmt::arg("standby", testbed.process("postgres-standby")["port"].get<int>()),
-      fmt::arg("db_password", state["database"]["password_file"].get<std::string>()));
+      fmt::arg("standby", testbed.process("postgres-standby")["port"].get<int>()));
+}
+
+std::string first_line(const std::string& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// As psql would find them: the fault's console and the observer's database passwords come from a
+// password file (PGPASSFILE, ~/.pgpass's format), the observer's console one from password_file.
+void write_pgpass(const OwnTestbed& testbed) {
+  const json state = testbed.state();
+  const auto file = scratch_dir() / "pgpass";
+  std::ofstream(file) << fmt::format(
+      "127.0.0.1:*:app:app:{}\n127.0.0.1:*:pgbouncer:{}:{}\n",
+      first_line(state["database"]["password_file"].get<std::string>()),
+      state["pgbouncer_admin"]["user"].get<std::string>(),
+      first_line(state["pgbouncer_admin"]["password_file"].get<std::string>()));
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+  ::setenv("PGPASSFILE", file.c_str(), 1);
 }
 
 }  // namespace
 
-TEST_CASE("observe: connections counted from the DSNs a scenario gives, and a bad one fails first",
+TEST_CASE("observe: connections counted from the DSNs a scenario gives (passwords as libpq finds "
+          "them), and a bad one fails first",
           "[faults]") {
   OwnTestbed testbed;
+  write_pgpass(testbed);
   const std::string primary_port =
       std::to_string(testbed.process("postgres-primary")["port"].get<int>());
   const LoadgateRun run = testbed.run("observed", scenario_with_observe(testbed, primary_port));
