@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/compare_command.h"
+#include "cli/recover_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "cli/testbed_command.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
       "  loadgate report out/RUN --format html -o report.html\n"
       "                                       render a run again, re-judge its claims\n"
       "  loadgate compare out/BASE out/NEW    the regressions between two runs\n"
+      "  loadgate recover out/RUN             recover the faults a killed run left injected\n"
       "  loadgate testbed down                stop it again\n"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "loadgate 0.1.0");
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
 
   loadgate::cli::add_report_command(app, exit_code);
   loadgate::cli::add_compare_command(app, exit_code);
+  loadgate::cli::add_recover_command(app, exit_code);
   loadgate::cli::add_testbed_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -38,6 +38,10 @@ class Fault {
   virtual std::string driver() const = 0;
   virtual void inject() = 0;
   virtual void recover() = 0;
+  // Before recover() on a fault made afresh because the run that injected it died (`loadgate
+  // recover`, faults/fault_journal.h): inject() never ran in this process, so recover() must
+  // assume it got as far as it could. A fault whose recover() asks the system needs nothing.
+  virtual void assume_injected() {}
   // What inject and recover would do, for `loadgate run --dry-run` (commands, targets).
   virtual std::vector<std::string> plan() const { return {describe()}; }
   // What the last inject and recover measured of the fault itself, for the report and for

@@ -60,11 +60,12 @@ void FaultTimeline::FollowUps::work(std::stop_token stop) {
 }
 
 FaultTimeline::FaultTimeline(std::vector<Entry> entries, Duration run_length, std::stop_token stop,
-                             AfterRecovery after_recovery)
+                             AfterRecovery after_recovery, FaultJournal* journal)
     : entries_(std::move(entries)),
       run_length_(run_length),
       stop_(std::move(stop)),
       after_recovery_(std::move(after_recovery)),
+      journal_(journal),
       follow_ups_(std::make_unique<FollowUps>(kFollowUpThreads)) {}
 
 FaultTimeline::~FaultTimeline() {
@@ -147,6 +148,16 @@ void FaultTimeline::run(std::stop_token stop) {
     FaultEvent event{occurrence.entry->spec.kind, fault.describe(), fault.driver()};
     event.started_at = Clock::now() - start_;
     try {
+      // Written down first: if this process dies mid-fault, `loadgate recover` knows of it.
+      if (journal_)
+        journal_->injecting(k, static_cast<size_t>(occurrence.entry - entries_.data()),
+                            event.description);
+    } catch (const std::exception& e) {
+      event.error = fmt::format("not injected: {}", e.what());
+      record(std::move(event), k + 1 < schedule.size() ? schedule[k + 1].at : run_length_);
+      continue;
+    }
+    try {
       fault.inject();
       event.injected = true;
       event.injected_at = Clock::now() - start_;
@@ -161,6 +172,12 @@ void FaultTimeline::run(std::stop_token stop) {
       event.recovered_at = Clock::now() - start_;
     } catch (const std::exception& e) {
       event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
+    }
+    try {
+      if (journal_ && event.recovered) journal_->recovered(k);
+      if (journal_ && !event.recovered) journal_->recover_failed(k, event.error);
+    } catch (const std::exception& e) {
+      event.error += fmt::format("{}{}", event.error.empty() ? "" : "; ", e.what());
     }
     fault.set_stop_check({});
     event.timings = fault.timings();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "faults/fault.h"
+#include "faults/fault_journal.h"
 #include "harness/clock.h"
 #include "harness/results.h"
 #include "harness/scenario.h"
@@ -32,8 +33,10 @@ class FaultTimeline {
   // pooler to reconnect does not push the next fault back; finish() waits for them. It is told
   // where the fault's window ends: the next fault's planned start, or the run's end.
   using AfterRecovery = std::function<void(FaultEvent&, Duration window_end)>;
+  // `journal`, when given (not owned), has each injection written down before it runs and marked
+  // once recovered (faults/fault_journal.h); an entry's number there is its place in `entries`.
   FaultTimeline(std::vector<Entry> entries, Duration run_length, std::stop_token stop,
-                AfterRecovery after_recovery = {});
+                AfterRecovery after_recovery = {}, FaultJournal* journal = nullptr);
   ~FaultTimeline();
 
   // Starts the schedule; offsets count from `start` (the run's own start).
@@ -68,6 +71,7 @@ class FaultTimeline {
   Duration run_length_;
   std::stop_token stop_;  // the run's
   AfterRecovery after_recovery_;
+  FaultJournal* journal_;
   Clock::time_point start_{};
   std::mutex mutex_;
   std::vector<FaultEvent> events_;

@@ -108,6 +108,14 @@ void MultiAzFailover::inject() {
   }
 }
 
+void MultiAzFailover::assume_injected() {
+  // The primary may be lost and a promotion asked; whether it happened, the standby says. A
+  // promotion asked by a run now dead is done within seconds, or was never asked.
+  primary_lost_ = promotion_asked_ = true;
+  promoted_ = false;
+  promotion_wait_ = std::chrono::seconds(10);
+}
+
 void MultiAzFailover::recover() {
   auto state = testbed_of_fault(dir_);
   // Each step is attempted whatever the one before it did: the endpoint must not be left
@@ -123,7 +131,8 @@ void MultiAzFailover::recover() {
   // A promotion asked for may have happened even though the call failed: bringing the old
   // primary back then would make two primaries.
   step([&] {
-    if (promotion_asked_ && !promoted_) promoted_ = testbed::adopt_promotion(state);
+    if (promotion_asked_ && !promoted_)
+      promoted_ = testbed::adopt_promotion(state, promotion_wait_);
   });
   step([&] {
     if (!primary_lost_ || promoted_) return;

@@ -28,6 +28,7 @@ class MultiAzFailover : public Fault {
 
   std::string describe() const override;
   std::string driver() const override { return "testbed"; }
+  void assume_injected() override;
   std::vector<std::string> plan() const override;
   void inject() override;
   void recover() override;
@@ -45,6 +46,7 @@ class MultiAzFailover : public Fault {
   testbed::RebuildMethod rebuild_ = testbed::RebuildMethod::rewind;
   // What this occurrence did, so recover() undoes exactly that.
   bool primary_lost_ = false, promotion_asked_ = false, promoted_ = false;
+  std::chrono::seconds promotion_wait_{60};  // for a promotion asked but not seen through
   std::map<std::string, Duration> timings_;
 };
 

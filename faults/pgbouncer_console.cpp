@@ -89,6 +89,10 @@ void PgbouncerConsole::inject() {
   }
 }
 
+void PgbouncerConsole::assume_injected() {
+  for (auto& console : consoles_) console.injected = true;
+}
+
 void PgbouncerConsole::recover() {
   // RESUME undoes PAUSE and KILL; RECONNECT leaves nothing to undo. Every console is tried, and
   // one that is not paused (its injection never arrived) is fine.

@@ -31,6 +31,8 @@ class PgbouncerConsole : public Fault {
 
   std::string describe() const override;
   std::string driver() const override { return "pgbouncer-console"; }
+  // Every console may be paused: each gets a RESUME ("not paused" is fine).
+  void assume_injected() override;
   void inject() override;
   void recover() override;
 

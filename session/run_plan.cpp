@@ -71,6 +71,7 @@ bool RunPlan::sends_http() const {
 RunPlan make_plan(const PlanRequest& request) {
   RunPlan plan;
   plan.scenario = load_scenario(request.scenario, request.overrides);
+  plan.overrides = request.overrides;
   Scenario& scenario = plan.scenario;
   if (request.testbed) {  // another testbed, reached the way the scenario says (via: edge)
     scenario.target.testbed = *request.testbed;

@@ -30,6 +30,7 @@ struct PlanRequest {
 
 struct RunPlan {
   Scenario scenario;
+  std::vector<std::string> overrides;  // as given, for the fault journal (faults/fault_journal.h)
   std::filesystem::path out;
   ResolvedTarget target;
   std::vector<BuiltWorkload> workloads;  // in the scenario's order

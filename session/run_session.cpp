@@ -1,6 +1,7 @@
 #include "session/run_session.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <deque>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "faults/client_recovery.h"
+#include "faults/fault_journal.h"
 #include "harness/http_connection.h"
 #include "harness/load_runner.h"
 #include "harness/process.h"
@@ -152,6 +154,15 @@ void RunSession::prepare() {
   files_.push_back(std::make_unique<HdrIntervalLog>(out / "hdr"));
   if (plan_.observed)
     files_.push_back(std::make_unique<ObservationsFile>(out / "observations.jsonl"));
+  if (!plan_.faults.empty()) {
+    JournalHeader header{getpid(), process_start_ticks(getpid()), std::filesystem::current_path(),
+                         std::filesystem::absolute(scenario.file),
+                         read_text_file(scenario.file).value_or(""),
+                         plan_.overrides, std::nullopt};
+    if (const auto& testbed = plan_.target.faults.testbed_dir)
+      header.testbed = std::filesystem::absolute(*testbed);
+    journal_ = std::make_unique<FaultJournal>(out / "faults.journal", header);
+  }
   prepared_ = true;
 }
 
@@ -194,7 +205,7 @@ RunResult RunSession::run(std::stop_token stop) {
   };
   // Declared before the load so that, however the run ends, its destructor recovers every fault.
   FaultTimeline faults(std::move(plan_.faults), scenario.duration, stopping.get_token(),
-                       after_recovery);
+                       after_recovery, journal_.get());
   std::optional<DeploymentObserver> observer;
   if (plan_.observed)
     observer.emplace(*plan_.observed,

@@ -25,6 +25,8 @@
 
 namespace loadgate {
 
+class FaultJournal;
+
 class RunSession {
  public:
   // `sinks` (not owned) get every interval and sample beside the run's own files.
@@ -45,6 +47,7 @@ class RunSession {
   bool prepared_ = false, ran_ = false;
   std::vector<WorkloadRun> runs_;
   std::vector<std::unique_ptr<IntervalSink>> files_;  // timeline, HdrHistogram logs, observations
+  std::unique_ptr<FaultJournal> journal_;            // OUT/faults.journal, when there are faults
 };
 
 }  // namespace loadgate

@@ -131,11 +131,11 @@ ProcessRecord promote_standby(TestbedState& state) {
   return take_over_as_primary(state, *admin);
 }
 
-bool adopt_promotion(TestbedState& state) {
+bool adopt_promotion(TestbedState& state, std::chrono::seconds wait) {
   const ProcessRecord& standby = standby_of(state);
   if (!process_alive(standby.pid, standby.start_ticks)) return false;
   auto admin = connect_as_superuser(layout_of(state), standby);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     bool recovering = true;
     {

@@ -28,10 +28,11 @@ ProcessRecord restart_postgres(TestbedState& state, const std::string& name);
 // "postgres-primary" from now on, the old primary "postgres-standby".
 ProcessRecord promote_standby(TestbedState& state);
 
-// After a promotion that was asked for but not seen through (promote_standby threw): waits up
-// to 60 s for the standby to leave recovery and then finishes what promote_standby does. False
-// when it is still a standby (or not running): the promotion did not happen.
-bool adopt_promotion(TestbedState& state);
+// After a promotion that was asked for but not seen through (promote_standby threw, or the run
+// that asked died): waits up to `wait` for the standby to leave recovery and then finishes what
+// promote_standby does. False when it is still a standby (or not running): the promotion did not
+// happen.
+bool adopt_promotion(TestbedState& state, std::chrono::seconds wait = std::chrono::seconds(60));
 
 enum class RebuildMethod { rewind, base_backup };
 // Makes the (stopped) "postgres-standby" a streaming standby of the primary again: pg_rewind of

@@ -2,12 +2,16 @@
 // user runs them: `loadgate run` on a scenario with a `faults:` list.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/process.h"
 #include "tests/support/command.h"
 #include "tests/support/own_testbed.h"
 
@@ -309,4 +313,57 @@ TEST_CASE("the command driver runs the RDS failover template's aws calls, and --
   CHECK_THAT(failing.output, Catch::Contains("inject `aws rds reboot-db-instance") &&
                                  Catch::Contains("exited 254") &&
                                  Catch::Contains("InvalidDBInstanceState"));
+}
+
+TEST_CASE("a run killed mid-fault leaves a journal, and `loadgate recover` puts the fault back",
+          "[testbed]") {
+  // The fault's effect is a file: injected it exists, recovered it is gone.
+  const auto dir = scratch_dir() / "journal";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string scenario = write_scenario("journal.yaml", R"yaml(
+name: journal
+target: {testbed: default}
+duration: 60s
+workloads:
+  validate: {kind: jwt, executor: {type: constant-arrival-rate, rate: 20/s}}
+faults:
+  - {kind: cache-flush, driver: command, name: flag, at: 1s, recover_after: 50s,
+     inject: "touch broken", recover: "rm broken"}
+)yaml");
+  const auto out = dir / "out";
+  // Started from `dir`: the commands run there, and so must the recovery's.
+  const std::string script = fmt::format("cd {} && exec {} run {} --testbed {} --out {}",
+                                         dir.string(), loadgate_bin(), scenario,
+                                         shared_testbed_dir(), out.string());
+  const pid_t run = spawn_detached({{"/bin/sh", "-c", script}, dir / "run.log", std::nullopt, {}});
+  const auto journal = out / "faults.journal";
+  for (int i = 0; i < 200 && !std::filesystem::exists(dir / "broken"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(std::filesystem::exists(dir / "broken"));
+  CHECK_THAT(read_file(journal), Catch::Contains(R"("description":"cache-flush by command flag")"));
+
+  // While the run lives, it recovers by itself: recover refuses.
+  CommandResult early = run_command(fmt::format("{} recover {}", loadgate_bin(), out.string()));
+  CHECK(early.exit_code == 2);
+  CHECK_THAT(early.output, Catch::Contains("is still running"));
+
+  ::kill(run, SIGKILL);
+  for (int i = 0; i < 50 && process_alive(run); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE_FALSE(process_alive(run));
+  CHECK(std::filesystem::exists(dir / "broken"));  // nobody recovered it
+
+  // From elsewhere: the journal says where the run ran.
+  CommandResult recovered =
+      run_command(fmt::format("cd / && {} recover {}", loadgate_bin(), out.string()));
+  INFO(recovered.output);
+  CHECK(recovered.exit_code == 0);
+  CHECK_THAT(recovered.output,
+             Catch::Contains("recovering cache-flush by command flag") &&
+                 Catch::Contains("\n  recovered\n"));
+  CHECK_FALSE(std::filesystem::exists(dir / "broken"));
+  CommandResult again = run_command(fmt::format("{} recover {}", loadgate_bin(), out.string()));
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.output, Catch::Contains("nothing to do"));
 }
