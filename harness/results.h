@@ -260,6 +260,8 @@ struct RunResult {
   std::map<std::string, std::string> slo = {};
   // Why the run ended early without being asked to (a results file could not be written).
   std::string stopped_by = {};
+  // What went wrong beside the load without ending the run: "observer: 3 samples missed (...)".
+  std::vector<std::string> warnings = {};
   // The time the totals cover: the recorded phases, or the part of them the run got through
   // when it ended early (interrupted, or stopped_by). Rates are over this.
   Duration measured_duration() const;

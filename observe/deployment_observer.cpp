@@ -225,7 +225,11 @@ DeploymentObserver::~DeploymentObserver() = default;
 
 void DeploymentObserver::start(Clock::time_point start) {
   start_ = start;
-  processes_.sample(deployment_.processes());  // the baseline CPU counts
+  try {
+    processes_.sample(deployment_.processes());  // the baseline CPU counts
+  } catch (const std::exception&) {
+    // The first sample then has no CPU share; the others do.
+  }
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
@@ -301,9 +305,14 @@ std::map<std::string, double> DeploymentObserver::take() {
 void DeploymentObserver::run(std::stop_token stop) {
   const Duration every = deployment_.every;
   for (auto next = Clock::now(); !stop.stop_requested(); next += every) {
-    ObservedSample sample{{}, take()};
-    sample.at = Clock::now() - start_;
-    if (on_sample_) on_sample_(std::move(sample));
+    try {
+      ObservedSample sample{{}, take()};
+      sample.at = Clock::now() - start_;
+      if (on_sample_) on_sample_(std::move(sample));
+    } catch (const std::exception& e) {
+      // An observer that fails must not end the run (this thread throwing would): a gap.
+      if (gaps_.count++ == 0) gaps_.first_reason = e.what();
+    }
     while (Clock::now() < next + every && !stop.stop_requested())
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

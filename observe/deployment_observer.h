@@ -82,6 +82,13 @@ class DeploymentObserver {
   void start(Clock::time_point start);
   // Stops sampling; returns once the last sample was handed over.
   void stop();
+  // Samples that could not be taken (a query that threw, a state file mid-rewrite): gaps in the
+  // observations, never the end of the run. Read after stop().
+  struct Gaps {
+    size_t count = 0;
+    std::string first_reason;
+  };
+  Gaps gaps() const { return gaps_; }
 
  private:
   std::map<std::string, double> take();
@@ -91,6 +98,7 @@ class DeploymentObserver {
   std::function<void(ObservedSample)> on_sample_;
   ProcessSampler processes_;
   Clock::time_point start_{};
+  Gaps gaps_;  // written by the sampling thread only, read after it ended
   std::jthread thread_;
 };
 

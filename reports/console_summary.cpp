@@ -151,6 +151,7 @@ void print_summary(const RunResult& run, std::ostream& out, bool colour) {
     for (const auto& problem : run.health_problems)
       out << "  ! DEPLOYMENT NOT HEALTHY after the faults: " << problem << "\n";
   }
+  for (const auto& warning : run.warnings) out << "warning: " << warning << "\n";
 }
 
 void print_impact(const FaultImpact& i, std::ostream& out) {

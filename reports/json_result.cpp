@@ -146,6 +146,7 @@ std::string result_to_json(const RunResult& run) {
               {"threads", run.threads},
               {"interval_s", seconds(run.interval)},
               {"stopped_by", run.stopped_by},
+              {"warnings", run.warnings},
               {"targets", run.targets},
               {"timeline", "timeline.jsonl"},
               {"generator", generator_json(run.generator)},

@@ -83,6 +83,7 @@ std::string markdown_summary(const RunResult& run) {
     md += "\n\n> **Generator-bound**: the latencies describe loadgate, not the target.";
   for (const auto& problem : run.health_problems)
     md += fmt::format("\n\n> **Deployment not healthy** after the faults: {}", cell(problem));
+  for (const auto& warning : run.warnings) md += fmt::format("\n\n> Warning: {}", cell(warning));
   return md + "\n";
 }
 

@@ -116,6 +116,7 @@ void read_result(const json& doc, RunResult& run) {
   run.threads = doc.at("threads");
   run.interval = from_seconds(doc.at("interval_s"));
   run.stopped_by = doc.at("stopped_by");
+  run.warnings = doc.value("warnings", std::vector<std::string>{});  // added within /4
   run.generator.schedule_lag_threshold_us = doc.at("generator").at("schedule_lag_threshold_us");
   for (const auto& w : doc.at("workloads")) run.workloads.push_back(workload_from(w));
   for (const auto& p : doc.at("phases")) {

@@ -277,7 +277,13 @@ RunResult RunSession::run(std::stop_token stop) {
     result.phases.push_back(std::move(p));
   }
   result.faults = faults.finish();
-  if (observer) observer->stop();
+  if (observer) {
+    observer->stop();
+    if (const auto gaps = observer->gaps(); gaps.count > 0)
+      result.warnings.push_back(fmt::format(
+          "observer: {} sample(s) missed, gaps in observations.jsonl (first: {})", gaps.count,
+          gaps.first_reason));
+  }
   if (!scenario.faults.empty() && plan_.target.faults.testbed_dir) {
     // Faults broke the testbed on purpose: it must be whole again.
     if (auto state = testbed::read_state(*plan_.target.faults.testbed_dir)) {
