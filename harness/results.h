@@ -52,6 +52,9 @@ struct LedgerResult {
   uint64_t lost = 0;
   uint64_t in_doubt_present = 0, in_doubt_absent = 0;
   uint64_t failed_present = 0;  // reported failed but written: a target that said no and did it
+  // The target's ids (ack_id): writes that failed or got no answer carry none. Counted, not read
+  // back.
+  uint64_t without_id = 0;
   std::vector<std::string> lost_ids = {};  // the first few
 };
 
@@ -172,8 +175,8 @@ std::vector<FaultWindow> fault_windows(const std::vector<FaultEvent>& events, Du
 struct FaultWindowScope {
   enum class Part { before, during, after };
   Part part = Part::during;
-  std::string kind;               // failover, wake, ...
-  std::string text;               // as written: "during failover"
+  std::string kind;                // failover, wake, ...
+  std::string text;                // as written: "during failover"
   std::optional<Duration> settle;  // after only: from the recover step + settle
   bool operator==(const FaultWindowScope& other) const = default;
   // "after failover, settle 30s": the text, with the settle time when there is one.

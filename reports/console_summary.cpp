@@ -179,10 +179,11 @@ void print_ledger(const LedgerResult& l, std::ostream& out) {
   }
   out << fmt::format(
       "ledger {}: {} writes: {} acknowledged ({} present, {} LOST), {} in doubt ({} present, {} "
-      "absent), {} failed{}\n",
+      "absent), {} failed{}{}\n",
       l.workload, writes, l.acknowledged, l.acknowledged_present, l.lost, l.in_doubt,
       l.in_doubt_present, l.in_doubt_absent, l.failed,
-      l.failed_present ? fmt::format(" ({} of them present anyway)", l.failed_present) : "");
+      l.failed_present ? fmt::format(" ({} of them present anyway)", l.failed_present) : "",
+      l.without_id ? fmt::format("; {} without the target's id, not read back", l.without_id) : "");
   if (l.lost)
     out << fmt::format("  ! LOST: {} acknowledged writes are not in the database, e.g. {}\n",
                        l.lost, fmt::join(l.lost_ids, ", "));

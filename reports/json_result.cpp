@@ -81,7 +81,8 @@ std::string result_to_json(const RunResult& run) {
                 {"lost_ids", l.lost_ids},
                 {"in_doubt_present", l.in_doubt_present},
                 {"in_doubt_absent", l.in_doubt_absent},
-                {"failed_present", l.failed_present}};
+                {"failed_present", l.failed_present},
+                {"without_id", l.without_id}};
   };
   json ledgers = json::array();
   for (const auto& l : run.ledgers) ledgers.push_back(ledger_json(l));
@@ -167,16 +168,16 @@ std::string result_to_json(const RunResult& run) {
   for (const auto& window : run.windows) {
     json workloads = json::array();
     for (const auto& w : window.workloads) workloads.push_back(workload_json(w, window.length));
-    windows.push_back({{"scope", window.scope.text},
-                       {"settle_s", window.scope.settle ? json(seconds(*window.scope.settle))
-                                                        : json(nullptr)},
-                       {"starts", window.starts},
-                       {"never_recovered", window.never_recovered},
-                       {"intervals", window.intervals},
-                       {"length_s", seconds(window.length)},
-                       {"generator", generator_json(window.generator)},
-                       {"observed", observed_json(window.observed)},
-                       {"workloads", workloads}});
+    windows.push_back(
+        {{"scope", window.scope.text},
+         {"settle_s", window.scope.settle ? json(seconds(*window.scope.settle)) : json(nullptr)},
+         {"starts", window.starts},
+         {"never_recovered", window.never_recovered},
+         {"intervals", window.intervals},
+         {"length_s", seconds(window.length)},
+         {"generator", generator_json(window.generator)},
+         {"observed", observed_json(window.observed)},
+         {"workloads", workloads}});
   }
   doc["windows"] = windows;
   json capacity = json::object();

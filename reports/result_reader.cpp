@@ -51,6 +51,7 @@ LedgerResult ledger_from(const json& j) {
   l.lost_ids = j.at("lost_ids").get<std::vector<std::string>>();
   l.in_doubt_present = j.at("in_doubt_present");
   l.in_doubt_absent = j.at("in_doubt_absent");
+  l.without_id = j.value("without_id", uint64_t{0});  // added within /4
   l.failed_present = j.at("failed_present");
   return l;
 }

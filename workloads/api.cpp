@@ -9,6 +9,7 @@ namespace loadgate {
 namespace {
 
 const ErrorClass kCheckFailed("check_failed");
+const ErrorClass kAckIdMissing("ack_id_missing");
 
 const std::vector<std::string> kPlaceholders = {"id", "uid", "write_id"};
 
@@ -32,7 +33,7 @@ Api::Api(const WorkloadSpec& spec, const WorkloadContext& context)
   node.allow_only({"kind", "executor", "ids", "requests", "ledger", "auth"});
   auth_ = read_auth_setting(node, context);
   for (const auto& item : node.at("requests").as_list()) {
-    item.allow_only({"name", "weight", "method", "path", "body", "expect", "check"});
+    item.allow_only({"name", "weight", "method", "path", "body", "expect", "check", "ack_id"});
     const std::string method = item.find("method") ? item.at("method").as_string() : "GET";
     Call call{item.find("name") ? item.at("name").as_string() : method,
               item.find("weight") ? item.at("weight").as_number() : 1.0,
@@ -53,21 +54,43 @@ Api::Api(const WorkloadSpec& spec, const WorkloadContext& context)
       call.check_equals = template_at(check->at("equals"), TextTemplate::Escape::none);
     }
     call.writes_ledger = call.path.uses("write_id") || (call.body && call.body->uses("write_id"));
+    if (auto ack_id = item.find("ack_id")) {
+      ack_id->allow_only({"field"});
+      call.ack_field = ack_id->at("field").as_string();
+      if (call.ack_field.empty()) ack_id->at("field").fail("name the response's id field");
+      if (call.writes_ledger)
+        ack_id->fail("a write's id is its own {{write_id}} or the target's ack_id, not both");
+    }
     choice_.add(call.weight);
     calls_.push_back(std::move(call));
   }
   if (calls_.empty()) node.at("requests").fail("give at least one request");
 
-  const bool writes = std::any_of(calls_.begin(), calls_.end(),
-                                  [](const Call& call) { return call.writes_ledger; });
+  const bool own_ids = std::any_of(calls_.begin(), calls_.end(),
+                                   [](const Call& call) { return call.writes_ledger; });
+  const bool target_ids = std::any_of(calls_.begin(), calls_.end(),
+                                      [](const Call& call) { return !call.ack_field.empty(); });
   auto ledger = node.find("ledger");
-  if (ledger && !writes)
-    ledger->fail("no request uses {{write_id}}, so there is nothing to record");
-  if (writes) {
+  if (ledger && !own_ids && !target_ids)
+    ledger->fail(
+        "no request uses {{write_id}} or takes its id from the response (ack_id: {field: id}), "
+        "so there is nothing to record");
+  if (own_ids && target_ids)
+    node.at("requests")
+        .fail(
+            "one ledger a workload: its writes carry their own {{write_id}} or the target's "
+            "ack_id, "
+            "not some of each");
+  if (target_ids && !(ledger && ledger->has("query")))
+    (ledger ? *ledger : node)
+        .fail(
+            "with ack_id, say how to read the ids back: ledger: {query: \"SELECT id FROM items "
+            "WHERE id = ANY($1::bigint[])\"} (the ids come as a text[] in $1)");
+  if (own_ids || target_ids) {
     // The ledger reads the writes back from the database behind the API.
     if (ledger) ledger->allow_only({"query", "dsn", "dsn_env", "password_env", "password_file"});
-    ledger_ =
-        make_write_ledger(ledger, spec.name, read_db_target(ledger ? *ledger : node, context));
+    ledger_ = make_write_ledger(ledger, spec.name, read_db_target(ledger ? *ledger : node, context),
+                                target_ids ? WriteLedger::Ids::target : WriteLedger::Ids::own);
   }
 }
 
@@ -100,6 +123,7 @@ HttpRequest Api::next_for(Rng& rng, size_t vu) const {
 
 Outcome Api::judge(const HttpRequest& request, const HttpResponse& response) const {
   const Call& call = calls_[request.variant];
+  if (!call.ack_field.empty()) return judge_target_id_write(call, response);
   if (!request.write_id.empty()) {
     // A 5xx may come after the commit (the service failed on its way back): in doubt. Any other
     // status but the expected one is a refusal.
@@ -118,7 +142,25 @@ Outcome Api::judge(const HttpRequest& request, const HttpResponse& response) con
   return {};
 }
 
+// A write whose id the target generates: its acknowledgement must carry the id, or it cannot be
+// checked (recorded in doubt, and the request counts as an error: the API broke its contract).
+Outcome Api::judge_target_id_write(const Call& call, const HttpResponse& response) const {
+  if (response.status != call.expect) {
+    ledger_->record("", response.status >= 500 ? WriteStatus::in_doubt : WriteStatus::failed);
+    return {Outcome::Kind::error, ErrorClass::http_status(response.status)};
+  }
+  const auto body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object() || !body.contains(call.ack_field) || body[call.ack_field].is_null()) {
+    ledger_->record("", WriteStatus::in_doubt);
+    return {Outcome::Kind::error, kAckIdMissing};
+  }
+  ledger_->record(json_value_text(body[call.ack_field]), WriteStatus::acknowledged);
+  return {};
+}
+
 void Api::unanswered(const HttpRequest& request, bool maybe_delivered) const {
+  if (!calls_[request.variant].ack_field.empty())
+    ledger_->record("", maybe_delivered ? WriteStatus::in_doubt : WriteStatus::failed);
   if (!request.write_id.empty())
     ledger_->record(request.write_id,
                     maybe_delivered ? WriteStatus::in_doubt : WriteStatus::failed);

@@ -57,7 +57,10 @@ class Api : public Workload {
     std::string check_field;  // empty: no check
     std::optional<TextTemplate> check_equals;
     bool writes_ledger = false;  // uses {{write_id}}
+    std::string ack_field = {};  // a write whose id the target returns in this field
   };
+  Outcome judge_target_id_write(const Call& call, const HttpResponse& response) const;
+
   std::vector<Call> calls_;
   WeightedChoice choice_;
   IdDistribution ids_;

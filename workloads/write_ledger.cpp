@@ -34,12 +34,18 @@ char letter_of(WriteStatus status) {
   return '?';
 }
 
-// A text[] literal for $1; ids are generated here (letters, digits, dashes), so quoting them is
-// enough.
-std::string text_array(const std::string& prefix, const std::vector<uint64_t>& numbers) {
+// A text[] literal for $1: each element quoted, its quotes and backslashes escaped (the
+// target's ids are whatever it returned).
+std::string text_array(const std::vector<std::string>& ids) {
   std::string array = "{";
-  for (size_t i = 0; i < numbers.size(); ++i)
-    array += fmt::format("{}\"{}{}\"", i ? "," : "", prefix, numbers[i]);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    array += i ? ",\"" : "\"";
+    for (char c : ids[i]) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
   return array + "}";
 }
 
@@ -55,10 +61,11 @@ std::FILE* anonymous_file() {
 }  // namespace
 
 WriteLedger::WriteLedger(std::string workload, std::vector<std::string> verify_conninfos,
-                         std::string verify_query)
+                         std::string verify_query, Ids ids)
     : workload_(std::move(workload)),
       verify_conninfos_(std::move(verify_conninfos)),
-      verify_query_(std::move(verify_query)) {
+      verify_query_(std::move(verify_query)),
+      ids_(ids) {
   // Random, not from the scenario seed: a replayed run must not find the first run's rows.
   std::random_device entropy;
   prefix_ = fmt::format("lg-{:08x}{:08x}-", entropy(), entropy());
@@ -84,11 +91,17 @@ std::string WriteLedger::next_id() {
 }
 
 void WriteLedger::record(const std::string& id, WriteStatus status) {
-  uint64_t number = 0;
-  const std::string_view digits = std::string_view(id).substr(std::min(prefix_.size(), id.size()));
-  std::from_chars(digits.data(), digits.data() + digits.size(), number);
+  Outcome outcome{0, status};
+  if (ids_ == Ids::own) {
+    const std::string_view digits =
+        std::string_view(id).substr(std::min(prefix_.size(), id.size()));
+    std::from_chars(digits.data(), digits.data() + digits.size(), outcome.number);
+  } else if (id.find('\n') == std::string::npos) {  // one line of the file a write
+    outcome.id = id;
+  }
   std::lock_guard lock(mutex_);
-  buffered_.push_back({number, status});
+  if (ids_ == Ids::target && outcome.id.empty()) ++without_id_;
+  buffered_.push_back(std::move(outcome));
   ++(status == WriteStatus::acknowledged ? acknowledged_
      : status == WriteStatus::failed     ? failed_
                                          : in_doubt_);
@@ -100,11 +113,17 @@ void WriteLedger::flush_locked() {
   if (!file_) file_ = anonymous_file();
   std::string text;
   if (file_bytes_ == 0)
-    text = fmt::format(
-        "# loadgate write ledger of {}: write ids {}<n>; a acknowledged, f failed, "
-        "d in doubt\n",
-        workload_, prefix_);
-  for (const auto& o : buffered_) text += fmt::format("{} {}\n", o.number, letter_of(o.status));
+    text = ids_ == Ids::own ? fmt::format(
+                                  "# loadgate write ledger of {}: write ids {}<n>; a acknowledged, "
+                                  "f failed, d in doubt\n",
+                                  workload_, prefix_)
+                            : fmt::format(
+                                  "# loadgate write ledger of {}: a acknowledged, f failed, d in "
+                                  "doubt, then the id the target gave (none: it gave none)\n",
+                                  workload_);
+  for (const auto& o : buffered_)
+    text += ids_ == Ids::own ? fmt::format("{} {}\n", o.number, letter_of(o.status))
+                             : fmt::format("{} {}\n", letter_of(o.status), o.id);
   // Written where the last write ended (pread elsewhere never moves that).
   if (!file_ || std::fseek(file_, static_cast<long>(file_bytes_), SEEK_SET) != 0 ||
       std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
@@ -125,6 +144,7 @@ LedgerResult WriteLedger::counts() const {
   result.acknowledged = acknowledged_;
   result.failed = failed_;
   result.in_doubt = in_doubt_;
+  result.without_id = without_id_;
   return result;
 }
 
@@ -152,6 +172,10 @@ LedgerResult WriteLedger::verify_recent() {
   return result;
 }
 
+std::string WriteLedger::id_of(const Outcome& outcome) const {
+  return ids_ == Ids::own ? prefix_ + std::to_string(outcome.number) : outcome.id;
+}
+
 LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
   LedgerResult result;
   result.workload = workload_;
@@ -174,9 +198,9 @@ LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
       chunk.clear();
       return false;
     }
-    std::vector<uint64_t> numbers;
-    for (const auto& o : chunk) numbers.push_back(o.number);
-    std::unordered_set<uint64_t> present;
+    std::vector<std::string> ids;
+    for (const auto& o : chunk) ids.push_back(id_of(o));
+    std::unordered_set<std::string> present;
     bool done = false, give_up = false;
     while (!done && !give_up && Clock::now() < deadline) {
       for (const auto& conninfo : verify_conninfos_) {
@@ -189,13 +213,8 @@ LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
             ~Disarm() { watchdog.disarm(ticket); }
           } disarm{watchdog, ticket};
           pqxx::read_transaction tx(connection);
-          for (const auto& row : tx.exec_params(verify_query_, text_array(prefix_, numbers))) {
-            const auto id = row[0].as<std::string>();
-            uint64_t number = 0;
-            if (id.starts_with(prefix_))
-              std::from_chars(id.data() + prefix_.size(), id.data() + id.size(), number);
-            present.insert(number);
-          }
+          for (const auto& row : tx.exec_params(verify_query_, text_array(ids)))
+            present.insert(row[0].as<std::string>());
           done = true;
           break;
         } catch (const pqxx::sql_error& e) {
@@ -213,16 +232,16 @@ LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
       chunk.clear();
       return false;
     }
-    for (const auto& [number, status] : chunk) {
-      const bool found = present.contains(number);
-      switch (status) {
+    for (const auto& o : chunk) {
+      const std::string id = id_of(o);
+      const bool found = present.contains(id);
+      switch (o.status) {
         case WriteStatus::acknowledged:
           if (found) {
             ++result.acknowledged_present;
           } else {
             ++result.lost;
-            if (result.lost_ids.size() < kListedLost)
-              result.lost_ids.push_back(prefix_ + std::to_string(number));
+            if (result.lost_ids.size() < kListedLost) result.lost_ids.push_back(id);
           }
           break;
         case WriteStatus::failed:
@@ -241,6 +260,10 @@ LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
     ++(o.status == WriteStatus::acknowledged ? result.acknowledged
        : o.status == WriteStatus::failed     ? result.failed
                                              : result.in_doubt);
+    if (ids_ == Ids::target && o.id.empty()) {  // nothing to read back
+      ++result.without_id;
+      return;
+    }
     chunk.push_back(o);
     if (chunk.size() == kVerifyChunk) read_back();
   };
@@ -263,8 +286,14 @@ LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
       const std::string_view line(pending.data() + begin, end - begin);
       if (line.empty() || line[0] == '#') continue;
       Outcome o{0, WriteStatus::acknowledged};
-      std::from_chars(line.data(), line.data() + line.size(), o.number);
-      const char status = line.back();
+      // Own ids: "<n> <status>"; the target's: "<status> <id>".
+      char status = line.back();
+      if (ids_ == Ids::own) {
+        std::from_chars(line.data(), line.data() + line.size(), o.number);
+      } else {
+        status = line.front();
+        if (line.size() > 2) o.id = std::string(line.substr(2));
+      }
       o.status = status == 'a'   ? WriteStatus::acknowledged
                  : status == 'f' ? WriteStatus::failed
                                  : WriteStatus::in_doubt;
@@ -283,8 +312,8 @@ LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
 }
 
 std::shared_ptr<WriteLedger> make_write_ledger(const std::optional<ConfigNode>& ledger,
-                                               const std::string& workload,
-                                               const DbTarget& target) {
+                                               const std::string& workload, const DbTarget& target,
+                                               WriteLedger::Ids ids) {
   std::string query = "SELECT write_id FROM items WHERE write_id = ANY($1::text[])";
   if (ledger) {
     if (auto q = ledger->find("query")) query = q->as_string();
@@ -295,7 +324,7 @@ std::shared_ptr<WriteLedger> make_write_ledger(const std::optional<ConfigNode>& 
   for (size_t i = 0; i < target.dsns.size(); ++i)
     conninfos.push_back(
         target.conninfo(i, {{"connect_timeout", "5"}, {"application_name", "loadgate-ledger"}}));
-  return std::make_shared<WriteLedger>(workload, std::move(conninfos), query);
+  return std::make_shared<WriteLedger>(workload, std::move(conninfos), query, ids);
 }
 
 }  // namespace loadgate

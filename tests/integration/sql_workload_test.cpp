@@ -197,3 +197,55 @@ TEST_CASE("sql virtual users run on their call threads and every call lands in t
     from_timeline += json::parse(line)["workloads"][0]["ok"].get<int>();
   CHECK(from_timeline == w["ok"].get<int>());
 }
+
+TEST_CASE("the ledger checks writes by the ids the API generated and returned (ack_id)",
+          "[testbed]") {
+  // The service's POST returns {"id": N}; a vandal deletes the newest of those rows.
+  const std::string workloads = R"yaml(
+  items:
+    kind: api
+    executor: {type: constant-arrival-rate, rate: 50/s}
+    requests:
+      - {name: create, method: POST, path: /api/v1/items, expect: 201, ack_id: {field: id},
+         body: '{"name": "ack-test"}'}
+    ledger: {query: "SELECT id FROM items WHERE id = ANY($1::bigint[])"}
+)yaml";
+  const std::string vandal = R"yaml(
+  vandal:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 5/s}
+    transactions:
+      - {autocommit: true, sql: "DELETE FROM items WHERE id =
+           (SELECT max(id) FROM items WHERE name = 'ack-test')"}
+)yaml";
+  LoadgateRun clean =
+      run_on_shared_testbed(write_scenario("ack.yaml", sql_scenario("2s", workloads)), "", "ack");
+  INFO(clean.command.output);
+  CHECK(clean.command.exit_code == 0);
+  REQUIRE(clean.result["ledgers"].size() == 1);
+  const json& ok = clean.result["ledgers"][0];
+  CHECK(ok["verified"] == true);
+  CHECK(ok["acknowledged"].get<int>() == Approx(100).margin(20));
+  CHECK(ok["acknowledged_present"] == ok["acknowledged"]);
+  CHECK(ok["without_id"] == 0);
+
+  LoadgateRun lost = run_on_shared_testbed(
+      write_scenario("ack-lost.yaml", sql_scenario("3s", workloads + vandal)), "", "ack-lost");
+  INFO(lost.command.output);
+  CHECK(lost.command.exit_code == 1);
+  const json& ledger = lost.result["ledgers"][0];
+  CHECK(ledger["lost"].get<int>() >= 1);
+  CHECK(ledger["acknowledged_present"].get<int>() + ledger["lost"].get<int>() ==
+        ledger["acknowledged"].get<int>());
+  // The lost ones are named by the ids the service gave: plain numbers here.
+  const std::string first = ledger["lost_ids"][0];
+  CHECK(first.find_first_not_of("0123456789") == std::string::npos);
+
+  // Without a way to read them back, refused before the run, at its line.
+  CommandResult no_query = run_command(
+      loadgate_bin() + " run --dry-run " +
+      write_scenario("ack-no-query.yaml",
+                     sql_scenario("2s", workloads.substr(0, workloads.find("    ledger:")))));
+  CHECK(no_query.exit_code == 2);
+  CHECK_THAT(no_query.output, Catch::Contains("with ack_id, say how to read the ids back"));
+}
