@@ -333,9 +333,9 @@ faults:
 )yaml");
   const auto out = dir / "out";
   // Started from `dir`: the commands run there, and so must the recovery's.
-  const std::string script = fmt::format("cd {} && exec {} run {} --testbed {} --out {}",
-                                         dir.string(), loadgate_bin(), scenario,
-                                         shared_testbed_dir(), out.string());
+  const std::string script =
+      fmt::format("cd {} && exec {} run {} --testbed {} --out {}", dir.string(), loadgate_bin(),
+                  scenario, shared_testbed_dir(), out.string());
   const pid_t run = spawn_detached({{"/bin/sh", "-c", script}, dir / "run.log", std::nullopt, {}});
   const auto journal = out / "faults.journal";
   for (int i = 0; i < 200 && !std::filesystem::exists(dir / "broken"); ++i)
@@ -359,9 +359,8 @@ faults:
       run_command(fmt::format("cd / && {} recover {}", loadgate_bin(), out.string()));
   INFO(recovered.output);
   CHECK(recovered.exit_code == 0);
-  CHECK_THAT(recovered.output,
-             Catch::Contains("recovering cache-flush by command flag") &&
-                 Catch::Contains("\n  recovered\n"));
+  CHECK_THAT(recovered.output, Catch::Contains("recovering cache-flush by command flag") &&
+                                   Catch::Contains("\n  recovered\n"));
   CHECK_FALSE(std::filesystem::exists(dir / "broken"));
   CommandResult again = run_command(fmt::format("{} recover {}", loadgate_bin(), out.string()));
   CHECK(again.exit_code == 0);

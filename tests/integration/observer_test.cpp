@@ -72,16 +72,17 @@ void write_pgpass(const OwnTestbed& testbed) {
       first_line(state["database"]["password_file"].get<std::string>()),
       state["pgbouncer_admin"]["user"].get<std::string>(),
       first_line(state["pgbouncer_admin"]["password_file"].get<std::string>()));
-  std::filesystem::permissions(file, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   ::setenv("PGPASSFILE", file.c_str(), 1);
 }
 
 }  // namespace
 
-TEST_CASE("observe: connections counted from the DSNs a scenario gives (passwords as libpq finds "
-          "them), and a bad one fails first",
-          "[faults]") {
+TEST_CASE(
+    "observe: connections counted from the DSNs a scenario gives (passwords as libpq finds "
+    "them), and a bad one fails first",
+    "[faults]") {
   OwnTestbed testbed;
   write_pgpass(testbed);
   const std::string primary_port =

@@ -1,0 +1,189 @@
+// Against a deployment loadgate did not start (tests/foreign/deployment: Postgres primary and
+// standby, one pgbouncer, a Python API that generates its own ids), faults driven by the
+// operator's own commands: the claims judge them as they judge the testbed's faults.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/command.h"
+
+using namespace loadgate;
+using namespace loadgate::test;
+using nlohmann::json;
+
+namespace {
+
+// Up for the test, down at its end whatever happened.
+class ForeignDeployment {
+ public:
+  ForeignDeployment(const std::string& name, const std::string& options)
+      : dir_(std::filesystem::temp_directory_path() /
+             fmt::format("loadgate-foreign-{}-{}", name, ::getpid())) {
+    std::filesystem::remove_all(dir_);
+    const CommandResult up =
+        run_command(fmt::format("{} up {} {}", script(), dir_.string(), options));
+    INFO(up.output);
+    REQUIRE(up.exit_code == 0);
+    std::ifstream env(dir_ / "env");
+    for (std::string line; std::getline(env, line);) {
+      const auto eq = line.find('=');
+      std::string value = line.substr(eq + 1);
+      if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
+      env_[line.substr(0, eq)] = value;
+    }
+  }
+  ~ForeignDeployment() { run_command(fmt::format("{} down {}", script(), dir_.string())); }
+  std::string operator[](const std::string& key) const { return env_.at(key); }
+  // A shell command line for one of the script's verbs on this deployment.
+  std::string verb(const std::string& what) const {
+    return fmt::format("{} {} {}", script(), what.substr(0, what.find(' ')), dir_.string()) +
+           (what.find(' ') == std::string::npos ? "" : what.substr(what.find(' ')));
+  }
+
+ private:
+  static std::string script() { return source_dir() + "/tests/foreign/deployment"; }
+  std::filesystem::path dir_;
+  std::map<std::string, std::string> env_;
+};
+
+// 60 reads and 20 creates a second; the creates checked by the ids the API returns.
+std::string scenario(const ForeignDeployment& d, const std::string& faults) {
+  return fmt::format(R"yaml(
+name: foreign
+target: {{urls: ["{url}"]}}
+phases: [{{name: warmup, duration: 2s}}, {{name: steady, duration: 16s}}]
+client: {{interval: 250ms, request_timeout: 2s}}
+workloads:
+  items:
+    kind: api
+    executor: {{type: constant-arrival-rate, rate: 80/s}}
+    ids: {{min: 1, max: 100}}
+    requests:
+      - {{name: read, weight: 3, method: GET, path: "/api/v1/items/{{{{id}}}}", expect: 200}}
+      - {{name: create, weight: 1, method: POST, path: /api/v1/items, expect: 201,
+         body: '{{"name": "foreign"}}', ack_id: {{field: id}}}}
+    ledger: {{dsn: "{dsn}", query: "SELECT id FROM items WHERE id = ANY($1::bigint[])"}}
+observe:
+  database: app
+  postgres: {{dsn: "{primary}", replica_dsns: ["{standby}"]}}
+faults:
+{faults}
+)yaml",
+                     fmt::arg("url", d["SERVICE_URL"]), fmt::arg("dsn", d["PGBOUNCER_DSN"]),
+                     fmt::arg("primary", d["PRIMARY_DSN"]), fmt::arg("standby", d["STANDBY_DSN"]),
+                     fmt::arg("faults", faults));
+}
+
+const json& verdict(const json& result, const std::string& id) {
+  for (const auto& claim : result["claims"])
+    if (claim["id"] == id) return claim;
+  FAIL("no claim " << id);
+  throw;
+}
+
+LoadgateRun run_foreign(const std::string& tag, const std::string& yaml,
+                        const std::string& claims) {
+  const std::string claims_file = write_scenario(tag + "-claims.yaml", claims);
+  const std::string file = write_scenario(tag + ".yaml", yaml);
+  const auto out = scratch_dir() / (tag + "-out");
+  std::filesystem::remove_all(out);
+  LoadgateRun run;
+  run.result_dir = out.string();
+  run.command = run_command(
+      fmt::format("{} run {} --claims {} --claims {} --out {}", loadgate_bin(), file, claims_file,
+                  source_dir() + "/scenarios/claims/000-scaling-architecture.yaml", out.string()));
+  std::ifstream in(out / "result.json");
+  if (in) run.result = json::parse(in);
+  return run;
+}
+
+const char* kAfterClaims = R"yaml(
+claims:
+  - id: reconnects-cleanly
+    source: {doc: 000_4e27a9eb9c281531.txt, quote: "verify the application reconnects cleanly"}
+    metric: items.errors.rate
+    expect: "< 1%"
+    window: after failover
+  - id: restart-downtime
+    source: {doc: test, quote: "a pgbouncer restart is a blip"}
+    metric: fault.pgbouncer-restart.downtime
+    expect: "<= 10s"
+)yaml";
+
+}  // namespace
+
+TEST_CASE("a failover driven by the operator's command is judged by the seed's failover claims",
+          "[faults]") {
+  ForeignDeployment d("failover", "--login-retry 1");
+  const LoadgateRun run = run_foreign(
+      "foreign-failover",
+      scenario(d, fmt::format("  - {{kind: failover, driver: command, name: kill-primary, at: 6s, "
+                              "inject: \"{}\"}}",
+                              d.verb("failover"))),
+      kAfterClaims);
+  INFO(run.command.output);
+  REQUIRE(run.result.is_object());
+  CHECK(run.result["faults"][0]["kind"] == "failover");
+  CHECK(run.result["faults"][0]["driver"] == "command");
+  // Seed 000: "~30s downtime"; the app reconnects cleanly once back (from when it was back).
+  CHECK(verdict(run.result, "failover-downtime-resize")["verdict"] == "held");
+  const json& after = verdict(run.result, "reconnects-cleanly");
+  CHECK(after["verdict"] == "held");
+  CHECK_THAT(after["detail"].get<std::string>(), Catch::Contains("back for good"));
+  // A synchronous standby: every acknowledged id the API gave is there after the failover.
+  const json& ledger = run.result["ledgers"][0];
+  CHECK(ledger["verified"] == true);
+  CHECK(ledger["acknowledged"].get<int>() > 100);
+  CHECK(ledger["lost"] == 0);
+  CHECK(run.command.exit_code == 0);
+}
+
+TEST_CASE("a service that never reconnects breaks the downtime claim, one that does holds it",
+          "[faults]") {
+  for (const bool never : {true, false}) {
+    ForeignDeployment d(never ? "never" : "healthy",
+                        never ? "--never-reconnect" : "--login-retry 1");
+    const LoadgateRun run = run_foreign(
+        never ? "foreign-never" : "foreign-healthy",
+        scenario(d, fmt::format("  - {{kind: pgbouncer-restart, driver: command, name: pgbouncer, "
+                                "at: 6s, recover_after: 1s, inject: \"{}\", recover: \"{}\"}}",
+                                d.verb("pgbouncer-kill"), d.verb("pgbouncer-start"))),
+        kAfterClaims);
+    INFO(run.command.output);
+    REQUIRE(run.result.is_object());
+    const json& downtime = verdict(run.result, "restart-downtime");
+    if (never) {
+      CHECK(downtime["verdict"] == "broken");
+      CHECK(downtime["measured"] == "never");
+      CHECK_THAT(downtime["detail"].get<std::string>(), Catch::Contains("never recovered: items"));
+      CHECK(run.command.exit_code == 1);
+    } else {
+      CHECK(downtime["verdict"] == "held");
+      CHECK(run.command.exit_code == 0);
+    }
+  }
+}
+
+TEST_CASE("an asynchronous standby left behind loses acknowledged writes, named by the API's ids",
+          "[faults]") {
+  ForeignDeployment d("async", "--async --login-retry 1");
+  const LoadgateRun run = run_foreign(
+      "foreign-async",
+      scenario(d, fmt::format("  - {{kind: failover, driver: command, name: kill-primary, at: 5s, "
+                              "inject: \"{}\"}}",
+                              d.verb("failover --lose-last 2"))),
+      kAfterClaims);
+  INFO(run.command.output);
+  REQUIRE(run.result.is_object());
+  const json& ledger = run.result["ledgers"][0];
+  CHECK(ledger["verified"] == true);
+  CHECK(ledger["lost"].get<int>() >= 1);  // acknowledged by the primary alone, then gone
+  CHECK(ledger["lost_ids"][0].get<std::string>().find_first_not_of("0123456789") ==
+        std::string::npos);
+  CHECK_THAT(run.command.output, Catch::Contains("LOST"));
+  CHECK(run.command.exit_code == 1);
+}
