@@ -103,11 +103,14 @@ std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& con
   if (driver == "proxy") return std::make_unique<NetworkToxic>(spec, context.testbed_dir);
   if (driver == "pgbouncer-console")
     return std::make_unique<PgbouncerConsole>(spec, context.testbed_dir);
-  if (!context.testbed_dir)
+  if (!context.testbed_dir) {
+    std::vector<std::string> others = drivers_for(spec.kind);
+    std::erase(others, "testbed");
     spec.settings.fail(fmt::format(
-        "{} with driver testbed acts on a local testbed, and the target is not one; against a "
+        "{} with driver testbed drives a local testbed, and the target is not one; against a "
         "real deployment use driver: {} (templates: scenarios/faults/aws-*.yaml)",
-        spec.kind, fmt::join(drivers_for(spec.kind), " or ")));
+        spec.kind, fmt::join(others, " or ")));
+  }
   if (spec.kind == "pgbouncer-restart")
     return std::make_unique<PgbouncerRestart>(spec, *context.testbed_dir);
   if (spec.kind == "failover") return std::make_unique<MultiAzFailover>(spec, *context.testbed_dir);

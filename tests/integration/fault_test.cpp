@@ -356,7 +356,7 @@ faults:
 
   // From elsewhere: the journal says where the run ran.
   CommandResult recovered =
-      run_command(fmt::format("cd / && {} recover {}", loadgate_bin(), out.string()));
+      run_command(fmt::format("sh -c 'cd / && {} recover {}'", loadgate_bin(), out.string()));
   INFO(recovered.output);
   CHECK(recovered.exit_code == 0);
   CHECK_THAT(recovered.output, Catch::Contains("recovering cache-flush by command flag") &&

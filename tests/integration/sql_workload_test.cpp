@@ -243,7 +243,7 @@ TEST_CASE("the ledger checks writes by the ids the API generated and returned (a
 
   // Without a way to read them back, refused before the run, at its line.
   CommandResult no_query = run_command(
-      loadgate_bin() + " run --dry-run " +
+      loadgate_bin() + " run --dry-run --testbed " + shared_testbed_dir() + " " +
       write_scenario("ack-no-query.yaml",
                      sql_scenario("2s", workloads.substr(0, workloads.find("    ledger:")))));
   CHECK(no_query.exit_code == 2);
