@@ -78,6 +78,14 @@ faults:
                      fmt::arg("faults", faults));
 }
 
+// The primary lost by the deployment's own script: a failover with no recover step.
+std::string failover_by_command(const ForeignDeployment& d, const std::string& at,
+                                const std::string& verb) {
+  return fmt::format(
+      "  - {{kind: failover, driver: command, name: kill-primary, at: {}, inject: \"{}\"}}", at,
+      d.verb(verb));
+}
+
 const json& verdict(const json& result, const std::string& id) {
   for (const auto& claim : result["claims"])
     if (claim["id"] == id) return claim;
@@ -120,11 +128,7 @@ TEST_CASE("a failover driven by the operator's command is judged by the seed's f
           "[faults]") {
   ForeignDeployment d("failover", "--login-retry 1");
   const LoadgateRun run = run_foreign(
-      "foreign-failover",
-      scenario(d, fmt::format("  - {{kind: failover, driver: command, name: kill-primary, at: 6s, "
-                              "inject: \"{}\"}}",
-                              d.verb("failover"))),
-      kAfterClaims);
+      "foreign-failover", scenario(d, failover_by_command(d, "6s", "failover")), kAfterClaims);
   INFO(run.command.output);
   REQUIRE(run.result.is_object());
   CHECK(run.result["faults"][0]["kind"] == "failover");
@@ -172,10 +176,7 @@ TEST_CASE("an asynchronous standby left behind loses acknowledged writes, named 
           "[faults]") {
   ForeignDeployment d("async", "--async --login-retry 1");
   const LoadgateRun run = run_foreign(
-      "foreign-async",
-      scenario(d, fmt::format("  - {{kind: failover, driver: command, name: kill-primary, at: 5s, "
-                              "inject: \"{}\"}}",
-                              d.verb("failover --lose-last 2"))),
+      "foreign-async", scenario(d, failover_by_command(d, "5s", "failover --lose-last 2")),
       kAfterClaims);
   INFO(run.command.output);
   REQUIRE(run.result.is_object());
