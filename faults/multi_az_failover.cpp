@@ -2,6 +2,8 @@
 #include "faults/testbed_of_fault.h"
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -109,12 +111,26 @@ void MultiAzFailover::inject() {
 }
 
 void MultiAzFailover::assume_injected() {
-  // The primary may be lost and a promotion asked; whether it happened, the standby says. A
-  // promotion asked by a run now dead is done within seconds, or was never asked.
+  // The primary may be lost and a promotion asked; whether it happened, the testbed says (see
+  // recover()). A promotion asked by a run now dead is done within seconds, or was never asked.
   primary_lost_ = promotion_asked_ = true;
   promoted_ = false;
   promotion_wait_ = std::chrono::seconds(10);
+  made_afresh_ = true;
 }
+
+namespace {
+
+// SIGSTOPped: a frozen AZ's server (state T in /proc/<pid>/stat).
+bool frozen(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), {});
+  const auto end_of_name = text.rfind(')');
+  return end_of_name != std::string::npos && end_of_name + 2 < text.size() &&
+         text[end_of_name + 2] == 'T';
+}
+
+}  // namespace
 
 void MultiAzFailover::recover() {
   auto state = testbed_of_fault(dir_);
@@ -128,6 +144,18 @@ void MultiAzFailover::recover() {
       if (failed.empty()) failed = e.what();
     }
   };
+  // Made afresh after the run died: once the promotion went through, the state already names the
+  // promoted node primary and the lost one (stopped or frozen) "standby", which is rebuilt.
+  if (made_afresh_) {
+    made_afresh_ = false;
+    step([&] {
+      const auto primary = testbed::primary_of(state);
+      const auto standby = testbed::standby_of(state);
+      if (process_alive(primary.pid, primary.start_ticks) && !frozen(primary.pid) &&
+          (!process_alive(standby.pid, standby.start_ticks) || frozen(standby.pid)))
+        promoted_ = true;
+    });
+  }
   // A promotion asked for may have happened even though the call failed: bringing the old
   // primary back then would make two primaries.
   step([&] {

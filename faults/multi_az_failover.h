@@ -47,6 +47,7 @@ class MultiAzFailover : public Fault {
   // What this occurrence did, so recover() undoes exactly that.
   bool primary_lost_ = false, promotion_asked_ = false, promoted_ = false;
   std::chrono::seconds promotion_wait_{60};  // for a promotion asked but not seen through
+  bool made_afresh_ = false;                 // by `loadgate recover`: nothing known of inject()
   std::map<std::string, Duration> timings_;
 };
 

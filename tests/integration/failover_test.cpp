@@ -1,12 +1,17 @@
 // Multi-AZ failover on a testbed of its own, under write load, run as a user runs it.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/process.h"
 #include "tests/support/command.h"
 #include "tests/support/own_testbed.h"
 
@@ -181,4 +186,42 @@ faults:
   const json& ledger = result["ledgers"][0];
   CHECK(ledger["verified"] == true);
   CHECK(ledger["lost"] == 0);
+}
+
+TEST_CASE(
+    "loadgate killed mid-failover: `loadgate recover` rebuilds the lost primary as the standby",
+    "[faults]") {
+  OwnTestbed testbed;
+  const std::string scenario = write_scenario("kill-mid-failover.yaml", R"yaml(
+name: kill-mid-failover
+target: {testbed: default}
+duration: 30s
+client: {interval: 250ms}
+workloads:
+  items:
+    kind: api
+    executor: {type: constant-arrival-rate, rate: 50/s}
+    ids: {min: 1, max: 1000}
+    requests: [{name: read, method: GET, path: "/api/v1/items/{{id}}", expect: 200}]
+faults:
+  - {kind: failover, at: 2s, recover_after: 25s, mode: stop, dns_delay: 1s}
+)yaml");
+  const auto out = scratch_dir() / "kill-mid-failover-out";
+  std::filesystem::remove_all(out);
+  const pid_t run = spawn_detached(
+      {{loadgate_bin(), "run", scenario, "--testbed", testbed.dir, "--out", out.string()},
+       scratch_dir() / "kill-mid-failover.log",
+       std::nullopt,
+       {}});
+  // Promoted and switched by 2 s + 1 s; the rebuild would come at 27 s.
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  ::kill(run, SIGKILL);
+  const std::string status = fmt::format("{} testbed status --dir {}", loadgate_bin(), testbed.dir);
+  CHECK_THAT(run_command(status).output, Catch::Contains("DEGRADED"));
+  const CommandResult recovered =
+      run_command(fmt::format("{} recover {}", loadgate_bin(), out.string()));
+  INFO(recovered.output);
+  CHECK(recovered.exit_code == 0);
+  CHECK_THAT(recovered.output, Catch::Contains("recovering failover"));
+  CHECK_THAT(run_command(status).output, Catch::Contains("healthy"));
 }
