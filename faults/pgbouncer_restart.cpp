@@ -2,6 +2,7 @@
 #include "faults/testbed_of_fault.h"
 
 #include <csignal>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -32,6 +33,14 @@ PgbouncerRestart::PgbouncerRestart(const FaultSpec& spec, std::filesystem::path 
   if (!state)
     node.fail(fmt::format("pgbouncer-restart needs a testbed; none in {}", dir_.string()));
   for (const auto& p : chosen_pgbouncers(node, *state)) which_.push_back(p.name);
+  if (mode_ == Mode::terminate)
+    terminate_signal_ = immediate_shutdown_signal(testbed::pgbouncer_version());
+}
+
+int immediate_shutdown_signal(const std::string& version) {
+  int major = 0, minor = 0;
+  if (std::sscanf(version.c_str(), "PgBouncer %d.%d", &major, &minor) != 2) return SIGTERM;
+  return major > 1 || (major == 1 && minor >= 23) ? SIGQUIT : SIGTERM;
 }
 
 std::vector<testbed::ProcessRecord> chosen_pgbouncers(const ConfigNode& fault,
@@ -67,7 +76,9 @@ void PgbouncerRestart::inject() {
     const auto* process = state.find(name);
     if (!process || !process_alive(process->pid, process->start_ticks))
       throw FaultError(fmt::format("{} is not running, so it cannot be stopped", name));
-    const int signal = mode_ == Mode::graceful ? SIGINT : mode_ == Mode::kill ? SIGKILL : SIGTERM;
+    const int signal = mode_ == Mode::graceful ? SIGINT
+                       : mode_ == Mode::kill   ? SIGKILL
+                                               : terminate_signal_;
     // A graceful shutdown waits for in-flight transactions; give it 30 s, then kill.
     const Duration grace =
         mode_ == Mode::graceful ? std::chrono::seconds(30) : std::chrono::seconds(5);

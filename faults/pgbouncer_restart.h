@@ -11,6 +11,7 @@
 // recover_after: how long it stays down before the restart (default 0: restarted at once).
 #pragma once
 
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,6 +21,11 @@
 #include "testbed/testbed_state.h"
 
 namespace loadgate {
+
+// pgbouncer's immediate shutdown for its `--version` line ("PgBouncer 1.18.0"): SIGTERM until
+// 1.22; from 1.23 SIGTERM waits for every client to leave (a rolling restart's "super safe
+// shutdown") and SIGQUIT is the immediate one. An unreadable version is taken as the older.
+int immediate_shutdown_signal(const std::string& version);
 
 class PgbouncerRestart : public Fault {
  public:
@@ -36,6 +42,7 @@ class PgbouncerRestart : public Fault {
   enum class Mode { terminate, graceful, kill };
   std::filesystem::path dir_;
   Mode mode_ = Mode::terminate;
+  int terminate_signal_ = SIGTERM;  // immediate_shutdown_signal() of the installed pgbouncer
   std::string mode_name_ = "terminate";
   std::vector<std::string> which_;
 };

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -12,12 +13,14 @@ namespace loadgate::testbed {
 namespace fs = std::filesystem;
 namespace {
 
+std::string program() {
+  // Debian installs pgbouncer in /usr/sbin, which an unprivileged PATH often lacks.
+  return fs::exists("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
+}
+
 ProcessRecord launch(const ProcessRecord& record, const fs::path& ini,
                      const std::optional<RunAs>& run_as) {
-  // Debian installs pgbouncer in /usr/sbin, which an unprivileged PATH often lacks.
-  const std::string program =
-      fs::exists("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
-  ProcessSpec spec{{program, ini.string()}, record.log_file, run_as, {}};
+  ProcessSpec spec{{program(), ini.string()}, record.log_file, run_as, {}};
   return start_and_wait(record, spec, std::chrono::seconds(20));
 }
 
@@ -90,6 +93,24 @@ ProcessRecord relaunch_pgbouncer(TestbedState& state, const std::string& name) {
   *it = launch(record, state.dir / name / "pgbouncer.ini", run_as);
   write_state(state);
   return *it;
+}
+
+std::string pgbouncer_version() {
+  const fs::path log =
+      fs::temp_directory_path() / fmt::format("loadgate-pgbouncer-version-{}", getpid());
+  std::string first;
+  try {
+    if (run_to_completion({{program(), "--version"}, log, std::nullopt, {}},
+                          std::chrono::seconds(5)) == 0) {
+      std::ifstream in(log);
+      std::getline(in, first);
+    }
+  } catch (const std::exception&) {
+    // not installed: ""
+  }
+  std::error_code ignored;
+  fs::remove(log, ignored);
+  return first;
 }
 
 }  // namespace loadgate::testbed

@@ -28,4 +28,8 @@ ProcessRecord start_pgbouncer(const ClusterLayout& layout, const PgbouncerSettin
 // std::runtime_error naming it when it does not come back.
 ProcessRecord relaunch_pgbouncer(TestbedState& state, const std::string& name);
 
+// What the testbed's pgbouncer binary says of itself ("PgBouncer 1.18.0"): its signals changed
+// meaning in 1.23. "" when it cannot be run.
+std::string pgbouncer_version();
+
 }  // namespace loadgate::testbed

@@ -2,7 +2,10 @@
 // driver that cannot do the kind, or a kind nobody can inject, is refused at its line.
 #include <catch2/catch.hpp>
 
+#include <csignal>
+
 #include "faults/fault_factory.h"
+#include "faults/pgbouncer_restart.h"
 #include "harness/scenario.h"
 
 using namespace loadgate;
@@ -76,4 +79,12 @@ TEST_CASE("a driver that cannot do the kind, or a kind nobody can inject, is ref
                                          "    dns_delay: 5s\n") +
                              kCommands),
                     Contains("unknown key 'dns_delay'"));
+}
+
+TEST_CASE("pgbouncer's immediate shutdown is SIGTERM until 1.22 and SIGQUIT from 1.23") {
+  CHECK(immediate_shutdown_signal("PgBouncer 1.18.0") == SIGTERM);
+  CHECK(immediate_shutdown_signal("PgBouncer 1.22.1") == SIGTERM);
+  CHECK(immediate_shutdown_signal("PgBouncer 1.23.0") == SIGQUIT);
+  CHECK(immediate_shutdown_signal("PgBouncer 1.25.1") == SIGQUIT);
+  CHECK(immediate_shutdown_signal("") == SIGTERM);  // unreadable: the older meaning
 }
