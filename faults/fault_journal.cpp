@@ -34,6 +34,8 @@ FaultJournal::FaultJournal(const std::filesystem::path& file, const JournalHeade
   out_.write_line(line.dump());
 }
 
+FaultJournal::FaultJournal(const std::filesystem::path& file) : out_(file, /*append=*/true) {}
+
 void FaultJournal::injecting(size_t occurrence, size_t fault, const std::string& description) {
   out_.write_line(
       json{{"injecting", occurrence}, {"fault", fault}, {"description", description}}.dump());
@@ -62,7 +64,8 @@ JournalContents read_journal(const std::filesystem::path& file) {
     try {
       if (number == 1) {
         if (line.value("journal", "") != kJournalSchema)
-          throw std::runtime_error(fmt::format("not a fault journal ({} expected)", kJournalSchema));
+          throw std::runtime_error(
+              fmt::format("not a fault journal ({} expected)", kJournalSchema));
         JournalHeader& h = contents.header;
         h.pid = line.at("pid");
         h.start_ticks = line.at("start_ticks");
@@ -101,9 +104,9 @@ size_t recover_pending(const std::filesystem::path& out_dir, std::ostream& log) 
   const auto out = std::filesystem::absolute(out_dir);
   const auto file = out / "faults.journal";
   if (!std::filesystem::exists(file))
-    throw std::runtime_error(fmt::format(
-        "{}: no fault journal (a run writes one there when its scenario has faults)",
-        file.string()));
+    throw std::runtime_error(
+        fmt::format("{}: no fault journal (a run writes one there when its scenario has faults)",
+                    file.string()));
   const JournalContents journal = read_journal(file);
   const JournalHeader& header = journal.header;
   if (process_alive(header.pid, header.start_ticks))
@@ -120,7 +123,7 @@ size_t recover_pending(const std::filesystem::path& out_dir, std::ostream& log) 
   std::filesystem::current_path(header.cwd);
   const Scenario scenario =
       parse_scenario(header.scenario, header.scenario_file.string(), header.overrides);
-  std::ofstream marks(file, std::ios::app);
+  FaultJournal marks(file);
   size_t failed = 0;
   for (const auto& pending : journal.pending) {
     log << fmt::format("recovering {} (occurrence {}, injected but never marked recovered{})\n",
@@ -130,20 +133,18 @@ size_t recover_pending(const std::filesystem::path& out_dir, std::ostream& log) 
     try {
       if (pending.fault >= scenario.faults.size())
         throw std::runtime_error(fmt::format("the scenario has no fault number {}", pending.fault));
-      auto fault = make_fault(scenario.faults[pending.fault],
-                              FaultContext{header.testbed, out / "faults"});
+      auto fault =
+          make_fault(scenario.faults[pending.fault], FaultContext{header.testbed, out / "faults"});
       fault->assume_injected();
       fault->recover();
     } catch (const std::exception& e) {
       error = e.what();
     }
-    const json mark = error.empty()
-                          ? json{{"recovered", pending.occurrence}}
-                          : json{{"recover_failed", pending.occurrence}, {"error", error}};
-    marks << mark.dump() << '\n' << std::flush;
     if (error.empty()) {
+      marks.recovered(pending.occurrence);
       log << "  recovered\n";
     } else {
+      marks.recover_failed(pending.occurrence, error);
       ++failed;
       log << fmt::format("  NOT RECOVERED: {}\n", error);
     }

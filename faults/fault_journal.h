@@ -2,8 +2,9 @@
 // recovered, so that what a run killed mid-fault leaves broken (SIGKILL, the OOM killer, a lost
 // SSH session) can be put back by `loadgate recover OUT` (recover_pending below). JSON lines:
 //
-//   {"journal": "loadgate.faults/1", "pid": 4242, "start_ticks": 81234, "cwd": "/srv", "scenario_file": "s.yaml",
-//    "scenario": "<its text>", "overrides": ["duration=1m"], "testbed": "/var/tmp/tb"}
+//   {"journal": "loadgate.faults/1", "pid": 4242, "start_ticks": 81234, "cwd": "/srv",
+//    "scenario_file": "s.yaml", "scenario": "<its text>", "overrides": ["duration=1m"],
+//    "testbed": "/var/tmp/tb"}
 //   {"injecting": 0, "fault": 1, "description": "failover by command rds-failover"}
 //   {"recovered": 0}
 //   {"recover_failed": 1, "error": "recover `...` exited 1"}
@@ -12,8 +13,8 @@
 // whatever became of the file since; it holds no secret (those come from the environment).
 #pragma once
 
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -24,12 +25,12 @@
 namespace loadgate {
 
 struct JournalHeader {
-  int pid = 0;                                 // the run's
-  uint64_t start_ticks = 0;                    // and its start, so a reused pid is not it
-  std::filesystem::path cwd;                   // where the run was started (commands run there)
-  std::filesystem::path scenario_file;         // names it in errors
-  std::string scenario;                        // its text
-  std::vector<std::string> overrides;          // --set path=value
+  int pid = 0;                          // the run's
+  uint64_t start_ticks = 0;             // and its start, so a reused pid is not it
+  std::filesystem::path cwd;            // where the run was started (commands run there)
+  std::filesystem::path scenario_file;  // names it in errors
+  std::string scenario;                 // its text
+  std::vector<std::string> overrides;   // --set path=value
   std::optional<std::filesystem::path> testbed;
 };
 
@@ -37,6 +38,8 @@ class FaultJournal {
  public:
   // Creates the file (truncated) and writes the header; throws std::runtime_error naming it.
   FaultJournal(const std::filesystem::path& file, const JournalHeader& header);
+  // Adds to a journal a run wrote (`loadgate recover` marks what it recovered).
+  explicit FaultJournal(const std::filesystem::path& file);
   // Before occurrence `occurrence` (its place in the run's schedule) of the scenario's fault
   // number `fault` is injected.
   void injecting(size_t occurrence, size_t fault, const std::string& description);

@@ -145,6 +145,7 @@ void FaultTimeline::run(std::stop_token stop) {
     if (!sleep_until(start_ + occurrence.at, stop)) return;
     Fault& fault = *occurrence.entry->fault;
     fault.set_stop_check([this, &stop] { return stopping(stop); });
+    const Duration window_end = k + 1 < schedule.size() ? schedule[k + 1].at : run_length_;
     FaultEvent event{occurrence.entry->spec.kind, fault.describe(), fault.driver()};
     event.started_at = Clock::now() - start_;
     try {
@@ -154,7 +155,7 @@ void FaultTimeline::run(std::stop_token stop) {
                             event.description);
     } catch (const std::exception& e) {
       event.error = fmt::format("not injected: {}", e.what());
-      record(std::move(event), k + 1 < schedule.size() ? schedule[k + 1].at : run_length_);
+      record(std::move(event), window_end);
       continue;
     }
     try {
@@ -181,7 +182,7 @@ void FaultTimeline::run(std::stop_token stop) {
     }
     fault.set_stop_check({});
     event.timings = fault.timings();
-    record(std::move(event), k + 1 < schedule.size() ? schedule[k + 1].at : run_length_);
+    record(std::move(event), window_end);
   }
 }
 

@@ -2,8 +2,6 @@
 #include "faults/testbed_of_fault.h"
 
 #include <csignal>
-#include <fstream>
-#include <iterator>
 
 #include <fmt/format.h>
 
@@ -119,19 +117,6 @@ void MultiAzFailover::assume_injected() {
   made_afresh_ = true;
 }
 
-namespace {
-
-// SIGSTOPped: a frozen AZ's server (state T in /proc/<pid>/stat).
-bool frozen(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), {});
-  const auto end_of_name = text.rfind(')');
-  return end_of_name != std::string::npos && end_of_name + 2 < text.size() &&
-         text[end_of_name + 2] == 'T';
-}
-
-}  // namespace
-
 void MultiAzFailover::recover() {
   auto state = testbed_of_fault(dir_);
   // Each step is attempted whatever the one before it did: the endpoint must not be left
@@ -151,8 +136,8 @@ void MultiAzFailover::recover() {
     step([&] {
       const auto primary = testbed::primary_of(state);
       const auto standby = testbed::standby_of(state);
-      if (process_alive(primary.pid, primary.start_ticks) && !frozen(primary.pid) &&
-          (!process_alive(standby.pid, standby.start_ticks) || frozen(standby.pid)))
+      if (process_alive(primary.pid, primary.start_ticks) && !process_stopped(primary.pid) &&
+          (!process_alive(standby.pid, standby.start_ticks) || process_stopped(standby.pid)))
         promoted_ = true;
     });
   }

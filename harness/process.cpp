@@ -229,6 +229,11 @@ bool process_alive(pid_t pid, uint64_t start_ticks) {
   return start_ticks == 0 || stat->start_ticks == start_ticks;
 }
 
+bool process_stopped(pid_t pid) {
+  auto stat = read_proc_stat(pid);
+  return stat && stat->state == 'T';
+}
+
 bool stop_process(pid_t pid, uint64_t start_ticks, Duration grace, int signal) {
   // The start time guards against signalling an unrelated process that reused the pid.
   if (!process_alive(pid, start_ticks)) return true;

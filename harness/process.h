@@ -42,6 +42,8 @@ int run_to_completion(const ProcessSpec& spec, Duration timeout);
 uint64_t process_start_ticks(pid_t pid);
 // Running (not a zombie) and, when `start_ticks` is given, the same process that had it.
 bool process_alive(pid_t pid, uint64_t start_ticks = 0);
+// Stopped by a signal (SIGSTOP: a frozen server), state T.
+bool process_stopped(pid_t pid);
 // The live children of `parent` (a Postgres postmaster's backends, to freeze a whole server).
 std::vector<pid_t> child_processes(pid_t parent);
 // SIGTERM (or `signal`), then SIGKILL after `grace`. True once the process is gone. Signals

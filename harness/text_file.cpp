@@ -36,11 +36,11 @@ std::string file_name_for(std::string_view name) {
   return file;
 }
 
-AppendedFile::AppendedFile(const std::filesystem::path& file)
+AppendedFile::AppendedFile(const std::filesystem::path& file, bool append)
     : file_(file), out_(nullptr, &std::fclose) {
   std::error_code ignored;  // a directory that cannot be made fails the open below, named
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ignored);
-  out_.reset(std::fopen(file.c_str(), "w"));
+  out_.reset(std::fopen(file.c_str(), append ? "a" : "w"));
   if (!out_) fail("open");
 }
 

@@ -24,8 +24,8 @@ std::string file_name_for(std::string_view name);
 // and the system's reason: a run that cannot keep its record must know at once.
 class AppendedFile {
  public:
-  // Creates the directory and the file (truncated).
-  explicit AppendedFile(const std::filesystem::path& file);
+  // Creates the directory and the file: truncated, or kept and added to with `append`.
+  explicit AppendedFile(const std::filesystem::path& file, bool append = false);
   // Writes `line` and a newline, then flushes.
   void write_line(std::string_view line);
   const std::filesystem::path& file() const { return file_; }
