@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "harness/config_node.h"
+#include "reports/fault_impact.h"
 
 namespace loadgate {
 namespace {
@@ -225,8 +226,7 @@ Measurement fault_metric(const std::vector<std::string>& parts, const RunResult&
       const bool never_back = !i.recovered;
       if (never_back && what != "first_error") {
         value = never;
-        never_recovered.push_back(
-            fmt::format("{} after the {} at {}", i.workload, kind, format_duration(e->started_at)));
+        never_recovered.push_back(never_recovered_after(i.workload, *e));
       }
       auto offset = [](const std::optional<Duration>& d) { return d ? seconds(*d) : never; };
       if (what == "first_error" && i.first_error) value = seconds(*i.first_error);
@@ -296,8 +296,13 @@ std::optional<MeasuredScope> window_scope(const RunResult& run, const FaultWindo
       // An "after" scope says where it began: "after failover (from ... back for good ...)".
       std::string label = scope.label();
       if (!window.starts.empty()) label += " (" + window.starts + ")";
-      return MeasuredScope{label,           &window.workloads, window.length, &window.generator,
-                           &window.observed, window.intervals, true};
+      return MeasuredScope{label,
+                           &window.workloads,
+                           window.length,
+                           &window.generator,
+                           &window.observed,
+                           window.intervals,
+                           true};
     }
   return std::nullopt;
 }

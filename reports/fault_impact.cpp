@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 namespace loadgate {
 namespace {
 
@@ -13,6 +15,11 @@ double seconds(Duration d) {
 }
 
 }  // namespace
+
+std::string never_recovered_after(const std::string& workload, const FaultEvent& event) {
+  return fmt::format("{} after the {} at {}", workload, event.kind,
+                     format_duration(event.started_at));
+}
 
 FaultImpactTracker::FaultImpactTracker(size_t workload, const FaultWindow& window)
     : workload_(workload), window_(window) {}

@@ -16,6 +16,9 @@
 
 namespace loadgate {
 
+// Names a workload that never came back after `event`: "items after the failover at 2m".
+std::string never_recovered_after(const std::string& workload, const FaultEvent& event);
+
 class FaultImpactTracker {
  public:
   // Follows workload number `workload` (its place in each interval) through `window`.

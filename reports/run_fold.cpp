@@ -48,12 +48,14 @@ GeneratorCheck check_generator(const std::vector<WorkloadResult>& workloads, int
   return check;
 }
 
+void raise_peak(ObservedPeaks& peaks, const std::string& gauge, double value) {
+  auto [it, inserted] = peaks.highest.emplace(gauge, value);
+  if (!inserted) it->second = std::max(it->second, value);
+}
+
 void raise_peaks(ObservedPeaks& peaks, const ObservedSample& sample) {
   ++peaks.samples;
-  for (const auto& [gauge, value] : sample.gauges) {
-    auto [it, inserted] = peaks.highest.emplace(gauge, value);
-    if (!inserted) it->second = std::max(it->second, value);
-  }
+  for (const auto& [gauge, value] : sample.gauges) raise_peak(peaks, gauge, value);
 }
 
 // Adds an interval's workloads into a stretch's, by their place in the plan.
@@ -84,10 +86,7 @@ void merge_into(WindowResult& into, const WindowResult& part) {
   into.intervals += part.intervals;
   into.length += part.length;
   into.observed.samples += part.observed.samples;
-  for (const auto& [gauge, value] : part.observed.highest) {
-    auto [it, inserted] = into.observed.highest.emplace(gauge, value);
-    if (!inserted) it->second = std::max(it->second, value);
-  }
+  for (const auto& [gauge, value] : part.observed.highest) raise_peak(into.observed, gauge, value);
 }
 
 void add_interval(WindowResult& into, const IntervalRecord& interval) {
@@ -321,9 +320,7 @@ struct RunFold::Impl {
           if (event.kind != scope.result.scope.kind) continue;
           for (const auto& tracker : impacts[k])
             if (const FaultImpact impact = tracker.impact(); !impact.recovered)
-              scope.result.never_recovered.push_back(
-                  fmt::format("{} after the {} at {}", impact.workload, event.kind,
-                              format_duration(event.started_at)));
+              scope.result.never_recovered.push_back(never_recovered_after(impact.workload, event));
         }
       scope.result.generator = check_generator(scope.result.workloads, threshold, scope.cpu_max);
       run.windows.push_back(std::move(scope.result));
