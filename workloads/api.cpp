@@ -21,6 +21,14 @@ TextTemplate template_at(const ConfigNode& node, TextTemplate::Escape escape) {
   }
 }
 
+// What a write's answer says of it: the expected status acknowledges it, a 5xx may come after the
+// commit (the service failed on its way back): in doubt; any other status is a refusal.
+WriteStatus write_status(int expected, int status) {
+  return status == expected ? WriteStatus::acknowledged
+         : status >= 500    ? WriteStatus::in_doubt
+                            : WriteStatus::failed;
+}
+
 std::string json_value_text(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
@@ -79,8 +87,7 @@ Api::Api(const WorkloadSpec& spec, const WorkloadContext& context)
     node.at("requests")
         .fail(
             "one ledger a workload: its writes carry their own {{write_id}} or the target's "
-            "ack_id, "
-            "not some of each");
+            "ack_id, not some of each");
   if (target_ids && !(ledger && ledger->has("query")))
     (ledger ? *ledger : node)
         .fail(
@@ -125,12 +132,7 @@ Outcome Api::judge(const HttpRequest& request, const HttpResponse& response) con
   const Call& call = calls_[request.variant];
   if (!call.ack_field.empty()) return judge_target_id_write(call, response);
   if (!request.write_id.empty()) {
-    // A 5xx may come after the commit (the service failed on its way back): in doubt. Any other
-    // status but the expected one is a refusal.
-    const WriteStatus status = response.status == call.expect ? WriteStatus::acknowledged
-                               : response.status >= 500       ? WriteStatus::in_doubt
-                                                              : WriteStatus::failed;
-    ledger_->record(request.write_id, status);
+    ledger_->record(request.write_id, write_status(call.expect, response.status));
   }
   if (response.status != call.expect)
     return {Outcome::Kind::error, ErrorClass::http_status(response.status)};
@@ -146,7 +148,7 @@ Outcome Api::judge(const HttpRequest& request, const HttpResponse& response) con
 // checked (recorded in doubt, and the request counts as an error: the API broke its contract).
 Outcome Api::judge_target_id_write(const Call& call, const HttpResponse& response) const {
   if (response.status != call.expect) {
-    ledger_->record("", response.status >= 500 ? WriteStatus::in_doubt : WriteStatus::failed);
+    ledger_->record("", write_status(call.expect, response.status));
     return {Outcome::Kind::error, ErrorClass::http_status(response.status)};
   }
   const auto body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);

@@ -232,10 +232,10 @@ LedgerResult WriteLedger::verify_range(uint64_t from, uint64_t to) {
       chunk.clear();
       return false;
     }
-    for (const auto& o : chunk) {
-      const std::string id = id_of(o);
+    for (size_t j = 0; j < chunk.size(); ++j) {
+      const std::string& id = ids[j];
       const bool found = present.contains(id);
-      switch (o.status) {
+      switch (chunk[j].status) {
         case WriteStatus::acknowledged:
           if (found) {
             ++result.acknowledged_present;
