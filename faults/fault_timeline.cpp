@@ -158,6 +158,7 @@ void FaultTimeline::run(std::stop_token stop) {
       record(std::move(event), window_end);
       continue;
     }
+    if (edge_) edge_(true);
     try {
       fault.inject();
       event.injected = true;
@@ -174,6 +175,7 @@ void FaultTimeline::run(std::stop_token stop) {
     } catch (const std::exception& e) {
       event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
     }
+    if (edge_) edge_(false);
     try {
       if (journal_ && event.recovered) journal_->recovered(k);
       if (journal_ && !event.recovered) journal_->recover_failed(k, event.error);

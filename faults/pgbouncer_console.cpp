@@ -1,12 +1,9 @@
 #include "faults/pgbouncer_console.h"
 
-#include <libpq-fe.h>
-
-#include <memory>
-
 #include <fmt/format.h>
 
 #include "faults/pgbouncer_restart.h"
+#include "harness/libpq_connection.h"
 #include "harness/libpq_text.h"
 #include "harness/query_watchdog.h"
 #include "harness/secret_source.h"
@@ -29,8 +26,7 @@ PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
   mode_ = node.at("mode").as_string();
   if (auto admin_dsn = node.find("admin_dsn")) {
     if (node.has("which")) node.at("which").fail("give which (testbed) or admin_dsn, not both");
-    const std::string password =
-        read_database_password(node, "the pgbouncer admin password");
+    const std::string password = read_database_password(node, "the pgbouncer admin password");
     for (const auto& dsn : admin_dsn->as_list())
       consoles_.push_back({describe_dsn(dsn.as_string()), dsn.as_string(), password});
     if (!node.has("database")) node.fail("give database: the pgbouncer database to act on");
@@ -55,22 +51,15 @@ std::string PgbouncerConsole::describe() const {
   return fmt::format("pgbouncer-restart {} of {} on {}", mode_, database_, fmt::join(names, ", "));
 }
 
-// Plain libpq: libpqxx 6 refuses the console ("Unsupported server version; 9.0 is the
-// minimum": pgbouncer reports its own version), and the console needs nothing libpqxx adds.
 void PgbouncerConsole::send(Console& console, const std::string& command) {
-  // The DSN is expanded by libpq (expand_dbname) and the password and timeout given apart.
-  const char* keywords[] = {"dbname", "password", "connect_timeout", nullptr};
-  const char* values[] = {console.dsn.c_str(), console.password.c_str(), "5", nullptr};
-  const std::unique_ptr<PGconn, decltype(&PQfinish)> connection(
-      PQconnectdbParams(keywords, values, /*expand_dbname=*/1), PQfinish);
+  const PgConnection connection = connect_libpq(console.dsn, console.password, 5);
   auto fail = [&](const char* message) {
     throw FaultError(fmt::format("{} on {}: {}", command, console.name, single_line(message)));
   };
   if (PQstatus(connection.get()) != CONNECTION_OK) fail(PQerrorMessage(connection.get()));
   QueryWatchdog watchdog;
   const uint64_t ticket = watchdog.arm(PQsocket(connection.get()), Clock::now() + kCommandTimeout);
-  const std::unique_ptr<PGresult, decltype(&PQclear)> result(
-      PQexec(connection.get(), command.c_str()), PQclear);
+  const PgResult result(PQexec(connection.get(), command.c_str()), PQclear);
   if (watchdog.disarm(ticket)) fail("no answer within 30 s");
   const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)

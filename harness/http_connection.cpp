@@ -300,4 +300,22 @@ std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration ti
   return problem;
 }
 
+Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request,
+                       HttpTimeouts timeouts, TlsContext* tls) {
+  asio::io_context io;
+  TimeoutSweeper sweeper(io.get_executor());
+  HttpConnection connection(io.get_executor(), endpoint, timeouts, sweeper, tls);
+  Exchange result;
+  sweeper.start();
+  asio::co_spawn(
+      io,
+      [&]() -> awaitable<void> {
+        result = co_await connection.exchange(request);
+        sweeper.stop();
+      },
+      asio::detached);
+  io.run();
+  return result;
+}
+
 }  // namespace loadgate

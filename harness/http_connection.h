@@ -104,4 +104,9 @@ class HttpConnection {
 std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration timeout,
                                            TlsContext* tls = nullptr);
 
+// One request on a connection of its own and io_context, timeouts enforced as in a run (a
+// steady-state probe's GET /healthz, a test's request). Blocks the calling thread.
+Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request,
+                       HttpTimeouts timeouts, TlsContext* tls = nullptr);
+
 }  // namespace loadgate

@@ -135,6 +135,24 @@ struct ClientRecovery {
   std::vector<std::string> not_recovered = {};
 };
 
+// A steady-state probe (observe/probes.h) changing state: up → down or back, at an offset from
+// the run's start. Only changes are kept: a soak's record grows with outages, not with time.
+struct ProbeChange {
+  size_t probe = 0;  // index in RunResult::probes
+  Duration at{};     // when the try that saw it began
+  bool up = false;
+  std::string reason = {};  // why it failed (down only)
+};
+
+// One steady-state probe's layer in one fault window (observe/probes.h): offsets from the start
+// of the injection, at the probes' resolution (probes.every).
+struct LayerOutage {
+  std::string probe;
+  std::optional<Duration> down;  // the first failed try (0: already down); empty: never down
+  std::optional<Duration> back;  // up for good from here; empty while down: NEVER BACK
+  std::string reason = {};       // why its first failed try failed
+};
+
 // One injection of a fault as it happened, in offsets from the run's start.
 struct FaultEvent {
   std::string kind;         // what happened to the system: failover, or a kind of the user's
@@ -155,6 +173,21 @@ struct FaultEvent {
   // The deployment's connections (testbed): client backends on the primary, and the
   // pgbouncers' clients and server connections.
   ConnectionCounts postgres_backends = {}, pgbouncer_clients = {}, pgbouncer_servers = {};
+  // Each probed layer, in the scenario's order (from the database up): when it went down and
+  // came back, to attribute the downtime (reports/downtime_attribution.h).
+  std::vector<LayerOutage> layers = {};
+};
+
+// A steady-state probe (observe/probes.h) and how the run found it.
+struct ProbeInfo {
+  std::string name;
+  std::string layer;    // sql, pgbouncer, http, command
+  std::string target;   // the DSN (no password), URL or command, as shown
+  std::string through;  // an sql probe's pgbouncer probe, when its DSN is that pgbouncer's address
+  bool writable = false;                            // an sql probe that asks for a primary
+  std::optional<Duration> server_login_retry = {};  // a pgbouncer's, from SHOW CONFIG
+  std::string after = {};  // why it failed at the end of the run (empty: it held)
+  uint64_t tries = 0, failed = 0;
 };
 
 // Where a fault's window lies, in offsets from the run's start: from the start of its injection
@@ -256,6 +289,7 @@ struct RunResult {
   // After faults: whether the deployment was checked, and what is wrong with it (empty: healthy).
   bool health_checked = false;
   std::vector<std::string> health_problems = {};
+  std::vector<ProbeInfo> probes = {};  // the scenario's steady-state probes
   std::vector<ClaimVerdict> claims = {};
   Deployment deployment = {};
   // The scenario's service level: "errors.rate" → "< 1%", "latency.p95" → "< 200ms", for every

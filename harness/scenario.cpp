@@ -251,7 +251,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   ConfigNode top(root, source, "");
   top.require_map();
   top.allow_only({"name", "target", "duration", "phases", "client", "workloads", "faults",
-                  "observe", "claims", "slo"});
+                  "observe", "probes", "claims", "slo"});
 
   Scenario scenario;
   scenario.file = file;
@@ -303,6 +303,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
     observe->require_map();
     scenario.observe = *observe;
   }
+  scenario.probes = top.find("probes");
   return scenario;
 }
 

@@ -102,6 +102,8 @@ struct Scenario {
   // Where to watch the deployment's connections during faults (faults/connection_observer.h);
   // read there, as a workload's own keys are read by the workload.
   std::optional<ConfigNode> observe;
+  // The steady-state probes of each layer (observe/probes.h), read there.
+  std::optional<ConfigNode> probes;
   std::vector<std::string> claims;  // claims files (reports/claims.h), as written
   // Service level every workload must meet for capacity to count: "errors.rate" → "< 1%",
   // "latency.p95" → "< 200ms" (harness/expectation.h).

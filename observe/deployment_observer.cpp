@@ -2,13 +2,12 @@
 
 #include <unistd.h>
 
-#include <libpq-fe.h>
-
 #include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "harness/libpq_connection.h"
 #include "harness/libpq_text.h"
 #include "harness/process.h"
 #include "harness/secret_source.h"
@@ -16,32 +15,26 @@
 namespace loadgate {
 namespace {
 
-using Connection = std::unique_ptr<PGconn, decltype(&PQfinish)>;
-using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-Connection connect(const ObservedDeployment::Server& server) {
-  const char* keys[] = {"dbname", "password", "connect_timeout", nullptr};
-  const char* values[] = {server.dsn.c_str(), server.password.c_str(), "2", nullptr};
-  // expand_dbname: the DSN's own keys (host, port, user, ...) apply; the password is added.
-  return Connection(PQconnectdbParams(keys, values, 1), PQfinish);
+PgConnection connect(const ObservedDeployment::Server& server) {
+  return connect_libpq(server.dsn, server.password, 2);
 }
 
 // The rows of each statement (each with at most one text parameter) on one connection: nothing
 // at all when the server cannot be reached, nothing for a statement it refuses (a fault may have
 // stopped it: that sample just goes without).
-std::vector<std::optional<Result>> query(const ObservedDeployment::Server& server,
-                                         const std::vector<std::string>& statements,
-                                         const std::string* parameter = nullptr) {
-  std::vector<std::optional<Result>> results;
-  Connection connection = connect(server);
+std::vector<std::optional<PgResult>> query(const ObservedDeployment::Server& server,
+                                           const std::vector<std::string>& statements,
+                                           const std::string* parameter = nullptr) {
+  std::vector<std::optional<PgResult>> results;
+  PgConnection connection = connect(server);
   if (PQstatus(connection.get()) != CONNECTION_OK) return results;
   const char* values[] = {parameter ? parameter->c_str() : nullptr};
   for (const auto& sql : statements) {
     const bool with_parameter = parameter && sql.find("$1") != std::string::npos;
-    Result result(with_parameter ? PQexecParams(connection.get(), sql.c_str(), 1, nullptr, values,
-                                                nullptr, nullptr, 0)
-                                 : PQexec(connection.get(), sql.c_str()),
-                  PQclear);
+    PgResult result(with_parameter ? PQexecParams(connection.get(), sql.c_str(), 1, nullptr, values,
+                                                  nullptr, nullptr, 0)
+                                   : PQexec(connection.get(), sql.c_str()),
+                    PQclear);
     if (result && PQresultStatus(result.get()) == PGRES_TUPLES_OK)
       results.emplace_back(std::move(result));
     else
@@ -174,7 +167,7 @@ void check_observable(const ObservedDeployment& deployment) {
   // speaks of them at the end).
   servers.insert(servers.end(), deployment.replicas.begin(), deployment.replicas.end());
   for (const auto& server : servers) {
-    Connection connection = connect(server);
+    PgConnection connection = connect(server);
     if (PQstatus(connection.get()) != CONNECTION_OK)
       throw std::runtime_error(fmt::format("observe: cannot connect to {}: {}",
                                            describe_dsn(server.dsn),

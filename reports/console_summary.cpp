@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/expectation.h"
+#include "reports/downtime_attribution.h"
 
 namespace loadgate {
 namespace {
@@ -113,6 +114,7 @@ void print_summary(const RunResult& run, std::ostream& out, bool colour) {
       out << fmt::format("  fault timings: {}\n", fmt::join(parts, ", "));
     }
     for (const auto& i : f.impacts) print_impact(i, out);
+    print_layers(f, run.probes, out);
     auto counts = [](const ConnectionCounts& c) {
       return fmt::format("{} before, peak {}, {} after", c.before, c.peak, c.after);
     };
@@ -147,11 +149,28 @@ void print_summary(const RunResult& run, std::ostream& out, bool colour) {
     out << fmt::format("               {}: \"{}\"\n", c.source_doc, c.source_quote);
   }
   if (run.health_checked) {
-    if (run.health_problems.empty()) out << "deployment after the faults: healthy\n";
+    if (run.health_problems.empty()) out << "deployment after the run: healthy\n";
     for (const auto& problem : run.health_problems)
-      out << "  ! DEPLOYMENT NOT HEALTHY after the faults: " << problem << "\n";
+      out << "  ! DEPLOYMENT NOT HEALTHY after the run: " << problem << "\n";
   }
   for (const auto& warning : run.warnings) out << "warning: " << warning << "\n";
+}
+
+void print_layers(const FaultEvent& f, const std::vector<ProbeInfo>& probes, std::ostream& out) {
+  if (f.layers.empty()) return;
+  auto at = [](Duration d) {
+    return fmt::format("+{:.2f}s", std::chrono::duration<double>(d).count());
+  };
+  std::vector<std::string> parts;
+  for (const auto& l : f.layers)
+    parts.push_back(
+        !l.down   ? l.probe + " up throughout"
+        : !l.back ? fmt::format("{} down at {} ({}), NEVER BACK", l.probe, at(*l.down), l.reason)
+                  : fmt::format("{} down at {} ({}), back at {}", l.probe, at(*l.down), l.reason,
+                                at(*l.back)));
+  out << fmt::format("  layers: {}\n", fmt::join(parts, "; "));
+  if (std::string attribution = attribute_downtime(f, probes); !attribution.empty())
+    out << "  downtime by layer: " << attribution << "\n";
 }
 
 void print_impact(const FaultImpact& i, std::ostream& out) {

@@ -16,6 +16,8 @@ void print_summary(const RunResult& result, std::ostream& out, bool colour = fal
 void print_ledger(const LedgerResult& ledger, std::ostream& out);
 // One line per workload a fault window touched: first error, downtime, recovery, errors.
 void print_impact(const FaultImpact& impact, std::ostream& out);
+// Each probed layer's outage in a fault's window, and which layer the downtime came from.
+void print_layers(const FaultEvent& fault, const std::vector<ProbeInfo>& probes, std::ostream& out);
 
 // The deployment observer's headline gauges at their highest ("backends 48", "replica lag
 // 17.6ms", ...), in a fixed order; empty when nothing was observed.

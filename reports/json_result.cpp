@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/console_summary.h"
+#include "reports/downtime_attribution.h"
 #include "reports/histogram_json.h"
 
 namespace loadgate {
@@ -116,6 +117,12 @@ std::string result_to_json(const RunResult& run) {
                          {"not_recovered_ids", c.not_recovered}});
     json fault_ledgers = json::array();
     for (const auto& l : f.ledgers) fault_ledgers.push_back(ledger_json(l));
+    json layers = json::array();
+    for (const auto& l : f.layers)
+      layers.push_back({{"probe", l.probe},
+                        {"down_s", offset_s(l.down)},
+                        {"back_s", offset_s(l.back)},
+                        {"reason", l.reason}});
     faults.push_back({{"kind", f.kind},
                       {"description", f.description},
                       {"driver", f.driver},
@@ -129,11 +136,24 @@ std::string result_to_json(const RunResult& run) {
                       {"workloads", impacts},
                       {"ledgers", fault_ledgers},
                       {"clients", clients},
+                      {"layers", layers},
+                      {"downtime_attribution", attribute_downtime(f, run.probes)},
                       {"connections",
                        {{"postgres_backends", counts_json(f.postgres_backends)},
                         {"pgbouncer_servers", counts_json(f.pgbouncer_servers)},
                         {"pgbouncer_clients", counts_json(f.pgbouncer_clients)}}}});
   }
+  json probes = json::array();
+  for (const auto& p : run.probes)
+    probes.push_back({{"name", p.name},
+                      {"layer", p.layer},
+                      {"target", p.target},
+                      {"through", p.through},
+                      {"writable", p.writable},
+                      {"server_login_retry_s", offset_s(p.server_login_retry)},
+                      {"after", p.after},
+                      {"tries", p.tries},
+                      {"failed", p.failed}});
   json topology = json::object();
   for (const auto& [name, value] : run.deployment.topology) topology[name] = value;
   json doc = {{"schema", kResultSchema},
@@ -157,6 +177,7 @@ std::string result_to_json(const RunResult& run) {
               {"ledgers", ledgers},
               {"faults", faults},
               {"health", {{"checked", run.health_checked}, {"problems", run.health_problems}}},
+              {"probes", probes},
               {"deployment",
                {{"instances", run.deployment.instances},
                 {"vcpu_per_instance", run.deployment.vcpu_per_instance},

@@ -111,7 +111,7 @@ std::string junit_xml(const RunResult& run) {
       checks.push_back(std::move(t));
     }
   if (run.health_checked) {
-    Case t{run_class, "the deployment is healthy after the faults", Case::Outcome::passed, "", ""};
+    Case t{run_class, "the deployment is healthy after the run", Case::Outcome::passed, "", ""};
     if (!run.health_problems.empty()) {
       t.outcome = Case::Outcome::failed;
       t.message = run.health_problems.front();

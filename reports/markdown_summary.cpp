@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "reports/console_summary.h"
+#include "reports/downtime_attribution.h"
 
 namespace loadgate {
 namespace {
@@ -70,6 +71,8 @@ std::string markdown_summary(const RunResult& run) {
     md += fmt::format("\n- fault **{}**: worst downtime {}{}{}", cell(f.description),
                       format_duration(worst), all_back ? "" : ", **NOT RECOVERED**",
                       f.error.empty() ? "" : ", error: " + cell(f.error));
+    if (std::string attribution = attribute_downtime(f, run.probes); !attribution.empty())
+      md += fmt::format("; by layer: {}", cell(attribution));
   }
   if (!run.faults.empty()) md += "\n";
   if (const auto observed = observed_highlights(run.observed); !observed.empty())
@@ -82,7 +85,7 @@ std::string markdown_summary(const RunResult& run) {
   if (run.generator.generator_bound)
     md += "\n\n> **Generator-bound**: the latencies describe loadgate, not the target.";
   for (const auto& problem : run.health_problems)
-    md += fmt::format("\n\n> **Deployment not healthy** after the faults: {}", cell(problem));
+    md += fmt::format("\n\n> **Deployment not healthy** after the run: {}", cell(problem));
   for (const auto& warning : run.warnings) md += fmt::format("\n\n> Warning: {}", cell(warning));
   return md + "\n";
 }

@@ -83,6 +83,9 @@ FaultEvent fault_from(const json& j) {
     f.clients.push_back({c.at("workload"), c.at("kind"), c.at("total"), c.at("tried"),
                          c.at("recovered"),
                          c.at("not_recovered_ids").get<std::vector<std::string>>()});
+  for (const auto& l : j.value("layers", json::array()))  // added within /4
+    f.layers.push_back({l.at("probe"), optional_seconds(l.at("down_s")),
+                        optional_seconds(l.at("back_s")), l.at("reason")});
   const json& connections = j.at("connections");
   f.postgres_backends = counts_from(connections.at("postgres_backends"));
   f.pgbouncer_servers = counts_from(connections.at("pgbouncer_servers"));
@@ -133,6 +136,19 @@ void read_result(const json& doc, RunResult& run) {
   for (const auto& f : doc.at("faults")) run.faults.push_back(fault_from(f));
   run.health_checked = doc.at("health").at("checked");
   run.health_problems = doc.at("health").at("problems").get<std::vector<std::string>>();
+  for (const auto& p : doc.value("probes", json::array())) {  // added within /4
+    ProbeInfo probe;
+    probe.name = p.at("name");
+    probe.layer = p.at("layer");
+    probe.target = p.at("target");
+    probe.through = p.at("through");
+    probe.writable = p.at("writable");
+    probe.server_login_retry = optional_seconds(p.at("server_login_retry_s"));
+    probe.after = p.at("after");
+    probe.tries = p.at("tries");
+    probe.failed = p.at("failed");
+    run.probes.push_back(std::move(probe));
+  }
   for (const auto& c : doc.at("claims"))
     run.claims.push_back({c.at("id"), c.at("file"), c.at("source").at("doc"),
                           c.at("source").at("quote"), c.at("metric"), c.at("expect"),

@@ -98,6 +98,7 @@ RunPlan make_plan(const PlanRequest& request) {
     for (auto& claim : load_claims(file)) plan.claims.push_back(std::move(claim));
   for (const auto& file : request.claims)
     for (auto& claim : load_claims(file)) plan.claims.push_back(std::move(claim));
+  if (scenario.probes) plan.probes = read_probes(*scenario.probes);
   // Where to watch the deployment: the scenario says, or the testbed's own.
   if (scenario.observe)
     plan.observed = observed_deployment(*scenario.observe);
@@ -184,6 +185,10 @@ void print_plan(const RunPlan& plan, std::ostream& out) {
         entry.fault->describe());
     for (const auto& line : entry.fault->plan()) out << "    " << line << "\n";
   }
+  if (plan.probes)
+    for (const auto& probe : probe_infos(*plan.probes))
+      out << fmt::format("probe {}: {} {}{}\n", probe.name, probe.layer, probe.target,
+                         probe.writable ? " (writable)" : "");
   if (!plan.claims.empty())
     out << fmt::format("{} claims, every metric checked\n", plan.claims.size());
   for (const auto& note : plan.notes) out << "note: " << note << "\n";

@@ -14,6 +14,7 @@
 #include "faults/fault_timeline.h"
 #include "harness/scenario.h"
 #include "observe/deployment_observer.h"
+#include "observe/probes.h"
 #include "reports/claims.h"
 #include "session/run_target.h"
 #include "workloads/workload_factory.h"
@@ -36,6 +37,7 @@ struct RunPlan {
   std::vector<BuiltWorkload> workloads;  // in the scenario's order
   std::vector<FaultTimeline::Entry> faults;
   std::optional<ObservedDeployment> observed;  // where to watch the deployment, if anywhere
+  std::optional<ProbeSettings> probes;         // the scenario's steady-state probes
   std::vector<Claim> claims;
   // Claims that will be "not measured" because they name what the scenario does not run (a
   // claim pack's workload, a fault kind not injected), said before the run.

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "faults/client_recovery.h"
 #include "faults/fault_journal.h"
@@ -18,7 +19,9 @@
 #include "harness/load_runner.h"
 #include "harness/process.h"
 #include "harness/text_file.h"
+#include "observe/probe_sampler.h"
 #include "reports/claims.h"
+#include "reports/downtime_attribution.h"
 #include "reports/hdr_interval_log.h"
 #include "reports/observations_file.h"
 #include "reports/run_fold.h"
@@ -30,6 +33,8 @@ namespace loadgate {
 namespace {
 
 constexpr auto kTrimEvery = std::chrono::seconds(30);
+// How long the probes may take to pass again after the run before the deployment is unhealthy.
+constexpr Duration kProbesAfterWait = std::chrono::seconds(30);
 
 // Every connection is a file descriptor: raise the limit as far as allowed, refuse a closed
 // model that cannot fit, and warn when open-loop caps could be reached.
@@ -139,6 +144,25 @@ void RunSession::prepare() {
       if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
         throw std::runtime_error(*problem);
   if (plan_.observed) check_observable(*plan_.observed);  // a bad DSN fails now, not as gaps
+  if (plan_.probes) {
+    probe_tls_ = std::make_unique<TlsContext>(scenario.client.tls);
+    // A deployment that is not steady before the run is no baseline to judge a fault against.
+    const std::vector<std::string> problems =
+        steady_state(*plan_.probes, Duration::zero(), probe_tls_.get());
+    std::vector<std::string> failing;
+    for (size_t i = 0; i < problems.size(); ++i)
+      if (!problems[i].empty())
+        failing.push_back(describe_probe(plan_.probes->probes[i]) + ": " + problems[i]);
+    if (!failing.empty())
+      throw std::runtime_error(
+          fmt::format("the deployment is not steady before the run (probes: in {}): {}",
+                      scenario.file.string(), fmt::join(failing, "; ")));
+    probe_infos_ = probe_infos(*plan_.probes);
+    for (size_t i = 0; i < probe_infos_.size(); ++i)
+      if (plan_.probes->probes[i].layer == ProbeSpec::Layer::pgbouncer)
+        probe_infos_[i].server_login_retry =
+            pgbouncer_login_retry(plan_.probes->probes[i], plan_.probes->timeout);
+  }
   // Before prepare(): an sql workload opens its min_connections there.
   check_open_file_limit(scenario, plan_.workloads);
   for (size_t i = 0; i < plan_.workloads.size(); ++i) {
@@ -155,15 +179,42 @@ void RunSession::prepare() {
   if (plan_.observed)
     files_.push_back(std::make_unique<ObservationsFile>(out / "observations.jsonl"));
   if (!plan_.faults.empty()) {
-    JournalHeader header{getpid(), process_start_ticks(getpid()), std::filesystem::current_path(),
+    JournalHeader header{getpid(),
+                         process_start_ticks(getpid()),
+                         std::filesystem::current_path(),
                          std::filesystem::absolute(scenario.file),
                          read_text_file(scenario.file).value_or(""),
-                         plan_.overrides, std::nullopt};
+                         plan_.overrides,
+                         std::nullopt};
     if (const auto& testbed = plan_.target.faults.testbed_dir)
       header.testbed = std::filesystem::absolute(*testbed);
     journal_ = std::make_unique<FaultJournal>(out / "faults.journal", header);
   }
   prepared_ = true;
+}
+
+void RunSession::check_probes(ProbeSampler& probes, RunResult& result) const {
+  probes.stop();
+  result.probes = probe_infos_;
+  for (size_t i = 0; i < result.probes.size(); ++i) {
+    result.probes[i].tries = probes.counts()[i].tries;
+    result.probes[i].failed = probes.counts()[i].failed;
+  }
+  for (const auto& window : fault_windows(result.faults, result.planned_duration))
+    result.faults[window.event].layers =
+        layer_outages(probes.changes(), result.probes, window.start, window.end);
+  for (auto& warning : probes.warnings()) result.warnings.push_back(std::move(warning));
+  // The health check of any deployment, whoever started it; a pooler may need its retry first.
+  const std::vector<std::string> after =
+      steady_state(*plan_.probes, kProbesAfterWait, probe_tls_.get());
+  result.health_checked = true;
+  for (size_t i = 0; i < after.size(); ++i) {
+    result.probes[i].after = after[i];
+    if (!after[i].empty())
+      result.health_problems.push_back(fmt::format("probe {} still fails {} after the run: {}",
+                                                   describe_probe(plan_.probes->probes[i]),
+                                                   format_duration(kProbesAfterWait), after[i]));
+  }
 }
 
 RunResult RunSession::run(std::stop_token stop) {
@@ -206,6 +257,16 @@ RunResult RunSession::run(std::stop_token stop) {
   // Declared before the load so that, however the run ends, its destructor recovers every fault.
   FaultTimeline faults(std::move(plan_.faults), scenario.duration, stopping.get_token(),
                        after_recovery, journal_.get());
+  std::optional<ProbeSampler> probes;
+  if (plan_.probes) {
+    probes.emplace(*plan_.probes, out / "probes.jsonl", probe_tls_.get());
+    faults.watch([&](bool started) {
+      if (started)
+        probes->fault_started();
+      else
+        probes->fault_recovered();
+    });
+  }
   std::optional<DeploymentObserver> observer;
   if (plan_.observed)
     observer.emplace(*plan_.observed,
@@ -222,6 +283,7 @@ RunResult RunSession::run(std::stop_token stop) {
     fanout.start(WallClock::now());
     faults.start(start);
     if (observer) observer->start(start);
+    if (probes) probes->start(start);
   };
   auto next_trim = Clock::now() + kTrimEvery;
   options.on_interval = [&](const IntervalRecord& interval) {
@@ -280,15 +342,17 @@ RunResult RunSession::run(std::stop_token stop) {
   if (observer) {
     observer->stop();
     if (const auto gaps = observer->gaps(); gaps.count > 0)
-      result.warnings.push_back(fmt::format(
-          "observer: {} sample(s) missed, gaps in observations.jsonl (first: {})", gaps.count,
-          gaps.first_reason));
+      result.warnings.push_back(
+          fmt::format("observer: {} sample(s) missed, gaps in observations.jsonl (first: {})",
+                      gaps.count, gaps.first_reason));
   }
+  if (probes) check_probes(*probes, result);
   if (!scenario.faults.empty() && plan_.target.faults.testbed_dir) {
     // Faults broke the testbed on purpose: it must be whole again.
     if (auto state = testbed::read_state(*plan_.target.faults.testbed_dir)) {
       result.health_checked = true;
-      result.health_problems = testbed::health_problems(*state);
+      for (auto& problem : testbed::health_problems(*state))
+        result.health_problems.push_back(std::move(problem));
     }
   }
   for (const auto& w : plan_.workloads)

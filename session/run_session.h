@@ -26,6 +26,8 @@
 namespace loadgate {
 
 class FaultJournal;
+class ProbeSampler;
+class TlsContext;
 
 class RunSession {
  public:
@@ -42,12 +44,17 @@ class RunSession {
   RunResult run(std::stop_token stop);
 
  private:
+  // The probes' part of the result: each fault window's layers, and the health check after it.
+  void check_probes(ProbeSampler& probes, RunResult& result) const;
+
   RunPlan& plan_;
   std::vector<IntervalSink*> sinks_;
   bool prepared_ = false, ran_ = false;
   std::vector<WorkloadRun> runs_;
   std::vector<std::unique_ptr<IntervalSink>> files_;  // timeline, HdrHistogram logs, observations
-  std::unique_ptr<FaultJournal> journal_;            // OUT/faults.journal, when there are faults
+  std::unique_ptr<FaultJournal> journal_;             // OUT/faults.journal, when there are faults
+  std::unique_ptr<TlsContext> probe_tls_;             // for https probes
+  std::vector<ProbeInfo> probe_infos_;                // with each pgbouncer's server_login_retry
 };
 
 }  // namespace loadgate

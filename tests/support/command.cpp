@@ -73,7 +73,7 @@ std::string write_scenario(const std::string& name, const std::string& text) {
 
 HttpResponse http_call(const std::string& base_url, const HttpRequest& request) {
   const Exchange exchange = exchange_once(parse_endpoint(base_url), request,
-                                          std::chrono::seconds(5), std::chrono::seconds(30));
+                                          {std::chrono::seconds(5), std::chrono::seconds(30)});
   if (exchange.error != TransportError::none)
     throw std::runtime_error(fmt::format("{} {}{}: {}", request.method, base_url, request.target,
                                          error_class_name(exchange.error)));

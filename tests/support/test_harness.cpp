@@ -4,25 +4,6 @@
 
 namespace loadgate::test {
 
-Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request,
-                       Duration connect_timeout, Duration request_timeout) {
-  asio::io_context io;
-  TimeoutSweeper sweeper(io.get_executor());
-  HttpConnection connection(io.get_executor(), endpoint, {connect_timeout, request_timeout},
-                            sweeper);
-  Exchange result;
-  sweeper.start();
-  asio::co_spawn(
-      io,
-      [&]() -> awaitable<void> {
-        result = co_await connection.exchange(request);
-        sweeper.stop();
-      },
-      asio::detached);
-  io.run();
-  return result;
-}
-
 const WorkloadSpec& workload_spec(const std::string& body, const std::string& file) {
   static std::deque<Scenario> parsed;  // a deque: earlier specs stay where they are
   parsed.push_back(parse_scenario(

@@ -1,5 +1,4 @@
-// Helpers the unit and integration tests share: one HTTP exchange on a fresh connection, and a
-// workload's spec parsed from a few lines of YAML.
+// Helpers the unit and integration tests share: a workload's spec parsed from a few lines of YAML.
 #pragma once
 
 #include <string>
@@ -8,10 +7,6 @@
 #include "harness/scenario.h"
 
 namespace loadgate::test {
-
-// One exchange on a fresh connection and io_context, with timeouts enforced as in a run.
-Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request,
-                       Duration connect_timeout, Duration request_timeout);
 
 // The spec of a workload named "w" whose mapping is `body` (lines indented by four spaces), in a
 // minimal scenario called `file`: the body's first line is line 6. The spec stays valid for the

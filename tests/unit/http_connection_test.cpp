@@ -19,7 +19,7 @@ namespace {
 Exchange exchange_with(const Endpoint& endpoint, Duration request_timeout = 2s) {
   // Named, not a braced temporary in the co_await: GCC 12 destroys such temporaries twice.
   const HttpRequest request{"GET", "/", {}, ""};
-  return loadgate::test::exchange_once(endpoint, request, 1s, request_timeout);
+  return exchange_once(endpoint, request, {1s, request_timeout});
 }
 
 }  // namespace

@@ -1,0 +1,110 @@
+#include "observe/probe_sampler.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace loadgate {
+namespace {
+
+// A flapping probe over a soak: beyond this, changes are counted, not kept.
+constexpr size_t kMaxChanges = 100'000;
+
+}  // namespace
+
+ProbeSampler::ProbeSampler(ProbeSettings settings, const std::filesystem::path& file,
+                           TlsContext* tls)
+    : settings_(std::move(settings)),
+      tls_(tls),
+      file_(file),
+      path_(file),
+      counts_(settings_.probes.size()) {
+  if (!file_) throw std::runtime_error(fmt::format("cannot create {}", file.string()));
+}
+
+ProbeSampler::~ProbeSampler() {
+  stop();
+}
+
+void ProbeSampler::start(Clock::time_point start) {
+  start_ = start;
+  for (size_t i = 0; i < settings_.probes.size(); ++i)
+    threads_.emplace_back([this, i](std::stop_token stop) { run(i, stop); });
+}
+
+void ProbeSampler::fault_started() {
+  {
+    std::lock_guard lock(mutex_);
+    ++faults_in_;
+    ++wakes_;
+  }
+  wake_.notify_all();
+}
+
+void ProbeSampler::fault_recovered() {
+  std::lock_guard lock(mutex_);
+  faults_in_ = std::max(0, faults_in_ - 1);
+  calm_at_ = Clock::now() + kCalm;
+}
+
+void ProbeSampler::stop() {
+  for (auto& thread : threads_) thread.request_stop();
+  wake_.notify_all();
+  threads_.clear();  // joins
+}
+
+bool ProbeSampler::fast() const {
+  return faults_in_ > 0 || down_ > 0 || Clock::now() < calm_at_;
+}
+
+std::vector<std::string> ProbeSampler::warnings() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> warnings;
+  if (changes_dropped_ > 0)
+    warnings.push_back(
+        fmt::format("probes: {} changes beyond the first {} were not kept (a flapping layer)",
+                    changes_dropped_, kMaxChanges));
+  if (file_failed_)
+    warnings.push_back(fmt::format("probes: {} could not be written", path_.string()));
+  return warnings;
+}
+
+void ProbeSampler::record(ProbeChange change) {
+  // With mutex_ held.
+  if (change.up)
+    --down_;
+  else
+    ++down_;
+  nlohmann::json line = {{"at_s", std::chrono::duration<double>(change.at).count()},
+                         {"probe", settings_.probes[change.probe].name},
+                         {"up", change.up}};
+  if (!change.up) line["reason"] = change.reason;
+  if (!file_failed_) {
+    file_ << line.dump() << '\n' << std::flush;
+    file_failed_ = !file_;
+  }
+  if (changes_.size() < kMaxChanges)
+    changes_.push_back(std::move(change));
+  else
+    ++changes_dropped_;
+}
+
+void ProbeSampler::run(size_t probe, std::stop_token stop) {
+  const ProbeSpec& spec = settings_.probes[probe];
+  bool up = true;
+  while (!stop.stop_requested()) {
+    const Clock::time_point at = Clock::now();
+    const std::optional<std::string> problem = probe_once(spec, settings_.timeout, tls_);
+    std::unique_lock lock(mutex_);
+    ++counts_[probe].tries;
+    if (problem) ++counts_[probe].failed;
+    if (up == !!problem) {
+      up = !problem;
+      record({probe, at - start_, up, problem.value_or("")});
+    }
+    const uint64_t wakes = wakes_;
+    wake_.wait_until(lock, stop, at + (fast() ? settings_.every : settings_.between),
+                     [&] { return wakes_ != wakes; });
+  }
+}
+
+}  // namespace loadgate
