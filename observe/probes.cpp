@@ -176,7 +176,7 @@ ProbeSettings read_probes(const ConfigNode& node) {
   std::optional<ConfigNode> layers = node;
   if (!node.is_list()) {
     node.require_map();
-    node.allow_only({"every", "between", "timeout", "layers"});
+    node.allow_only({"every", "between", "timeout", "healthy_within", "layers"});
     auto positive = [](const ConfigNode& value) {
       const Duration d = value.as_duration();
       if (d <= Duration::zero()) value.fail("expected a duration above 0");
@@ -185,6 +185,7 @@ ProbeSettings read_probes(const ConfigNode& node) {
     if (auto every = node.find("every")) settings.every = positive(*every);
     if (auto between = node.find("between")) settings.between = positive(*between);
     if (auto timeout = node.find("timeout")) settings.timeout = positive(*timeout);
+    if (auto within = node.find("healthy_within")) settings.healthy_within = positive(*within);
     layers = node.at("layers");
   }
   for (const auto& item : layers->as_list()) {

@@ -5,6 +5,7 @@
 //     every: 250ms      # while a fault is in, and until every probe is back (default 250ms)
 //     between: 5s       # the rest of the run (default 5s)
 //     timeout: 1s       # each try's own limit (default 1s; libpq connects within 2s at least)
+//     healthy_within: 30s   # after the run, every probe passes again within this (default 30s)
 //     layers:           # from the bottom up: the order the downtime is attributed in
 //       - {name: database, sql: "host=db-1,db-2 dbname=app user=app
 //       target_session_attrs=read-write",
@@ -50,6 +51,7 @@ struct ProbeSettings {
   Duration every = std::chrono::milliseconds(250);
   Duration between = std::chrono::seconds(5);
   Duration timeout = std::chrono::seconds(1);
+  Duration healthy_within = std::chrono::seconds(30);
   std::vector<ProbeSpec> probes;
 };
 

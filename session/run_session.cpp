@@ -33,8 +33,6 @@ namespace loadgate {
 namespace {
 
 constexpr auto kTrimEvery = std::chrono::seconds(30);
-// How long the probes may take to pass again after the run before the deployment is unhealthy.
-constexpr Duration kProbesAfterWait = std::chrono::seconds(30);
 
 // Every connection is a file descriptor: raise the limit as far as allowed, refuse a closed
 // model that cannot fit, and warn when open-loop caps could be reached.
@@ -206,14 +204,14 @@ void RunSession::check_probes(ProbeSampler& probes, RunResult& result) const {
   for (auto& warning : probes.warnings()) result.warnings.push_back(std::move(warning));
   // The health check of any deployment, whoever started it; a pooler may need its retry first.
   const std::vector<std::string> after =
-      steady_state(*plan_.probes, kProbesAfterWait, probe_tls_.get());
+      steady_state(*plan_.probes, plan_.probes->healthy_within, probe_tls_.get());
   result.health_checked = true;
   for (size_t i = 0; i < after.size(); ++i) {
     result.probes[i].after = after[i];
     if (!after[i].empty())
-      result.health_problems.push_back(fmt::format("probe {} still fails {} after the run: {}",
-                                                   describe_probe(plan_.probes->probes[i]),
-                                                   format_duration(kProbesAfterWait), after[i]));
+      result.health_problems.push_back(fmt::format(
+          "probe {} still fails {} after the run: {}", describe_probe(plan_.probes->probes[i]),
+          format_duration(plan_.probes->healthy_within), after[i]));
   }
 }
 

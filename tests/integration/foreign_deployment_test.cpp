@@ -50,7 +50,9 @@ class ForeignDeployment {
   std::map<std::string, std::string> env_;
 };
 
-// 60 reads and 20 creates a second; the creates checked by the ids the API returns.
+// 60 reads and 20 creates a second; the creates checked by the ids the API returns. Each layer
+// probed: the database (whichever node takes writes), pgbouncer's console, the pool through it,
+// the service's /healthz.
 std::string scenario(const ForeignDeployment& d, const std::string& faults) {
   return fmt::format(R"yaml(
 name: foreign
@@ -70,11 +72,20 @@ workloads:
 observe:
   database: app
   postgres: {{dsn: "{primary}", replica_dsns: ["{standby}"]}}
+probes:
+  healthy_within: 3s
+  layers:
+    - {{name: database, writable: true, sql: "host=127.0.0.1,127.0.0.1 port={primary_port},{standby_port} dbname=app user=app target_session_attrs=read-write"}}
+    - {{name: pgbouncer, pgbouncer: "{admin}"}}
+    - {{name: pool, sql: "{dsn}"}}
+    - {{name: service, http: "{url}/healthz"}}
 faults:
 {faults}
 )yaml",
                      fmt::arg("url", d["SERVICE_URL"]), fmt::arg("dsn", d["PGBOUNCER_DSN"]),
                      fmt::arg("primary", d["PRIMARY_DSN"]), fmt::arg("standby", d["STANDBY_DSN"]),
+                     fmt::arg("primary_port", d["PRIMARY_PORT"]),
+                     fmt::arg("standby_port", d["STANDBY_PORT"]), fmt::arg("admin", d["ADMIN_DSN"]),
                      fmt::arg("faults", faults));
 }
 
@@ -84,6 +95,13 @@ std::string failover_by_command(const ForeignDeployment& d, const std::string& a
   return fmt::format(
       "  - {{kind: failover, driver: command, name: kill-primary, at: {}, inject: \"{}\"}}", at,
       d.verb(verb));
+}
+
+const json& layer(const json& fault, const std::string& probe) {
+  for (const auto& l : fault["layers"])
+    if (l["probe"] == probe) return l;
+  FAIL("no layer " << probe);
+  throw;
 }
 
 const json& verdict(const json& result, const std::string& id) {
@@ -143,7 +161,48 @@ TEST_CASE("a failover driven by the operator's command is judged by the seed's f
   CHECK(ledger["verified"] == true);
   CHECK(ledger["acknowledged"].get<int>() > 100);
   CHECK(ledger["lost"] == 0);
+  // pgbouncer retries its server login after 1 s: the pool is back within a few, if its probe
+  // saw it down at all.
+  const json& pool = layer(run.result["faults"][0], "pool");
+  CHECK((pool["back_s"].is_null() || pool["back_s"].get<double>() < 4));
+  CHECK(run.result["health"]["checked"] == true);
+  CHECK(run.result["health"]["problems"].empty());
   CHECK(run.command.exit_code == 0);
+}
+
+TEST_CASE("layer probes put the downtime after the database was back on server_login_retry",
+          "[faults]") {
+  ForeignDeployment d("login-retry", "--login-retry 8");
+  const LoadgateRun run = run_foreign(
+      "foreign-login-retry", scenario(d, failover_by_command(d, "5s", "failover")), kAfterClaims);
+  INFO(run.command.output);
+  REQUIRE(run.result.is_object());
+  const json& fault = run.result["faults"][0];
+  // The pool waits out the retry after its failed login to the dead primary; the console never
+  // went down, nor did a writable database stay missing for long.
+  const double pool_back = layer(fault, "pool")["back_s"].get<double>();
+  CHECK(pool_back > 4);
+  CHECK(pool_back < 10);
+  CHECK(layer(fault, "pgbouncer")["down_s"].is_null());
+  const std::string said = fault["downtime_attribution"];
+  CHECK_THAT(said, Catch::Contains("pgbouncer's server_login_retry (8s) is the likely cause"));
+  CHECK_THAT(said, Catch::Contains("until pool was"));
+  CHECK_THAT(run.command.output, Catch::Contains("downtime by layer:"));
+  CHECK(run.result["probes"][2]["through"] == "pgbouncer");
+}
+
+TEST_CASE("a deployment that is not steady before the run is refused, naming the layer",
+          "[faults]") {
+  ForeignDeployment d("unsteady", "--login-retry 1");
+  REQUIRE(run_command(d.verb("pgbouncer-kill")).exit_code == 0);
+  const LoadgateRun run = run_foreign(
+      "foreign-unsteady", scenario(d, failover_by_command(d, "5s", "failover")), kAfterClaims);
+  CHECK(run.command.exit_code == 2);
+  CHECK_THAT(run.command.output, Catch::Contains("not steady before the run") &&
+                                     Catch::Contains("pgbouncer (pgbouncer host=127.0.0.1") &&
+                                     Catch::Contains("pool (sql"));
+  CHECK_THAT(run.command.output, !Catch::Contains("database (sql"));  // that one is fine
+  CHECK_FALSE(run.result.is_object());                                // nothing was sent
 }
 
 TEST_CASE("a service that never reconnects breaks the downtime claim, one that does holds it",
@@ -164,9 +223,14 @@ TEST_CASE("a service that never reconnects breaks the downtime claim, one that d
       CHECK(downtime["verdict"] == "broken");
       CHECK(downtime["measured"] == "never");
       CHECK_THAT(downtime["detail"].get<std::string>(), Catch::Contains("never recovered: items"));
+      // The health check of a deployment loadgate did not start: its /healthz still fails.
+      CHECK_THAT(run.result["health"]["problems"].dump(), Catch::Contains("probe service (http"));
+      CHECK_THAT(run.result["faults"][0]["downtime_attribution"].get<std::string>(),
+                 Catch::Contains("service NEVER BACK"));
       CHECK(run.command.exit_code == 1);
     } else {
       CHECK(downtime["verdict"] == "held");
+      CHECK(run.result["health"]["problems"].empty());
       CHECK(run.command.exit_code == 0);
     }
   }
