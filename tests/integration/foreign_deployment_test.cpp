@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/command.h"
+#include "tests/support/own_testbed.h"
 
 using namespace loadgate;
 using namespace loadgate::test;
@@ -50,14 +51,11 @@ class ForeignDeployment {
   std::map<std::string, std::string> env_;
 };
 
-// 60 reads and 20 creates a second; the creates checked by the ids the API returns. Each layer
-// probed: the database (whichever node takes writes), pgbouncer's console, the pool through it,
-// the service's /healthz.
-std::string scenario(const ForeignDeployment& d, const std::string& faults) {
+// 60 reads and 20 creates a second, the creates checked by the ids the API returns (read back
+// from `ledger_dsn`, or the testbed's database when empty).
+std::string items_workload(const std::string& ledger_dsn, const std::string& steady = "16s") {
   return fmt::format(R"yaml(
-name: foreign
-target: {{urls: ["{url}"]}}
-phases: [{{name: warmup, duration: 2s}}, {{name: steady, duration: 16s}}]
+phases: [{{name: warmup, duration: 2s}}, {{name: steady, duration: {}}}]
 client: {{interval: 250ms, request_timeout: 2s}}
 workloads:
   items:
@@ -68,10 +66,24 @@ workloads:
       - {{name: read, weight: 3, method: GET, path: "/api/v1/items/{{{{id}}}}", expect: 200}}
       - {{name: create, weight: 1, method: POST, path: /api/v1/items, expect: 201,
          body: '{{"name": "foreign"}}', ack_id: {{field: id}}}}
-    ledger: {{dsn: "{dsn}", query: "SELECT id FROM items WHERE id = ANY($1::bigint[])"}}
+    ledger: {{{}query: "SELECT id FROM items WHERE id = ANY($1::bigint[])"}}
+)yaml",
+                     steady, ledger_dsn.empty() ? "" : fmt::format("dsn: \"{}\", ", ledger_dsn));
+}
+
+// The items workload against the foreign deployment, observed, and each layer probed: the
+// database (whichever node takes writes), pgbouncer's console, the pool through it, the
+// service's /healthz.
+std::string scenario(const ForeignDeployment& d, const std::string& faults,
+                     const std::string& steady = "16s") {
+  return fmt::format(R"yaml(
+name: foreign
+target: {{urls: ["{url}"]}}
+{workload}
 observe:
   database: app
   postgres: {{dsn: "{primary}", replica_dsns: ["{standby}"]}}
+  pgbouncer: {{admin_dsn: ["{admin}"]}}
 probes:
   healthy_within: 3s
   layers:
@@ -83,6 +95,7 @@ faults:
 {faults}
 )yaml",
                      fmt::arg("url", d["SERVICE_URL"]), fmt::arg("dsn", d["PGBOUNCER_DSN"]),
+                     fmt::arg("workload", items_workload(d["PGBOUNCER_DSN"], steady)),
                      fmt::arg("primary", d["PRIMARY_DSN"]), fmt::arg("standby", d["STANDBY_DSN"]),
                      fmt::arg("primary_port", d["PRIMARY_PORT"]),
                      fmt::arg("standby_port", d["STANDBY_PORT"]), fmt::arg("admin", d["ADMIN_DSN"]),
@@ -251,4 +264,49 @@ TEST_CASE("an asynchronous standby left behind loses acknowledged writes, named 
         std::string::npos);
   CHECK_THAT(run.command.output, Catch::Contains("LOST"));
   CHECK(run.command.exit_code == 1);
+}
+
+TEST_CASE(
+    "one claim pack, the same verdicts on the testbed and on a deployment loadgate did not "
+    "start",
+    "[faults]") {
+  const std::string pack = source_dir() + "/scenarios/claims/000-scaling-architecture.yaml";
+  const std::string after_claims = write_scenario("same-pack-claims.yaml", kAfterClaims);
+  // Both pgbouncers keep pgbouncer's default server_login_retry (15 s): the run outlasts it.
+  OwnTestbed testbed;
+  const LoadgateRun on_testbed = run_on_testbed(
+      testbed.dir,
+      write_scenario("same-pack-testbed.yaml",
+                     "name: same-pack\ntarget: {testbed: default}\n" + items_workload("", "30s") +
+                         "faults:\n  - {kind: failover, at: 6s, mode: stop, dns_delay: 2s}\n"),
+      fmt::format(" --claims {} --claims {}", pack, after_claims), "same-pack-testbed");
+  ForeignDeployment d("same-pack", "--login-retry 15");
+  const LoadgateRun foreign =
+      run_foreign("same-pack-foreign", scenario(d, failover_by_command(d, "6s", "failover"), "30s"),
+                  kAfterClaims);
+  INFO(on_testbed.command.output);
+  INFO(foreign.command.output);
+  REQUIRE(on_testbed.result.is_object());
+  REQUIRE(foreign.result.is_object());
+  std::map<std::string, std::string> testbed_verdicts;
+  for (const auto& claim : on_testbed.result["claims"])
+    testbed_verdicts[claim["id"]] = claim["verdict"];
+  size_t both_measured = 0;
+  for (const auto& claim : foreign.result["claims"]) {
+    const std::string id = claim["id"];
+    REQUIRE(testbed_verdicts.count(id));
+    // Only what a deployment loadgate did not start cannot show may differ: its processes' CPU
+    // and memory (not local: "not measured", never another verdict).
+    if (claim["verdict"] == "not measured" || testbed_verdicts[id] == "not measured") continue;
+    INFO(id << ": testbed " << testbed_verdicts[id] << ", foreign " << claim["verdict"]);
+    CHECK(claim["verdict"] == testbed_verdicts[id]);
+    ++both_measured;
+  }
+  CHECK(both_measured >= 10);
+  for (const char* id : {"failover-downtime-resize", "failover-downtime-checklist",
+                         "reconnects-cleanly", "failover-clients-reconnect"}) {
+    INFO(id);
+    CHECK(testbed_verdicts[id] == "held");
+    CHECK(verdict(foreign.result, id)["verdict"] == "held");
+  }
 }
