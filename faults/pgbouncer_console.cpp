@@ -36,10 +36,7 @@ PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
     if (!state) node.fail(fmt::format("no testbed in {}", testbed_dir->string()));
     const std::string password = testbed::read_secret(state->admin_password_file);
     for (const auto& p : chosen_pgbouncers(node, *state))
-      consoles_.push_back({p.name,
-                           fmt::format("host={} port={} dbname=pgbouncer user={}", p.host, p.port,
-                                       state->admin_user),
-                           password});
+      consoles_.push_back({p.name, state->admin_console_dsn(p), password});
     database_ = state->database;
   }
   if (auto database = node.find("database")) database_ = database->as_string();
@@ -51,22 +48,45 @@ std::string PgbouncerConsole::describe() const {
   return fmt::format("pgbouncer-restart {} of {} on {}", mode_, database_, fmt::join(names, ", "));
 }
 
-void PgbouncerConsole::send(Console& console, const std::string& command) {
-  const PgConnection connection = connect_libpq(console.dsn, console.password, 5);
+PgResult console_command(const std::string& name, const std::string& dsn,
+                         const std::string& password, const std::string& command) {
+  const PgConnection connection = connect_libpq(dsn, password, 5);
   auto fail = [&](const char* message) {
-    throw FaultError(fmt::format("{} on {}: {}", command, console.name, single_line(message)));
+    throw FaultError(fmt::format("{} on {}: {}", command, name, single_line(message)));
   };
   if (PQstatus(connection.get()) != CONNECTION_OK) fail(PQerrorMessage(connection.get()));
   QueryWatchdog watchdog;
   const uint64_t ticket = watchdog.arm(PQsocket(connection.get()), Clock::now() + kCommandTimeout);
-  const PgResult result(PQexec(connection.get(), command.c_str()), PQclear);
+  PgResult result(PQexec(connection.get(), command.c_str()), PQclear);
   if (watchdog.disarm(ticket)) fail("no answer within 30 s");
   const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     fail(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection.get()));
+  return result;
+}
+
+std::string console_version(const std::string& dsn, const std::string& password) {
+  try {
+    const PgResult rows = console_command(dsn, dsn, password, "SHOW VERSION");
+    if (PQntuples(rows.get()) > 0 && PQnfields(rows.get()) > 0) return PQgetvalue(rows.get(), 0, 0);
+  } catch (const FaultError&) {
+  }
+  return "";
+}
+
+void PgbouncerConsole::send(Console& console, const std::string& command) {
+  console_command(console.name, console.dsn, console.password, command);
 }
 
 void PgbouncerConsole::inject() {
+  if (mode_ == "reconnect")  // RECONNECT came in 1.15; an older console would say "unknown command"
+    for (const auto& console : consoles_)
+      if (const std::string version = console_version(console.dsn, console.password);
+          !version.empty() && !pgbouncer_at_least(version, 1, 15))
+        throw FaultError(
+            fmt::format("mode reconnect needs pgbouncer 1.15 or later (RECONNECT); {} "
+                        "runs {}: use mode pause or kill-database",
+                        console.name, version));
   const std::string command = (mode_ == "pause"       ? "PAUSE "
                                : mode_ == "reconnect" ? "RECONNECT "
                                                       : "KILL ") +

@@ -20,9 +20,17 @@
 #include <vector>
 
 #include "faults/fault.h"
+#include "harness/libpq_connection.h"
 #include "harness/scenario.h"
 
 namespace loadgate {
+
+// One admin console command (libpq: libpqxx 6 refuses a console, which reports pgbouncer's own
+// version): its rows; throws FaultError naming the console by `name` and libpq's reason.
+PgResult console_command(const std::string& name, const std::string& dsn,
+                         const std::string& password, const std::string& command);
+// SHOW VERSION of the pgbouncer at `dsn` ("PgBouncer 1.18.0"); empty when it does not answer.
+std::string console_version(const std::string& dsn, const std::string& password);
 
 class PgbouncerConsole : public Fault {
  public:

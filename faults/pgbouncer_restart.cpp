@@ -1,11 +1,12 @@
 #include "faults/pgbouncer_restart.h"
-#include "faults/testbed_of_fault.h"
 
 #include <csignal>
 #include <cstdio>
 
 #include <fmt/format.h>
 
+#include "faults/pgbouncer_console.h"
+#include "faults/testbed_of_fault.h"
 #include "harness/process.h"
 #include "testbed/pgbouncer_fleet.h"
 #include "testbed/testbed_state.h"
@@ -33,14 +34,16 @@ PgbouncerRestart::PgbouncerRestart(const FaultSpec& spec, std::filesystem::path 
   if (!state)
     node.fail(fmt::format("pgbouncer-restart needs a testbed; none in {}", dir_.string()));
   for (const auto& p : chosen_pgbouncers(node, *state)) which_.push_back(p.name);
-  if (mode_ == Mode::terminate)
-    terminate_signal_ = immediate_shutdown_signal(testbed::pgbouncer_version());
+}
+
+bool pgbouncer_at_least(const std::string& version, int major, int minor) {
+  int is_major = 0, is_minor = 0;
+  if (std::sscanf(version.c_str(), "PgBouncer %d.%d", &is_major, &is_minor) != 2) return false;
+  return is_major > major || (is_major == major && is_minor >= minor);
 }
 
 int immediate_shutdown_signal(const std::string& version) {
-  int major = 0, minor = 0;
-  if (std::sscanf(version.c_str(), "PgBouncer %d.%d", &major, &minor) != 2) return SIGTERM;
-  return major > 1 || (major == 1 && minor >= 23) ? SIGQUIT : SIGTERM;
+  return pgbouncer_at_least(version, 1, 23) ? SIGQUIT : SIGTERM;
 }
 
 std::vector<testbed::ProcessRecord> chosen_pgbouncers(const ConfigNode& fault,
@@ -70,15 +73,23 @@ std::string PgbouncerRestart::describe() const {
   return fmt::format("pgbouncer-restart {} of {}", mode_name_, fmt::join(which_, ", "));
 }
 
+int PgbouncerRestart::signal_for(const testbed::TestbedState& state,
+                                 const testbed::ProcessRecord& process) const {
+  if (mode_ == Mode::graceful) return SIGINT;  // PAUSE then SHUTDOWN, in every version
+  if (mode_ == Mode::kill) return SIGKILL;
+  std::string version = console_version(state.admin_console_dsn(process),
+                                        testbed::read_secret(state.admin_password_file));
+  if (version.empty()) version = testbed::pgbouncer_version();
+  return immediate_shutdown_signal(version);
+}
+
 void PgbouncerRestart::inject() {
   const auto state = testbed_of_fault(dir_);
   for (const auto& name : which_) {
     const auto* process = state.find(name);
     if (!process || !process_alive(process->pid, process->start_ticks))
       throw FaultError(fmt::format("{} is not running, so it cannot be stopped", name));
-    const int signal = mode_ == Mode::graceful ? SIGINT
-                       : mode_ == Mode::kill   ? SIGKILL
-                                               : terminate_signal_;
+    const int signal = signal_for(state, *process);
     // A graceful shutdown waits for in-flight transactions; give it 30 s, then kill.
     const Duration grace =
         mode_ == Mode::graceful ? std::chrono::seconds(30) : std::chrono::seconds(5);

@@ -22,9 +22,13 @@
 
 namespace loadgate {
 
-// pgbouncer's immediate shutdown for its `--version` line ("PgBouncer 1.18.0"): SIGTERM until
-// 1.22; from 1.23 SIGTERM waits for every client to leave (a rolling restart's "super safe
-// shutdown") and SIGQUIT is the immediate one. An unreadable version is taken as the older.
+// Whether a pgbouncer version line ("PgBouncer 1.18.0", from SHOW VERSION or --version) is at
+// least major.minor; an unreadable one is taken as older.
+bool pgbouncer_at_least(const std::string& version, int major, int minor);
+
+// pgbouncer's immediate shutdown for its version line: SIGTERM until 1.22; from 1.23 SIGTERM
+// waits for every client to leave (a rolling restart's "super safe shutdown") and SIGQUIT is the
+// immediate one. An unreadable version is taken as the older.
 int immediate_shutdown_signal(const std::string& version);
 
 class PgbouncerRestart : public Fault {
@@ -42,7 +46,9 @@ class PgbouncerRestart : public Fault {
   enum class Mode { terminate, graceful, kill };
   std::filesystem::path dir_;
   Mode mode_ = Mode::terminate;
-  int terminate_signal_ = SIGTERM;  // immediate_shutdown_signal() of the installed pgbouncer
+  // The signal for `mode`, for the running pgbouncer `process`: its console's SHOW VERSION, or the
+  // installed binary's when the console does not answer.
+  int signal_for(const testbed::TestbedState& state, const testbed::ProcessRecord& process) const;
   std::string mode_name_ = "terminate";
   std::vector<std::string> which_;
 };

@@ -101,9 +101,7 @@ ObservedDeployment observed_testbed(const testbed::TestbedState& state) {
                                       ""};
   };
   for (const auto* p : state.with_role("pgbouncer"))
-    deployment.pgbouncers.push_back({fmt::format("host={} port={} dbname=pgbouncer user={}",
-                                                 p->host, p->port, state.admin_user),
-                                     admin_password});
+    deployment.pgbouncers.push_back({state.admin_console_dsn(*p), admin_password});
   deployment.nodes = [dir = state.dir, database = state.database] {
     std::vector<ObservedDeployment::Server> nodes;
     if (const auto now = testbed::read_state(dir))

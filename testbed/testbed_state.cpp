@@ -21,6 +21,11 @@ const ProcessRecord* TestbedState::find(const std::string& name) const {
   return nullptr;
 }
 
+std::string TestbedState::admin_console_dsn(const ProcessRecord& pgbouncer) const {
+  return fmt::format("host={} port={} dbname=pgbouncer user={}", pgbouncer.host, pgbouncer.port,
+                     admin_user);
+}
+
 std::vector<const ProcessRecord*> TestbedState::with_role(const std::string& role) const {
   std::vector<const ProcessRecord*> found;
   for (const auto& p : processes)

@@ -62,6 +62,9 @@ struct TestbedState {
   const ProcessRecord* find(const std::string& name) const;
   std::vector<const ProcessRecord*> with_role(const std::string& role) const;
   std::vector<std::string> service_urls() const;
+  // The admin console of one of its pgbouncers, as a DSN without the password
+  // (admin_password_file holds it).
+  std::string admin_console_dsn(const ProcessRecord& pgbouncer) const;
   // Its numbers for model claims: pgbouncer_instances, default_pool_size, max_client_conn,
   // max_connections, service_pool_size (service_instances is the deployment's instance count).
   std::map<std::string, double> topology() const;

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "faults/pgbouncer_console.h"
+#include "faults/pgbouncer_restart.h"
 #include "tests/support/command.h"
 #include "tests/support/own_testbed.h"
 
@@ -202,6 +204,17 @@ TEST_CASE("layer probes put the downtime after the database was back on server_l
   CHECK_THAT(said, Catch::Contains("until pool was"));
   CHECK_THAT(run.command.output, Catch::Contains("downtime by layer:"));
   CHECK(run.result["probes"][2]["through"] == "pgbouncer");
+}
+
+TEST_CASE("a pgbouncer loadgate did not start tells its version on its console", "[faults]") {
+  ForeignDeployment d("version", "");
+  const std::string version = console_version(d["ADMIN_DSN"], "");
+  // The same pgbouncer the script ran: the installed one.
+  const CommandResult installed = run_command("/usr/sbin/pgbouncer --version");
+  CHECK_THAT(version, Catch::StartsWith("PgBouncer 1."));
+  CHECK_THAT(installed.output, Catch::StartsWith(version));
+  CHECK(pgbouncer_at_least(version, 1, 15));               // Debian 12 has 1.18: RECONNECT is there
+  CHECK(console_version(d["PGBOUNCER_DSN"], "").empty());  // not a console: no version
 }
 
 TEST_CASE("a deployment that is not steady before the run is refused, naming the layer",

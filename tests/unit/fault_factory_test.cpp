@@ -87,4 +87,9 @@ TEST_CASE("pgbouncer's immediate shutdown is SIGTERM until 1.22 and SIGQUIT from
   CHECK(immediate_shutdown_signal("PgBouncer 1.23.0") == SIGQUIT);
   CHECK(immediate_shutdown_signal("PgBouncer 1.25.1") == SIGQUIT);
   CHECK(immediate_shutdown_signal("") == SIGTERM);  // unreadable: the older meaning
+  // The console's RECONNECT came in 1.15.
+  CHECK(pgbouncer_at_least("PgBouncer 1.15.0", 1, 15));
+  CHECK(pgbouncer_at_least("PgBouncer 2.0.0", 1, 15));
+  CHECK_FALSE(pgbouncer_at_least("PgBouncer 1.14.9", 1, 15));
+  CHECK_FALSE(pgbouncer_at_least("pgbouncer", 1, 15));
 }
