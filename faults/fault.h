@@ -9,6 +9,7 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,7 +27,10 @@ class FaultError : public std::runtime_error {
 
 // Refuses any key of a fault's entry but the timeline's (kind, driver, at, every,
 // recover_after, duration) and the driver's own `keys`, naming the line of the stray one.
-void allow_fault_keys(const ConfigNode& node, std::initializer_list<std::string_view> keys);
+void allow_fault_keys(const ConfigNode& node, std::span<const std::string_view> keys);
+inline void allow_fault_keys(const ConfigNode& node, std::initializer_list<std::string_view> keys) {
+  allow_fault_keys(node, std::span<const std::string_view>(keys.begin(), keys.size()));
+}
 
 class Fault {
  public:
