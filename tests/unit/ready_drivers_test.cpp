@@ -3,6 +3,8 @@
 // its timeout with what it last saw, and refuses keys and kinds that are not its own at the line.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "faults/fault_factory.h"
@@ -31,7 +33,9 @@ faults:
 
 // Fresh fake tools first on PATH, and the faults they drive.
 struct Fakes {
-  FakeTools tools{std::filesystem::temp_directory_path() / "loadgate-ready-drivers"};
+  // One directory a process: CTest may run the cases side by side.
+  FakeTools tools{std::filesystem::temp_directory_path() /
+                  ("loadgate-ready-drivers-" + std::to_string(getpid()))};
   PathPrefix path{tools.dir()};
 
   std::unique_ptr<Fault> fault(const std::string& yaml) const {
@@ -206,7 +210,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "patroni-switchover moves the leader away through patronictl; patroni-failover "
+    "patroni-switchover moves the leader away through patronictl, patroni-failover "
     "promotes the candidate through the REST API") {
   Fakes fakes;
   const std::string leader_1 = R"([{"Member": "pg-1", "Role": "Leader", "State": "running"},)"
