@@ -37,7 +37,8 @@ class Fault {
   virtual ~Fault() = default;
   // "pgbouncer-restart kill of pgbouncer-1": names the fault in reports.
   virtual std::string describe() const = 0;
-  // How it is done: "testbed", "pgbouncer-console", "proxy" or "command". The scenario's `kind`
+  // How it is done: "testbed", "pgbouncer-console", "proxy", "command" or a ready driver's name
+  // ("aws-rds-failover", faults/drivers/). The scenario's `kind`
   // says what happens to the system and keys the claims; the driver never changes a verdict.
   virtual std::string driver() const = 0;
   virtual void inject() = 0;

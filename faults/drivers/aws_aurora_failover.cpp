@@ -57,15 +57,9 @@ class AwsAuroraFailover : public CliDriver {
     return tab == std::string::npos ? std::string() : state.substr(tab + 1);
   }
   Argv state() const {
-    return {"aws",
-            "rds",
-            "describe-db-clusters",
-            "--db-cluster-identifier",
-            target_,
-            "--query",
-            "DBClusters[0].[Status,DBClusterMembers[?IsClusterWriter].DBInstanceIdentifier|[0]]",
-            "--output",
-            "text"};
+    return aws_query(
+        {"rds", "describe-db-clusters", "--db-cluster-identifier", target_},
+        "DBClusters[0].[Status,DBClusterMembers[?IsClusterWriter].DBInstanceIdentifier|[0]]");
   }
   Argv failover() const {
     Argv argv = {"aws", "rds", "failover-db-cluster", "--db-cluster-identifier", target_};

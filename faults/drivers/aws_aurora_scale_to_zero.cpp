@@ -115,15 +115,8 @@ class AwsAuroraScaleToZero : public CliDriver {
                        idle_seconds_);
   }
   Argv scaling() const {
-    return {"aws",
-            "rds",
-            "describe-db-clusters",
-            "--db-cluster-identifier",
-            target_,
-            "--query",
-            "DBClusters[0].ServerlessV2ScalingConfiguration.[MinCapacity,MaxCapacity]",
-            "--output",
-            "text"};
+    return aws_query({"rds", "describe-db-clusters", "--db-cluster-identifier", target_},
+                     "DBClusters[0].ServerlessV2ScalingConfiguration.[MinCapacity,MaxCapacity]");
   }
   Argv modify(const std::string& config) const {
     return {"aws",
@@ -136,27 +129,11 @@ class AwsAuroraScaleToZero : public CliDriver {
             "--apply-immediately"};
   }
   Argv capacity(const std::string& start, const std::string& end) const {
-    return {"aws",
-            "cloudwatch",
-            "get-metric-statistics",
-            "--namespace",
-            "AWS/RDS",
-            "--metric-name",
-            "ServerlessDatabaseCapacity",
-            "--dimensions",
-            "Name=DBClusterIdentifier,Value=" + target_,
-            "--start-time",
-            start,
-            "--end-time",
-            end,
-            "--period",
-            "60",
-            "--statistics",
-            "Maximum",
-            "--query",
-            "sort_by(Datapoints,&Timestamp)[-1].Maximum",
-            "--output",
-            "text"};
+    return aws_query(
+        {"cloudwatch", "get-metric-statistics", "--namespace", "AWS/RDS", "--metric-name",
+         "ServerlessDatabaseCapacity", "--dimensions", "Name=DBClusterIdentifier,Value=" + target_,
+         "--start-time", start, "--end-time", end, "--period", "60", "--statistics", "Maximum"},
+        "sort_by(Datapoints,&Timestamp)[-1].Maximum");
   }
 
   std::filesystem::path restore_file_;

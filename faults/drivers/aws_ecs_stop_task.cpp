@@ -22,8 +22,6 @@
 namespace loadgate {
 namespace {
 
-constexpr const char* kThatTask = "<that task>";
-
 class AwsEcsStopTask : public CliDriver {
  public:
   AwsEcsStopTask(const FaultSpec& spec, const std::filesystem::path& log_dir)
@@ -34,10 +32,11 @@ class AwsEcsStopTask : public CliDriver {
   }
 
   std::vector<std::string> plan() const override {
-    return plan_of({{"inject", FaultCommands::shown(list_tasks())},
-                    {"inject", FaultCommands::shown(stop(kThatTask))},
-                    {"check", FaultCommands::shown(task_status(kThatTask)) + " (until STOPPED)"},
-                    {"check", FaultCommands::shown(stable()) + " (until it exits 0)"}});
+    return plan_of(
+        {{"inject", FaultCommands::shown(list_tasks())},
+         {"inject", FaultCommands::shown(stop("<that task>"))},
+         {"check", FaultCommands::shown(task_status("<that task>")) + " (until STOPPED)"},
+         {"check", FaultCommands::shown(stable()) + " (until it exits 0)"}});
   }
 
   void inject() override {
@@ -52,21 +51,17 @@ class AwsEcsStopTask : public CliDriver {
 
  private:
   Argv list_tasks() const {
-    return {"aws",         "ecs",
-            "list-tasks",  "--cluster",
-            cluster_,      "--service-name",
-            service_,      "--desired-status",
-            "RUNNING",     "--query",
-            "taskArns[0]", "--output",
-            "text"};
+    return aws_query({"ecs", "list-tasks", "--cluster", cluster_, "--service-name", service_,
+                      "--desired-status", "RUNNING"},
+                     "taskArns[0]");
   }
   Argv stop(const std::string& task) const {
     return {"aws",    "ecs", "stop-task", "--cluster", cluster_,
             "--task", task,  "--reason",  "loadgate"};
   }
   Argv task_status(const std::string& task) const {
-    return {"aws", "ecs",     "describe-tasks",      "--cluster", cluster_, "--tasks",
-            task,  "--query", "tasks[0].lastStatus", "--output",  "text"};
+    return aws_query({"ecs", "describe-tasks", "--cluster", cluster_, "--tasks", task},
+                     "tasks[0].lastStatus");
   }
   Argv stable() const {
     return {"aws", "ecs", "wait", "services-stable", "--cluster", cluster_, "--services", service_};

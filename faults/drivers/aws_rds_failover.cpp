@@ -45,9 +45,8 @@ class AwsRdsFailover : public CliDriver {
             "--force-failover"};
   }
   Argv status() const {
-    return {"aws",   "rds",     "describe-db-instances",           "--db-instance-identifier",
-            target_, "--query", "DBInstances[0].DBInstanceStatus", "--output",
-            "text"};
+    return aws_query({"rds", "describe-db-instances", "--db-instance-identifier", target_},
+                     "DBInstances[0].DBInstanceStatus");
   }
 };
 

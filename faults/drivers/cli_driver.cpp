@@ -4,6 +4,13 @@
 
 namespace loadgate {
 
+Argv aws_query(std::initializer_list<std::string> command, const std::string& query) {
+  Argv argv = {"aws"};
+  argv.insert(argv.end(), command);
+  argv.insert(argv.end(), {"--query", query, "--output", "text"});
+  return argv;
+}
+
 CliDriver::CliDriver(const FaultSpec& spec, std::string driver,
                      std::initializer_list<std::string_view> own_keys,
                      const std::filesystem::path& log_dir)

@@ -13,6 +13,9 @@
 
 namespace loadgate {
 
+// `aws <command...> --query <query> --output text`: an AWS CLI question whose answer is read back.
+Argv aws_query(std::initializer_list<std::string> command, const std::string& query);
+
 class CliDriver : public Fault {
  public:
   // Reads the keys FaultCommands reads and refuses any but those and `own_keys`, naming the line;

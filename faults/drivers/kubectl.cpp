@@ -24,8 +24,6 @@
 namespace loadgate {
 namespace {
 
-constexpr const char* kThatPod = "<that pod>";
-
 class Kubectl : public CliDriver {
  public:
   Kubectl(const FaultSpec& spec, const std::filesystem::path& log_dir)
@@ -50,7 +48,7 @@ class Kubectl : public CliDriver {
       return plan_of({{"inject", FaultCommands::shown(kubectl({"rollout", "restart", resource_}))},
                       {"check", FaultCommands::shown(rollout_status()) + " (until it exits 0)"}});
     return plan_of({{"inject", FaultCommands::shown(running_pod())},
-                    {"inject", FaultCommands::shown(delete_pod(kThatPod))},
+                    {"inject", FaultCommands::shown(delete_pod("<that pod>"))},
                     {"check", FaultCommands::shown(pods_ready()) + " (until it exits 0)"}});
   }
 

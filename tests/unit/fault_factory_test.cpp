@@ -7,23 +7,13 @@
 #include "faults/fault_factory.h"
 #include "faults/pgbouncer_restart.h"
 #include "harness/scenario.h"
+#include "tests/support/test_harness.h"
 
 using namespace loadgate;
+using namespace loadgate::test;
 using Catch::Contains;
 
 namespace {
-
-// A one-fault scenario (no testbed: a real deployment's); the fault's lines start at line 7.
-Scenario with_fault(const std::string& fault) {
-  return parse_scenario(R"(name: f
-target: {urls: ["http://127.0.0.1:9"]}
-duration: 1m
-workloads:
-  w: {kind: jwt, executor: {type: constant-arrival-rate, rate: 1/s}}
-faults:
-)" + fault,
-                        "f.yaml", {});
-}
 
 std::unique_ptr<Fault> fault_of(const std::string& fault) {
   return make_fault(with_fault(fault).faults.at(0), FaultContext{});

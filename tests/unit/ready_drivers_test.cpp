@@ -10,6 +10,7 @@
 #include "faults/fault_factory.h"
 #include "harness/scenario.h"
 #include "tests/support/fake_tools.h"
+#include "tests/support/test_harness.h"
 
 using namespace loadgate;
 using namespace loadgate::test;
@@ -18,18 +19,6 @@ using Catch::StartsWith;
 using Strings = std::vector<std::string>;
 
 namespace {
-
-// A one-fault scenario against a real deployment's URL; the fault's lines start at line 7.
-Scenario with_fault(const std::string& fault) {
-  return parse_scenario(R"(name: f
-target: {urls: ["http://127.0.0.1:9"]}
-duration: 1m
-workloads:
-  w: {kind: jwt, executor: {type: constant-arrival-rate, rate: 1/s}}
-faults:
-)" + fault,
-                        "f.yaml", {});
-}
 
 // Fresh fake tools first on PATH, and the faults they drive.
 struct Fakes {
