@@ -20,9 +20,11 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "faults/fault.h"
+#include "faults/fault_commands.h"
 #include "harness/scenario.h"
 
 namespace loadgate {
@@ -40,17 +42,11 @@ class CommandFault : public Fault {
   void recover() override;
 
  private:
-  using Command = std::vector<std::string>;  // argv
-  void run(const std::string& step, const Command& command) const;
-  void wait_for_check(const std::string& after) const;
-  static std::string shown(const Command& command);
+  void wait_for_check(std::string_view after);
 
-  std::string kind_, name_;
-  Command inject_, recover_, check_;
-  Duration timeout_ = std::chrono::minutes(5);
-  Duration check_every_ = std::chrono::seconds(5);
-  std::vector<std::string> env_;  // NAME=value
-  std::filesystem::path log_;
+  std::string kind_;
+  Argv inject_, recover_, check_;
+  FaultCommands commands_;
 };
 
 }  // namespace loadgate

@@ -5,10 +5,10 @@
 
 namespace loadgate {
 
-void allow_fault_keys(const ConfigNode& node, std::initializer_list<std::string_view> keys) {
+void allow_fault_keys(const ConfigNode& node, std::span<const std::string_view> keys) {
   std::vector<std::string_view> allowed = {"kind",  "driver",        "at",
                                            "every", "recover_after", "duration"};
-  allowed.insert(allowed.end(), keys);
+  allowed.insert(allowed.end(), keys.begin(), keys.end());
   node.allow_only(allowed);
 }
 

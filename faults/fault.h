@@ -9,6 +9,7 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,14 +27,18 @@ class FaultError : public std::runtime_error {
 
 // Refuses any key of a fault's entry but the timeline's (kind, driver, at, every,
 // recover_after, duration) and the driver's own `keys`, naming the line of the stray one.
-void allow_fault_keys(const ConfigNode& node, std::initializer_list<std::string_view> keys);
+void allow_fault_keys(const ConfigNode& node, std::span<const std::string_view> keys);
+inline void allow_fault_keys(const ConfigNode& node, std::initializer_list<std::string_view> keys) {
+  allow_fault_keys(node, std::span<const std::string_view>(keys.begin(), keys.size()));
+}
 
 class Fault {
  public:
   virtual ~Fault() = default;
   // "pgbouncer-restart kill of pgbouncer-1": names the fault in reports.
   virtual std::string describe() const = 0;
-  // How it is done: "testbed", "pgbouncer-console", "proxy" or "command". The scenario's `kind`
+  // How it is done: "testbed", "pgbouncer-console", "proxy", "command" or a ready driver's name
+  // ("aws-rds-failover", faults/drivers/). The scenario's `kind`
   // says what happens to the system and keys the claims; the driver never changes a verdict.
   virtual std::string driver() const = 0;
   virtual void inject() = 0;

@@ -8,6 +8,7 @@
 
 #include "faults/aurora_wake.h"
 #include "faults/command_fault.h"
+#include "faults/drivers/ready_drivers.h"
 #include "faults/multi_az_failover.h"
 #include "faults/network_toxic.h"
 #include "faults/pgbouncer_console.h"
@@ -16,15 +17,37 @@
 namespace loadgate {
 namespace {
 
-// The kinds each driver can do; an empty list: any kind (the command driver).
-const std::map<std::string, std::vector<std::string>>& driver_kinds() {
-  static const std::map<std::string, std::vector<std::string>> kinds = {
-      {"testbed", {"pgbouncer-restart", "failover", "wake"}},
-      {"pgbouncer-console", {"pgbouncer-restart"}},
-      {"proxy", {"network"}},
-      {"command", {}},
+// What each driver can do, and who builds it.
+struct Driver {
+  std::vector<std::string> kinds;  // the kinds of loadgate's own vocabulary it does
+  bool own_kinds = false;          // and any kind of the user's (cache-flush, service-restart)
+  MakeFault make = nullptr;        // a ready driver's maker; the others are built below
+};
+
+const std::map<std::string, Driver>& driver_kinds() {
+  static const std::map<std::string, Driver> drivers = {
+      {"testbed", {{"pgbouncer-restart", "failover", "wake"}}},
+      {"pgbouncer-console", {{"pgbouncer-restart"}}},
+      {"proxy", {{"network"}}},
+      {"command", {fault_kinds(), true}},
+      {"aws-rds-failover", {{"failover"}, false, make_aws_rds_failover}},
+      {"aws-aurora-failover", {{"failover"}, false, make_aws_aurora_failover}},
+      {"aws-ecs-stop-task", {{"pgbouncer-restart"}, true, make_aws_ecs_stop_task}},
+      {"aws-aurora-scale-to-zero", {{"wake"}, false, make_aws_aurora_scale_to_zero}},
+      {"patroni-switchover", {{"failover"}, false, make_patroni_switchover}},
+      {"patroni-failover", {{"failover"}, false, make_patroni_failover}},
+      {"kubectl", {{"failover", "pgbouncer-restart"}, true, make_kubectl}},
   };
-  return kinds;
+  return drivers;
+}
+
+bool own_kind(const std::string& kind) {
+  return std::find(fault_kinds().begin(), fault_kinds().end(), kind) == fault_kinds().end();
+}
+
+bool does(const Driver& driver, const std::string& kind) {
+  return std::find(driver.kinds.begin(), driver.kinds.end(), kind) != driver.kinds.end() ||
+         (driver.own_kinds && own_kind(kind));
 }
 
 bool console_mode(const FaultSpec& spec) {
@@ -42,11 +65,18 @@ std::string default_driver(const FaultSpec& spec) {
   return "";
 }
 
+// The ready drivers that take a kind of the user's, for the error that names none.
+std::vector<std::string> ready_for_own_kinds() {
+  std::vector<std::string> drivers;
+  for (const auto& [name, driver] : driver_kinds())
+    if (driver.own_kinds && driver.make) drivers.push_back(name);
+  return drivers;
+}
+
 std::vector<std::string> drivers_for(const std::string& kind) {
   std::vector<std::string> drivers;
-  for (const auto& [driver, kinds] : driver_kinds())
-    if (kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end())
-      drivers.push_back(driver);
+  for (const auto& [name, driver] : driver_kinds())
+    if (does(driver, kind)) drivers.push_back(name);
   return drivers;
 }
 
@@ -69,24 +99,30 @@ std::string checked_driver(const FaultSpec& spec) {
     if (driver.empty())
       node.at("kind").fail(fmt::format(
           "'{}' is not a kind loadgate can inject itself ({}); a kind of your own needs "
-          "`driver: command` with your inject / check / recover commands",
-          spec.kind, fmt::join(fault_kinds(), ", ")));
+          "`driver: command` with your inject / check / recover commands, or a driver that "
+          "restarts a service: {}",
+          spec.kind, fmt::join(fault_kinds(), ", "), fmt::join(ready_for_own_kinds(), ", ")));
     return driver;
   }
   const std::string driver = named->as_string();
   const auto known = driver_kinds().find(driver);
   if (known == driver_kinds().end()) {
     std::vector<std::string> all;
-    for (const auto& [name, kinds] : driver_kinds()) all.push_back(name);
+    for (const auto& [name, entry] : driver_kinds()) all.push_back(name);
     named->fail(
         fmt::format("unknown fault driver '{}' (available: {})", driver, fmt::join(all, ", ")));
   }
-  const auto& kinds = known->second;
-  if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), spec.kind) == kinds.end())
+  if (!does(known->second, spec.kind)) {
+    std::vector<std::string> kinds = known->second.kinds;
+    if (known->second.own_kinds) kinds.push_back("a kind of your own");
     named->fail(fmt::format("driver {} does {} faults, not {} (a {} fault takes driver: {})",
                             driver, fmt::join(kinds, " or "), spec.kind, spec.kind,
                             fmt::join(drivers_for(spec.kind), " or ")));
-  if (spec.kind == "pgbouncer-restart" && (driver == "pgbouncer-console") != console_mode(spec))
+  }
+  // A signal or a console command: the two pgbouncer drivers of loadgate's own.
+  const bool pgbouncer_driver = driver == "testbed" || driver == "pgbouncer-console";
+  if (spec.kind == "pgbouncer-restart" && pgbouncer_driver &&
+      (driver == "pgbouncer-console") != console_mode(spec))
     named->fail(driver == "testbed"
                     ? "mode pause, reconnect and kill-database go through the admin console: "
                       "driver: pgbouncer-console"
@@ -99,6 +135,7 @@ std::string checked_driver(const FaultSpec& spec) {
 
 std::unique_ptr<Fault> make_fault(const FaultSpec& spec, const FaultContext& context) {
   const std::string driver = checked_driver(spec);
+  if (const MakeFault make = driver_kinds().at(driver).make) return make(spec, context.log_dir);
   if (driver == "command") return std::make_unique<CommandFault>(spec, context.log_dir);
   if (driver == "proxy") return std::make_unique<NetworkToxic>(spec, context.testbed_dir);
   if (driver == "pgbouncer-console")

@@ -1,7 +1,7 @@
 // Builds the fault a scenario names: its `kind` says what happens to the system (failover,
 // pgbouncer-restart, wake, network, or a word of the user's), its `driver` how (testbed,
-// pgbouncer-console, proxy, command); each kind has a default driver, a kind of the user's takes
-// the command driver.
+// pgbouncer-console, proxy, command, or a ready driver of faults/drivers/: aws-*, patroni-*,
+// kubectl); each kind of loadgate's has a default driver, a kind of the user's names its driver.
 #pragma once
 
 #include <filesystem>

@@ -68,9 +68,12 @@ struct PreparedExec {
   auto fail = [report_fd] { report_errno_and_exit(report_fd); };
   int log = open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (log < 0 || null < 0) fail();
+  int out = spec.stdout_file
+                ? open(spec.stdout_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
+                : log;
+  if (log < 0 || null < 0 || out < 0) fail();
   dup2(null, STDIN_FILENO);
-  dup2(log, STDOUT_FILENO);
+  dup2(out, STDOUT_FILENO);
   dup2(log, STDERR_FILENO);
   // Asio's sockets are not close-on-exec: without this, a pgbouncer restarted in the middle of
   // a run would hold the run's connections open for as long as it lives. (report_fd closes at

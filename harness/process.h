@@ -27,6 +27,9 @@ struct ProcessSpec {
   std::filesystem::path log_file;  // stdout and stderr are appended here
   std::optional<RunAs> run_as;
   std::vector<std::string> extra_env;  // "NAME=value", added to the inherited environment
+  // When set, stdout goes to this file (truncated) and only stderr to log_file: for a program
+  // whose answer is read back (a fault driver's `aws ... --output text`).
+  std::optional<std::filesystem::path> stdout_file = {};
 };
 
 // Starts a daemon: its own session, reparented to init, outliving the caller. Returns its pid.

@@ -245,75 +245,12 @@ faults:
 
 namespace {
 
-// A fake `aws` first on PATH: it records each call's arguments and fails when asked to.
-std::string fake_aws_dir() {
-  const auto bin = scratch_dir() / "fake-aws-bin";
-  std::filesystem::create_directories(bin);
-  std::ofstream(bin / "aws") << "#!/bin/sh\n"
-                                "echo \"$*\" >> \"$FAKE_AWS_CALLS\"\n"
-                                "[ -z \"$FAKE_AWS_FAIL\" ] || { echo 'An error occurred "
-                                "(InvalidDBInstanceState)' >&2; exit 254; }\n";
-  std::filesystem::permissions(bin / "aws", std::filesystem::perms::owner_all);
-  return bin.string();
-}
-
 std::string read_file(const std::filesystem::path& file) {
   std::ifstream in(file);
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
 }  // namespace
-
-TEST_CASE("the command driver runs the RDS failover template's aws calls, and --dry-run does not",
-          "[testbed]") {
-  const std::string calls = (scratch_dir() / "aws-calls.log").string();
-  std::filesystem::remove(calls);
-  // run_command puts timeout(1) in front: the variables go through env(1).
-  const std::string env =
-      fmt::format("env PATH={}:$PATH FAKE_AWS_CALLS={} DB_INSTANCE=app-db", fake_aws_dir(), calls);
-  const std::string scenario = source_dir() + "/scenarios/faults/aws-rds-failover.yaml";
-  const std::string shorter =
-      " --set 'phases=[{name: warmup, duration: 1s}, {name: steady, duration: 3s}]'"
-      " --set faults.0.at=2s --set faults.0.check_every=200ms"
-      " --set 'workloads.items.ids={min: 1, max: 100}'";
-
-  CommandResult dry =
-      run_command(fmt::format("{} {} run {} --dry-run", env, loadgate_bin(), scenario));
-  INFO(dry.output);
-  CHECK(dry.exit_code == 0);
-  CHECK_THAT(dry.output,
-             Catch::Contains("aws rds reboot-db-instance") && Catch::Contains("nothing is sent"));
-  CHECK_FALSE(std::filesystem::exists(calls));  // nothing ran
-
-  const std::string out = (scratch_dir() / "aws-failover-out").string();
-  CommandResult run =
-      run_command(fmt::format("{} {} run {} --testbed {}{} --out {}", env, loadgate_bin(), scenario,
-                              shared_testbed_dir(), shorter, out));
-  INFO(run.output);
-  REQUIRE(run.exit_code == 0);
-  CHECK(read_file(calls) ==
-        "rds reboot-db-instance --db-instance-identifier app-db --force-failover\n"
-        "rds wait db-instance-available --db-instance-identifier app-db\n");
-  std::ifstream in(out + "/result.json");
-  const json result = json::parse(in);
-  // A failover by the AWS CLI is a failover: its claims are keyed by kind, whatever the driver.
-  CHECK(result["faults"][0]["kind"] == "failover");
-  CHECK(result["faults"][0]["driver"] == "command");
-  CHECK(result["faults"][0]["description"] == "failover by command rds-failover");
-  CHECK(result["faults"][0]["injected"] == true);
-  CHECK(result["faults"][0]["injected_at_s"].get<double>() >= 2.0);
-
-  // A failing command fails the run, naming the command and what it said.
-  CommandResult failing =
-      run_command(fmt::format("{} FAKE_AWS_FAIL=1 {} run {} --testbed {}{} "
-                              "--out {}-failing",
-                              env, loadgate_bin(), scenario, shared_testbed_dir(), shorter, out));
-  INFO(failing.output);
-  CHECK(failing.exit_code == 2);
-  CHECK_THAT(failing.output, Catch::Contains("inject `aws rds reboot-db-instance") &&
-                                 Catch::Contains("exited 254") &&
-                                 Catch::Contains("InvalidDBInstanceState"));
-}
 
 TEST_CASE("a run killed mid-fault leaves a journal, and `loadgate recover` puts the fault back",
           "[testbed]") {

@@ -12,4 +12,15 @@ const WorkloadSpec& workload_spec(const std::string& body, const std::string& fi
   return parsed.back().workloads[0];
 }
 
+Scenario with_fault(const std::string& faults) {
+  return parse_scenario(R"(name: f
+target: {urls: ["http://127.0.0.1:9"]}
+duration: 1m
+workloads:
+  w: {kind: jwt, executor: {type: constant-arrival-rate, rate: 1/s}}
+faults:
+)" + faults,
+                        "f.yaml", {});
+}
+
 }  // namespace loadgate::test

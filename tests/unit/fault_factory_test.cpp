@@ -7,23 +7,13 @@
 #include "faults/fault_factory.h"
 #include "faults/pgbouncer_restart.h"
 #include "harness/scenario.h"
+#include "tests/support/test_harness.h"
 
 using namespace loadgate;
+using namespace loadgate::test;
 using Catch::Contains;
 
 namespace {
-
-// A one-fault scenario (no testbed: a real deployment's); the fault's lines start at line 7.
-Scenario with_fault(const std::string& fault) {
-  return parse_scenario(R"(name: f
-target: {urls: ["http://127.0.0.1:9"]}
-duration: 1m
-workloads:
-  w: {kind: jwt, executor: {type: constant-arrival-rate, rate: 1/s}}
-faults:
-)" + fault,
-                        "f.yaml", {});
-}
 
 std::unique_ptr<Fault> fault_of(const std::string& fault) {
   return make_fault(with_fault(fault).faults.at(0), FaultContext{});
@@ -55,18 +45,22 @@ TEST_CASE("a fault's kind is what happened, its driver how: a failover by comman
 }
 
 TEST_CASE("a driver that cannot do the kind, or a kind nobody can inject, is refused at its line") {
-  CHECK_THROWS_WITH(fault_of("  - {kind: failover, at: 10s}\n"),
-                    Contains("f.yaml:7:") && Contains("failover with driver testbed") &&
-                        Contains("use driver: command ("));
+  CHECK_THROWS_WITH(
+      fault_of("  - {kind: failover, at: 10s}\n"),
+      Contains("f.yaml:7:") && Contains("failover with driver testbed") &&
+          Contains("use driver: aws-aurora-failover or aws-rds-failover or command or "
+                   "kubectl or patroni-failover or patroni-switchover ("));
   CHECK_THROWS_WITH(fault_of("  - {kind: cache-flush, at: 10s}\n"),
                     Contains("f.yaml:7:") && Contains("'cache-flush' is not a kind") &&
-                        Contains("needs `driver: command`"));
-  CHECK_THROWS_WITH(fault_of("  - {kind: failover, driver: proxy, at: 10s}\n"),
-                    Contains("f.yaml:7:") &&
-                        Contains("driver proxy does network faults, not failover") &&
-                        Contains("takes driver: command or testbed"));
+                        Contains("needs `driver: command`") &&
+                        Contains("restarts a service: aws-ecs-stop-task, kubectl"));
+  CHECK_THROWS_WITH(
+      fault_of("  - {kind: failover, driver: proxy, at: 10s}\n"),
+      Contains("f.yaml:7:") && Contains("driver proxy does network faults, not failover") &&
+          Contains("takes driver: aws-aurora-failover or aws-rds-failover or command or "
+                   "kubectl or patroni-failover or patroni-switchover or testbed"));
   CHECK_THROWS_WITH(fault_of("  - {kind: failover, driver: lambda, at: 10s}\n"),
-                    Contains("unknown fault driver 'lambda' (available: command, "));
+                    Contains("unknown fault driver 'lambda' (available: aws-aurora-failover, "));
   CHECK_THROWS_WITH(fault_of("  - {kind: Fail.Over, driver: command, at: 10s}\n"),
                     Contains("one lowercase word") && Contains("'Fail.Over'"));
   CHECK_THROWS_WITH(
