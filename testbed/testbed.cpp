@@ -95,8 +95,12 @@ void prepare_dir(const fs::path& dir, const std::string& run_as) {
 }
 
 bool healthy(const TestbedState& state) {
+  // A frozen process (SIGSTOP: a failover's hung AZ left behind) still has its port open: the
+  // kernel accepts for it, and nothing answers.
   for (const auto& p : state.processes)
-    if (!process_alive(p.pid, p.start_ticks) || !port_open(p.host, p.port)) return false;
+    if (!process_alive(p.pid, p.start_ticks) || process_stopped(p.pid) ||
+        !port_open(p.host, p.port))
+      return false;
   return !state.processes.empty();
 }
 
@@ -337,9 +341,11 @@ int status(const fs::path& dir, bool as_json, std::ostream& out) {
     const bool alive = process_alive(p.pid, p.start_ticks);
     const bool listening = port_open(p.host, p.port);
     out << fmt::format("  {:<17} pid {:<7} {}:{:<6} {}\n", p.name, p.pid, p.host, p.port,
-                       alive && listening ? "up"
-                       : alive            ? "not listening"
-                                          : "DOWN");
+                       !alive ? "DOWN"
+                       : process_stopped(p.pid)
+                           ? "FROZEN (SIGSTOP; after a killed run: loadgate recover OUT)"
+                       : listening ? "up"
+                                   : "not listening");
   }
   out << fmt::format("  users: {} ({}), password {}, bcrypt cost {}\n", state->users.name_pattern,
                      state->users.count, state->users.password_pattern, state->users.bcrypt_cost);

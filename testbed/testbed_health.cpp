@@ -24,6 +24,8 @@ std::vector<std::string> health_problems(const TestbedState& state) {
   for (const auto& p : state.processes) {
     if (!process_alive(p.pid, p.start_ticks))
       problems.push_back(fmt::format("{} is down (pid {})", p.name, p.pid));
+    else if (process_stopped(p.pid))
+      problems.push_back(fmt::format("{} is frozen (pid {}, SIGSTOP)", p.name, p.pid));
     else if (!port_open(p.host, p.port))
       problems.push_back(fmt::format("{} does not listen on {}:{}", p.name, p.host, p.port));
   }

@@ -189,39 +189,47 @@ faults:
 }
 
 TEST_CASE(
-    "loadgate killed mid-failover: `loadgate recover` rebuilds the lost primary as the standby",
+    "loadgate killed mid-failover, stopped or frozen: `loadgate recover` rebuilds the lost "
+    "primary as the standby",
     "[faults]") {
   OwnTestbed testbed;
-  const std::string scenario = write_scenario("kill-mid-failover.yaml", R"yaml(
+  const std::string status = fmt::format("{} testbed status --dir {}", loadgate_bin(), testbed.dir);
+  for (const std::string mode : {"stop", "freeze"}) {
+    INFO(mode);
+    const std::string scenario = write_scenario("kill-mid-failover.yaml", fmt::format(R"yaml(
 name: kill-mid-failover
-target: {testbed: default}
+target: {{testbed: default}}
 duration: 30s
-client: {interval: 250ms}
+client: {{interval: 250ms}}
 workloads:
   items:
     kind: api
-    executor: {type: constant-arrival-rate, rate: 50/s}
-    ids: {min: 1, max: 1000}
-    requests: [{name: read, method: GET, path: "/api/v1/items/{{id}}", expect: 200}]
+    executor: {{type: constant-arrival-rate, rate: 50/s}}
+    ids: {{min: 1, max: 1000}}
+    requests: [{{name: read, method: GET, path: "/api/v1/items/{{{{id}}}}", expect: 200}}]
 faults:
-  - {kind: failover, at: 2s, recover_after: 25s, mode: stop, dns_delay: 1s}
-)yaml");
-  const auto out = scratch_dir() / "kill-mid-failover-out";
-  std::filesystem::remove_all(out);
-  const pid_t run = spawn_detached(
-      {{loadgate_bin(), "run", scenario, "--testbed", testbed.dir, "--out", out.string()},
-       scratch_dir() / "kill-mid-failover.log",
-       std::nullopt,
-       {}});
-  // Promoted and switched by 2 s + 1 s; the rebuild would come at 27 s.
-  std::this_thread::sleep_for(std::chrono::seconds(6));
-  ::kill(run, SIGKILL);
-  const std::string status = fmt::format("{} testbed status --dir {}", loadgate_bin(), testbed.dir);
-  CHECK_THAT(run_command(status).output, Catch::Contains("DEGRADED"));
-  const CommandResult recovered =
-      run_command(fmt::format("{} recover {}", loadgate_bin(), out.string()));
-  INFO(recovered.output);
-  CHECK(recovered.exit_code == 0);
-  CHECK_THAT(recovered.output, Catch::Contains("recovering failover"));
-  CHECK_THAT(run_command(status).output, Catch::Contains("healthy"));
+  - {{kind: failover, at: 2s, recover_after: 25s, mode: {}, dns_delay: 1s}}
+)yaml",
+                                                                                      mode));
+    const auto out = scratch_dir() / ("kill-mid-failover-" + mode);
+    std::filesystem::remove_all(out);
+    const pid_t run = spawn_detached(
+        {{loadgate_bin(), "run", scenario, "--testbed", testbed.dir, "--out", out.string()},
+         scratch_dir() / ("kill-mid-failover-" + mode + ".log"),
+         std::nullopt,
+         {}});
+    // Promoted and switched by 2 s + 1 s; the rebuild would come at 27 s.
+    std::this_thread::sleep_for(std::chrono::seconds(6));
+    ::kill(run, SIGKILL);
+    const std::string before = run_command(status).output;
+    CHECK_THAT(before, Catch::Contains("DEGRADED"));
+    // A frozen primary still has its port open: only its process state tells.
+    if (mode == "freeze") CHECK_THAT(before, Catch::Contains("FROZEN"));
+    const CommandResult recovered =
+        run_command(fmt::format("{} recover {}", loadgate_bin(), out.string()));
+    INFO(recovered.output);
+    CHECK(recovered.exit_code == 0);
+    CHECK_THAT(recovered.output, Catch::Contains("recovering failover"));
+    CHECK_THAT(run_command(status).output, Catch::Contains("healthy"));
+  }
 }
