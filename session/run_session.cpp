@@ -136,12 +136,7 @@ void RunSession::prepare() {
   const Scenario& scenario = plan_.scenario;
   const std::filesystem::path& out = plan_.out;
   const bool http = plan_.sends_http();
-  TlsContext tls(scenario.client.tls);
-  if (http)
-    for (const auto& endpoint : plan_.target.endpoints)
-      if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
-        throw std::runtime_error(*problem);
-  if (plan_.observed) check_observable(*plan_.observed);  // a bad DSN fails now, not as gaps
+  // First the probes: a layer that is down is named as such, before any other check fails on it.
   if (plan_.probes) {
     probe_tls_ = std::make_unique<TlsContext>(scenario.client.tls);
     // A deployment that is not steady before the run is no baseline to judge a fault against.
@@ -161,6 +156,12 @@ void RunSession::prepare() {
         probe_infos_[i].server_login_retry =
             pgbouncer_login_retry(plan_.probes->probes[i], plan_.probes->timeout);
   }
+  TlsContext tls(scenario.client.tls);
+  if (http)
+    for (const auto& endpoint : plan_.target.endpoints)
+      if (auto problem = check_reachable(endpoint, scenario.client.connect_timeout, &tls))
+        throw std::runtime_error(*problem);
+  if (plan_.observed) check_observable(*plan_.observed);  // a bad DSN fails now, not as gaps
   // Before prepare(): an sql workload opens its min_connections there.
   check_open_file_limit(scenario, plan_.workloads);
   for (size_t i = 0; i < plan_.workloads.size(); ++i) {
