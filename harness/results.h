@@ -139,7 +139,7 @@ struct ClientRecovery {
 // the run's start. Only changes are kept: a soak's record grows with outages, not with time.
 struct ProbeChange {
   size_t probe = 0;  // index in RunResult::probes
-  Duration at{};     // when the try that saw it began
+  Duration at{};     // down: when the failed try began; up: when the good one ended
   bool up = false;
   std::string reason = {};  // why it failed (down only)
 };

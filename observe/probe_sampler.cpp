@@ -63,6 +63,9 @@ std::vector<std::string> ProbeSampler::warnings() const {
     warnings.push_back(
         fmt::format("probes: {} changes beyond the first {} were not kept (a flapping layer)",
                     changes_dropped_, kMaxChanges));
+  if (gaps_ > 0)
+    warnings.push_back(fmt::format(
+        "probes: {} tries could not be made, gaps in probes.jsonl (first: {})", gaps_, first_gap_));
   if (file_failed_)
     warnings.push_back(fmt::format("probes: {} could not be written", path_.string()));
   return warnings;
@@ -93,13 +96,26 @@ void ProbeSampler::run(size_t probe, std::stop_token stop) {
   bool up = true;
   while (!stop.stop_requested()) {
     const Clock::time_point at = Clock::now();
-    const std::optional<std::string> problem = probe_once(spec, settings_.timeout, tls_);
+    std::optional<std::string> problem;
+    std::string gap;
+    try {
+      problem = probe_once(spec, settings_.timeout, tls_);
+    } catch (const std::exception& e) {  // a gap in its record, not an outage of its layer
+      gap = e.what();
+    }
     std::unique_lock lock(mutex_);
-    ++counts_[probe].tries;
-    if (problem) ++counts_[probe].failed;
-    if (up == !!problem) {
-      up = !problem;
-      record({probe, at - start_, up, problem.value_or("")});
+    if (!gap.empty()) {
+      if (gaps_++ == 0) first_gap_ = fmt::format("{}: {}", spec.name, gap);
+    } else {
+      ++counts_[probe].tries;
+      if (problem) ++counts_[probe].failed;
+      if (up == !!problem) {
+        up = !problem;
+        // Down from when the failed try began; back when the good one ended: a try that hung
+        // on a layer coming back (a pooler's login retry) ends just as it is back, where its
+        // start would be up to a timeout early.
+        record({probe, (up ? Clock::now() : at) - start_, up, problem.value_or("")});
+      }
     }
     const uint64_t wakes = wakes_;
     wake_.wait_until(lock, stop, at + (fast() ? settings_.every : settings_.between),

@@ -63,6 +63,8 @@ class ProbeSampler {
   std::vector<ProbeChange> changes_;
   std::vector<Counts> counts_;
   uint64_t changes_dropped_ = 0;
+  uint64_t gaps_ = 0;  // tries that could not be made (probe_once threw)
+  std::string first_gap_;
   bool file_failed_ = false;
   std::vector<std::jthread> threads_;
 };

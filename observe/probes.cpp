@@ -217,21 +217,17 @@ std::vector<ProbeInfo> probe_infos(const ProbeSettings& settings) {
 }
 
 std::optional<std::string> probe_once(const ProbeSpec& probe, Duration timeout, TlsContext* tls) {
-  try {
-    switch (probe.layer) {
-      case ProbeSpec::Layer::sql:
-        return probe_sql(probe, timeout);
-      case ProbeSpec::Layer::pgbouncer: {
-        const Answer answer = ask(probe, "SHOW VERSION", timeout);
-        return answer.rows ? std::nullopt : std::optional(answer.problem);
-      }
-      case ProbeSpec::Layer::http:
-        return probe_http(probe, timeout, tls);
-      case ProbeSpec::Layer::command:
-        return probe_command(probe, timeout);
+  switch (probe.layer) {
+    case ProbeSpec::Layer::sql:
+      return probe_sql(probe, timeout);
+    case ProbeSpec::Layer::pgbouncer: {
+      const Answer answer = ask(probe, "SHOW VERSION", timeout);
+      return answer.rows ? std::nullopt : std::optional(answer.problem);
     }
-  } catch (const std::exception& e) {  // a probe that cannot even try has failed, nothing more
-    return single_line(e.what());
+    case ProbeSpec::Layer::http:
+      return probe_http(probe, timeout, tls);
+    case ProbeSpec::Layer::command:
+      return probe_command(probe, timeout);
   }
   return std::nullopt;
 }
@@ -243,7 +239,11 @@ std::vector<std::string> steady_state(const ProbeSettings& settings, Duration wa
     std::vector<std::string> problems;
     bool holds = true;
     for (const auto& probe : settings.probes) {
-      problems.push_back(probe_once(probe, settings.timeout, tls).value_or(""));
+      try {
+        problems.push_back(probe_once(probe, settings.timeout, tls).value_or(""));
+      } catch (const std::exception& e) {  // it could not even try: it does not pass either
+        problems.push_back(fmt::format("the probe could not try: {}", single_line(e.what())));
+      }
       holds = holds && problems.back().empty();
     }
     if (holds || Clock::now() + settings.every > deadline) return problems;

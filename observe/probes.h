@@ -63,7 +63,9 @@ ProbeSettings read_probes(const ConfigNode& node);
 std::vector<ProbeInfo> probe_infos(const ProbeSettings& settings);
 
 // One try of a probe: empty when its layer answered as expected, else why not, on one line
-// ("connection refused", "a standby: pg_is_in_recovery()", "HTTP 503 (expected 200)").
+// ("connection refused", "a standby: pg_is_in_recovery()", "HTTP 503 (expected 200)"). Throws
+// when it could not even try (a command that cannot be started, no thread or file to be had):
+// that says nothing of the layer.
 std::optional<std::string> probe_once(const ProbeSpec& probe, Duration timeout,
                                       TlsContext* tls = nullptr);
 

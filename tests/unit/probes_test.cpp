@@ -153,3 +153,29 @@ TEST_CASE("the sampler keeps only changes, and tries faster once a fault starts"
   CHECK(line["reason"] == "exited 1");
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a probe that cannot even try leaves gaps and a warning, not an outage") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / fmt::format("loadgate-probe-gaps-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  ProbeSettings settings;
+  settings.every = 50ms;
+  ProbeSpec missing;
+  missing.name = "missing";
+  missing.layer = ProbeSpec::Layer::command;
+  missing.argv = {(dir / "no-such-program").string()};
+  settings.probes = {missing};
+  ProbeSampler sampler(settings, dir / "probes.jsonl", nullptr);
+  sampler.start(Clock::now());
+  sampler.fault_started();
+  std::this_thread::sleep_for(300ms);
+  sampler.stop();
+  CHECK(sampler.changes().empty());  // nothing is known of its layer
+  CHECK(sampler.counts()[0].tries == 0);
+  REQUIRE(sampler.warnings().size() == 1);
+  CHECK_THAT(sampler.warnings()[0], Contains("tries could not be made") && Contains("missing: ") &&
+                                        Contains("no-such-program"));
+  // Before or after the run the same probe simply does not pass.
+  CHECK_THAT(steady_state(settings, Duration::zero())[0], Contains("the probe could not try"));
+  std::filesystem::remove_all(dir);
+}
