@@ -4,7 +4,6 @@
 // `between` the rest of the run. Keeps and writes (OUT/probes.jsonl) only the changes.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
