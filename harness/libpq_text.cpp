@@ -17,20 +17,32 @@ std::string libpq_quoted(std::string_view value) {
   return out + "'";
 }
 
-std::string describe_dsn(const std::string& dsn) {
+std::optional<DsnParts> dsn_parts(const std::string& dsn, std::string* error) {
+  char* reason = nullptr;
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
-      PQconninfoParse(dsn.c_str(), nullptr), PQconninfoFree);
-  if (!parsed) return "(unparsable DSN)";
-  std::string user, host = "localhost", port = "5432", dbname;
+      PQconninfoParse(dsn.c_str(), &reason), PQconninfoFree);
+  if (!parsed) {
+    if (error) *error = reason ? single_line(reason) : "cannot be parsed";
+    PQfreemem(reason);
+    return std::nullopt;
+  }
+  DsnParts parts;
   for (auto* option = parsed.get(); option->keyword; ++option) {
     if (!option->val) continue;
     const std::string keyword = option->keyword;
-    if (keyword == "user") user = option->val;
-    if (keyword == "host" || keyword == "hostaddr") host = option->val;
-    if (keyword == "port") port = option->val;
-    if (keyword == "dbname") dbname = option->val;
+    if (keyword == "user") parts.user = option->val;
+    if (keyword == "host" || keyword == "hostaddr") parts.host = option->val;
+    if (keyword == "port") parts.port = option->val;
+    if (keyword == "dbname") parts.dbname = option->val;
   }
-  return fmt::format("{}{}:{}/{}", user.empty() ? "" : user + "@", host, port, dbname);
+  return parts;
+}
+
+std::string describe_dsn(const std::string& dsn) {
+  const std::optional<DsnParts> parts = dsn_parts(dsn);
+  if (!parts) return "(unparsable DSN)";
+  return fmt::format("{}{}:{}/{}", parts->user.empty() ? "" : parts->user + "@", parts->host,
+                     parts->port, parts->dbname);
 }
 
 std::string single_line(std::string_view message) {

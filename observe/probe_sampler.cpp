@@ -13,13 +13,7 @@ constexpr size_t kMaxChanges = 100'000;
 
 ProbeSampler::ProbeSampler(ProbeSettings settings, const std::filesystem::path& file,
                            TlsContext* tls)
-    : settings_(std::move(settings)),
-      tls_(tls),
-      file_(file),
-      path_(file),
-      counts_(settings_.probes.size()) {
-  if (!file_) throw std::runtime_error(fmt::format("cannot create {}", file.string()));
-}
+    : settings_(std::move(settings)), tls_(tls), file_(file), counts_(settings_.probes.size()) {}
 
 ProbeSampler::~ProbeSampler() {
   stop();
@@ -66,8 +60,7 @@ std::vector<std::string> ProbeSampler::warnings() const {
   if (gaps_ > 0)
     warnings.push_back(fmt::format(
         "probes: {} tries could not be made, gaps in probes.jsonl (first: {})", gaps_, first_gap_));
-  if (file_failed_)
-    warnings.push_back(fmt::format("probes: {} could not be written", path_.string()));
+  if (!file_failure_.empty()) warnings.push_back("probes: " + file_failure_);
   return warnings;
 }
 
@@ -81,10 +74,11 @@ void ProbeSampler::record(ProbeChange change) {
                          {"probe", settings_.probes[change.probe].name},
                          {"up", change.up}};
   if (!change.up) line["reason"] = change.reason;
-  if (!file_failed_) {
-    file_ << line.dump() << '\n' << std::flush;
-    file_failed_ = !file_;
-  }
+  if (file_failure_.empty()) try {
+      file_.write_line(line.dump());
+    } catch (const std::exception& e) {  // the probes go on; the run says the file is short
+      file_failure_ = e.what();
+    }
   if (changes_.size() < kMaxChanges)
     changes_.push_back(std::move(change));
   else

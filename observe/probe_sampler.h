@@ -6,13 +6,13 @@
 
 #include <condition_variable>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "harness/clock.h"
 #include "harness/results.h"
+#include "harness/text_file.h"
 #include "harness/tls_context.h"
 #include "observe/probes.h"
 
@@ -21,7 +21,7 @@ namespace loadgate {
 class ProbeSampler {
  public:
   // `tls` (for https probes) must outlive the sampler. Throws std::runtime_error naming `file`
-  // when it cannot be created.
+  // when it cannot be created (harness/text_file.h).
   ProbeSampler(ProbeSettings settings, const std::filesystem::path& file, TlsContext* tls);
   ~ProbeSampler();
   // Every probe is taken to be up here: the run checked them before it started.
@@ -50,8 +50,7 @@ class ProbeSampler {
 
   ProbeSettings settings_;
   TlsContext* tls_;
-  std::ofstream file_;
-  std::filesystem::path path_;
+  AppendedFile file_;  // OUT/probes.jsonl
   Clock::time_point start_{};
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
@@ -64,7 +63,7 @@ class ProbeSampler {
   uint64_t changes_dropped_ = 0;
   uint64_t gaps_ = 0;  // tries that could not be made (probe_once threw)
   std::string first_gap_;
-  bool file_failed_ = false;
+  std::string file_failure_;  // the first write that failed; none written after it
   std::vector<std::jthread> threads_;
 };
 

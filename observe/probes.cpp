@@ -1,7 +1,6 @@
 #include "observe/probes.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -20,30 +19,14 @@ namespace {
 
 constexpr std::string_view kLayers[] = {"sql", "pgbouncer", "http", "command"};
 
-// "host:port" of the first host a DSN names, as libpq reads it (key=value or URI, PGHOST and
-// PGPORT filling in), so an sql probe can be told to go through a pgbouncer probe's address.
+// "host:port" of the first host a DSN names, so an sql probe can be told to go through a
+// pgbouncer probe's address.
 std::string address_of(const ConfigNode& node, const std::string& dsn) {
-  char* error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
-      PQconninfoParse(dsn.c_str(), &error), PQconninfoFree);
-  if (!options) {
-    const std::string why = error ? single_line(error) : "cannot be parsed";
-    PQfreemem(error);
-    node.fail(fmt::format("bad DSN: {}", why));
-  }
-  std::string host, port;
-  for (auto* option = options.get(); option->keyword; ++option) {
-    const std::string key = option->keyword;
-    const char* value = option->val      ? option->val
-                        : option->envvar ? std::getenv(option->envvar)
-                                         : nullptr;
-    if (!value) continue;
-    if (key == "host" && host.empty()) host = value;
-    if (key == "port" && port.empty()) port = value;
-  }
-  host = host.substr(0, host.find(','));
-  port = port.substr(0, port.find(','));
-  return fmt::format("{}:{}", host.empty() ? "localhost" : host, port.empty() ? "5432" : port);
+  std::string error;
+  const std::optional<DsnParts> parts = dsn_parts(dsn, &error);
+  if (!parts) node.fail(fmt::format("bad DSN: {}", error));
+  return fmt::format("{}:{}", parts->host.substr(0, parts->host.find(',')),
+                     parts->port.substr(0, parts->port.find(',')));
 }
 
 ProbeSpec read_probe(const ConfigNode& node) {
