@@ -74,11 +74,13 @@ void ProbeSampler::record(ProbeChange change) {
                          {"probe", settings_.probes[change.probe].name},
                          {"up", change.up}};
   if (!change.up) line["reason"] = change.reason;
-  if (file_failure_.empty()) try {
+  if (file_failure_.empty()) {
+    try {
       file_.write_line(line.dump());
     } catch (const std::exception& e) {  // the probes go on; the run says the file is short
       file_failure_ = e.what();
     }
+  }
   if (changes_.size() < kMaxChanges)
     changes_.push_back(std::move(change));
   else
