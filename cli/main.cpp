@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/compare_command.h"
+#include "cli/gate_command.h"
 #include "cli/recover_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
       "  loadgate report out/RUN --format html -o report.html\n"
       "                                       render a run again, re-judge its claims\n"
       "  loadgate compare out/BASE out/NEW    the regressions between two runs\n"
+      "  loadgate gate scenarios/demo.yaml --baseline base.json\n"
+      "                                       release gate: repeats, baseline, exit code\n"
       "  loadgate recover out/RUN             recover the faults a killed run left injected\n"
       "  loadgate testbed down                stop it again\n"};
   app.require_subcommand(1);
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
 
   loadgate::cli::add_report_command(app, exit_code);
   loadgate::cli::add_compare_command(app, exit_code);
+  loadgate::cli::add_gate_command(app, exit_code);
   loadgate::cli::add_recover_command(app, exit_code);
   loadgate::cli::add_testbed_command(app, exit_code);
   try {

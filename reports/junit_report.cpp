@@ -10,11 +10,7 @@
 namespace loadgate {
 namespace {
 
-struct Case {
-  std::string classname, name;
-  enum class Outcome { passed, failed, skipped } outcome = Outcome::passed;
-  std::string message, text;
-};
+using Case = JUnitCase;
 
 std::string suite(const std::string& name, const std::vector<Case>& cases) {
   size_t failures = 0, skipped = 0;
@@ -42,7 +38,7 @@ std::string suite(const std::string& name, const std::vector<Case>& cases) {
 
 }  // namespace
 
-std::string junit_xml(const RunResult& run) {
+std::vector<JUnitSuite> junit_suites(const RunResult& run) {
   std::vector<Case> claims;
   for (const auto& c : run.claims) {
     Case t{"claims." + c.source_doc, c.id, Case::Outcome::passed, "", ""};
@@ -119,8 +115,17 @@ std::string junit_xml(const RunResult& run) {
     }
     checks.push_back(std::move(t));
   }
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"loadgate\">\n" +
-         suite("claims", claims) + suite("run checks", checks) + "</testsuites>\n";
+  return {{"claims", std::move(claims)}, {"run checks", std::move(checks)}};
+}
+
+std::string junit_document(const std::vector<JUnitSuite>& suites) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"loadgate\">\n";
+  for (const auto& s : suites) xml += suite(s.name, s.cases);
+  return xml + "</testsuites>\n";
+}
+
+std::string junit_xml(const RunResult& run) {
+  return junit_document(junit_suites(run));
 }
 
 }  // namespace loadgate

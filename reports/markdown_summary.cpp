@@ -6,23 +6,10 @@
 
 #include "reports/console_summary.h"
 #include "reports/downtime_attribution.h"
+#include "reports/markup_escape.h"
 
 namespace loadgate {
 namespace {
-
-// A table cell: pipes and line breaks would end it early.
-std::string cell(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
 
 double ms(int64_t us) {
   return static_cast<double>(us) / 1000;
@@ -50,17 +37,18 @@ std::string markdown_summary(const RunResult& run) {
       md += fmt::format(
           "| {} | {} | `{}` | {} | {} | {}: \"{}\" |\n",
           c.status == ClaimVerdict::Status::broken ? "**broken**" : status_name(c.status),
-          cell(c.id), cell(c.metric), cell(c.expect),
-          cell(c.measured.empty() ? c.detail : c.measured), cell(c.source_doc),
-          cell(c.source_quote));
+          markdown_cell(c.id), markdown_cell(c.metric), markdown_cell(c.expect),
+          markdown_cell(c.measured.empty() ? c.detail : c.measured), markdown_cell(c.source_doc),
+          markdown_cell(c.source_quote));
     md += "\n";
   }
   const Duration measured = run.measured_duration();
   md += "| workload | offered | achieved | p50 | p99 | errors |\n|---|---|---|---|---|---|\n";
   for (const auto& w : run.workloads)
-    md += fmt::format("| {} | {:.1f}/s | {:.1f}/s | {:.2f} ms | {:.2f} ms | {} |\n", cell(w.name),
-                      w.offered_rate, rate_over(w, measured), ms(w.latency.value_at_percentile(50)),
-                      ms(w.latency.value_at_percentile(99)), w.error_count());
+    md += fmt::format("| {} | {:.1f}/s | {:.1f}/s | {:.2f} ms | {:.2f} ms | {} |\n",
+                      markdown_cell(w.name), w.offered_rate, rate_over(w, measured),
+                      ms(w.latency.value_at_percentile(50)), ms(w.latency.value_at_percentile(99)),
+                      w.error_count());
   for (const auto& f : run.faults) {
     Duration worst{};
     bool all_back = true;
@@ -68,25 +56,27 @@ std::string markdown_summary(const RunResult& run) {
       worst = std::max(worst, i.downtime);
       all_back &= i.recovered.has_value();
     }
-    md += fmt::format("\n- fault **{}**: worst downtime {}{}{}", cell(f.description),
+    md += fmt::format("\n- fault **{}**: worst downtime {}{}{}", markdown_cell(f.description),
                       format_duration(worst), all_back ? "" : ", **NOT RECOVERED**",
-                      f.error.empty() ? "" : ", error: " + cell(f.error));
+                      f.error.empty() ? "" : ", error: " + markdown_cell(f.error));
     if (std::string attribution = attribute_downtime(f, run.probes); !attribution.empty())
-      md += fmt::format("; by layer: {}", cell(attribution));
+      md += fmt::format("; by layer: {}", markdown_cell(attribution));
   }
   if (!run.faults.empty()) md += "\n";
   if (const auto observed = observed_highlights(run.observed); !observed.empty())
     md += fmt::format("\n- deployment, highest observed: {}", fmt::join(observed, ", "));
   for (const auto& l : run.ledgers)
-    md += fmt::format("\n- ledger {}: {} acknowledged, {}", cell(l.workload), l.acknowledged,
-                      !l.verified ? "**not read back**"
-                      : l.lost    ? fmt::format("**{} LOST**", l.lost)
-                                  : std::string("none lost"));
+    md +=
+        fmt::format("\n- ledger {}: {} acknowledged, {}", markdown_cell(l.workload), l.acknowledged,
+                    !l.verified ? "**not read back**"
+                    : l.lost    ? fmt::format("**{} LOST**", l.lost)
+                                : std::string("none lost"));
   if (run.generator.generator_bound)
     md += "\n\n> **Generator-bound**: the latencies describe loadgate, not the target.";
   for (const auto& problem : run.health_problems)
-    md += fmt::format("\n\n> **Deployment not healthy** after the run: {}", cell(problem));
-  for (const auto& warning : run.warnings) md += fmt::format("\n\n> Warning: {}", cell(warning));
+    md += fmt::format("\n\n> **Deployment not healthy** after the run: {}", markdown_cell(problem));
+  for (const auto& warning : run.warnings)
+    md += fmt::format("\n\n> Warning: {}", markdown_cell(warning));
   return md + "\n";
 }
 

@@ -1,0 +1,210 @@
+#include "cli/gate_command.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "cli/signal_stop.h"
+#include "harness/text_file.h"
+#include "reports/gate_report.h"
+#include "reports/progress_line.h"
+#include "reports/report_formats.h"
+#include "session/run_session.h"
+
+namespace loadgate::cli {
+namespace {
+
+struct GateArgs {
+  std::filesystem::path scenario, baseline;
+  std::optional<std::filesystem::path> out;
+  std::optional<std::string> testbed;
+  std::vector<std::string> overrides;
+  std::vector<std::filesystem::path> claims;
+  size_t repeat = 3;
+  bool update_baseline = false;
+  double alpha = 0.05;
+  std::string min_effect = "10%";
+};
+
+std::filesystem::path default_out(const std::filesystem::path& scenario,
+                                  const std::vector<std::string>& overrides) {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return std::filesystem::path("out") /
+         fmt::format("{}-gate-{:%Y%m%dT%H%M%S}", load_scenario(scenario, overrides).name, now);
+}
+
+// One repeat, as `loadgate run` would do it, into `out`. Returns nothing when it could not
+// start (the reason is in `gate.errors`); the run's problems are in its GateRepeat.
+std::optional<RunResult> run_repeat(const GateArgs& args, const std::filesystem::path& out,
+                                    std::stop_token stop, GateOutcome& gate) {
+  try {
+    RunPlan plan = make_plan({args.scenario, args.overrides, args.testbed, args.claims, out});
+    ProgressLine progress(plan.scenario.duration);
+    RunSession session(plan, {&progress});
+    session.prepare();
+    RunResult result = session.run(stop);
+    write_report_files(result, plan.out);
+    return result;
+  } catch (const std::exception& e) {
+    gate.errors.push_back(fmt::format("{}: {}", out.string(), e.what()));
+    return std::nullopt;
+  }
+}
+
+int gate(const GateArgs& args) {
+  GateOutcome gate;
+  GateSettings settings;
+  std::filesystem::path out;
+  std::optional<GateSamples> baseline;
+  try {
+    const Value min_effect = parse_value(args.min_effect);
+    if (min_effect.quantity != Quantity::share || min_effect.amount < 0)
+      throw std::invalid_argument(
+          fmt::format("--min-effect {}: expected a share, such as 10%", args.min_effect));
+    settings.min_effect = min_effect.amount;
+    settings.alpha = args.alpha;
+    if (args.update_baseline && std::filesystem::is_directory(args.baseline))
+      throw std::runtime_error(fmt::format(
+          "--baseline {} is a directory: --update-baseline writes a samples file (name a .json "
+          "file)",
+          args.baseline.string()));
+    if (std::filesystem::exists(args.baseline))
+      baseline = read_gate_samples(args.baseline);
+    else if (!args.update_baseline)
+      throw std::runtime_error(fmt::format(
+          "--baseline {}: no such file or directory (store one first with --update-baseline)",
+          args.baseline.string()));
+    out = args.out.value_or(default_out(args.scenario, args.overrides));
+    // A plan is checked once before anything runs: a bad scenario is one error, not N.
+    gate.scenario =
+        make_plan({args.scenario, args.overrides, args.testbed, args.claims, out / "repeat-1"})
+            .scenario.name;
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    return 2;
+  }
+
+  GateSamples samples;
+  bool interrupted = false;
+  {
+    SignalStop signals;  // before the sessions' threads, which inherit its signal mask
+    for (size_t i = 1; i <= args.repeat && !signals.token().stop_requested(); ++i) {
+      const auto dir = out / fmt::format("repeat-{}", i);
+      std::cerr << fmt::format("loadgate: gate repeat {} of {} into {}\n", i, args.repeat,
+                               dir.string());
+      auto result = run_repeat(args, dir, signals.token(), gate);
+      if (!result) break;  // it could not start: the next would not either
+      interrupted = result->interrupted;
+      gate.repeats.push_back(judge_repeat(dir, std::move(*result)));
+      try {
+        samples.append(samples_of_run(dir));
+      } catch (const std::exception& e) {
+        gate.errors.push_back(e.what());
+      }
+      if (interrupted) break;
+    }
+  }
+  if (interrupted) gate.errors.push_back("interrupted: fewer repeats than asked for");
+  if (baseline) {
+    gate.comparison = compare_samples(*baseline, samples, settings);
+    gate.comparison->baseline = args.baseline.string();
+    if (!baseline->scenario.empty() && baseline->scenario != gate.scenario)
+      gate.errors.push_back(
+          fmt::format("the baseline is of scenario {}, not {}", baseline->scenario, gate.scenario));
+  }
+
+  std::cout << gate_console(gate);
+  int exit_code = gate.exit_code();
+  try {
+    write_text_file(out / "gate.json", gate_json(gate, samples).dump(2) + "\n");
+    write_text_file(out / "junit.xml", gate_junit(gate));
+    const std::string summary = gate_markdown(gate);
+    write_text_file(out / "summary.md", summary);
+    if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
+        step_summary && *step_summary) {
+      std::ofstream appended(step_summary, std::ios::app);
+      if (!(appended << summary << "\n"))
+        throw std::runtime_error(
+            fmt::format("GITHUB_STEP_SUMMARY {}: cannot append", step_summary));
+    }
+    std::cout << fmt::format("results: {}\n", (out / "gate.json").string());
+    // A baseline is stored from a gate that ran and judged (passed or failed: --update-baseline
+    // accepts the change), never from one that could not run or could not tell.
+    if (args.update_baseline && (exit_code == 0 || exit_code == 1)) {
+      if (args.baseline.has_parent_path())
+        std::filesystem::create_directories(args.baseline.parent_path());
+      write_text_file(args.baseline, samples_to_json(samples).dump() + "\n");
+      std::cout << fmt::format("baseline stored: {} ({} runs)\n", args.baseline.string(),
+                               samples.runs);
+    } else if (args.update_baseline) {
+      std::cerr << fmt::format("loadgate: baseline NOT stored: the gate was {}\n", gate.verdict());
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    if (exit_code != 1) exit_code = 2;
+  }
+  return interrupted && exit_code != 1 ? 130 : exit_code;
+}
+
+}  // namespace
+
+void add_gate_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<GateArgs>();
+  auto* command = app.add_subcommand(
+      "gate", "release gate: run a scenario N times, judge it, compare it with a baseline");
+  command->add_option("scenario", args->scenario, "scenario file, e.g. scenarios/demo.yaml")
+      ->required();
+  command
+      ->add_option("--baseline", args->baseline,
+                   "what to compare with: a samples file (written by --update-baseline), a "
+                   "gate's output directory, or a run's results directory")
+      ->required();
+  command->add_option("--repeat", args->repeat, "how many times to run the scenario")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  command->add_flag("--update-baseline", args->update_baseline,
+                    "store this gate's samples as the baseline file (when it ran and judged: "
+                    "exit 0 or 1); a missing baseline is then no error");
+  command->add_option("--out", args->out,
+                      "results directory (default: out/<scenario>-gate-<UTC time>); each repeat "
+                      "in repeat-N/");
+  command->add_option("--testbed", args->testbed,
+                      "target this testbed directory instead of the scenario's target");
+  command->add_option("--set", args->overrides,
+                      "override a scenario value (repeatable), as for run");
+  command->add_option("--claims", args->claims,
+                      "a claims file to judge each repeat by (repeatable)");
+  command->add_option("--alpha", args->alpha, "significance: a change counts when p is below this")
+      ->check(CLI::Range(0.0001, 0.5))
+      ->capture_default_str();
+  command
+      ->add_option("--min-effect", args->min_effect,
+                   "and when it moved the median (the mean, for rates) by more than this")
+      ->capture_default_str();
+  command->footer(
+      "Each repeat is judged as `loadgate run` judges a run (claims, the scenario's slo:, lost\n"
+      "writes, faults recovered, the deployment healthy). Then every workload's per-interval\n"
+      "throughput, error rate, p50 and p99 over the repeats' recorded phases are compared with\n"
+      "the baseline's by a Mann-Whitney U test: a change is a regression only when it is\n"
+      "significant (p < --alpha) AND larger than --min-effect AND than a floor (0.5 ms of\n"
+      "latency, half a point of error rate); otherwise it shows as ~. Metrics need 8 intervals\n"
+      "a side, at the same offered load.\n"
+      "Results: OUT/gate.json (verdicts and samples), OUT/junit.xml (each repeat's claims and\n"
+      "checks, and one testcase per compared metric), OUT/summary.md (also appended to\n"
+      "$GITHUB_STEP_SUMMARY when set), OUT/repeat-N/ (each run's own results).\n"
+      "Exit codes: 0 pass; 1 a claim broken, an SLO missed, a write lost, or a regression;\n"
+      "2 could not run (bad scenario or baseline, unreachable target, a fault that failed or\n"
+      "left the deployment unhealthy); 3 inconclusive (generator-bound, a claim not measured,\n"
+      "too few samples, another offered load than the baseline's): never a silent pass;\n"
+      "130 interrupted.\n"
+      "  loadgate gate scenarios/demo.yaml --baseline gate-baseline.json --update-baseline\n"
+      "  loadgate gate scenarios/demo.yaml --baseline gate-baseline.json");
+  command->callback([&exit_code, args] { exit_code = gate(*args); });
+}
+
+}  // namespace loadgate::cli

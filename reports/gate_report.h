@@ -1,0 +1,78 @@
+// The release gate's verdict (`loadgate gate`): each repeat of the scenario judged as a run is
+// (claims, SLO, lost writes, faults, health), and the repeats' per-interval samples compared
+// with a baseline's by a rank test with a minimum effect, as benchstat does: a change is a
+// regression only when it is both significant and large enough to matter; otherwise "~".
+//
+// Exit codes, gravest first: 1 a claim broken, an SLO missed, a write lost or a significant
+// regression; 2 a repeat could not run or left the deployment unhealthy; 3 inconclusive (the
+// generator was the limit, a claim not measured, too few samples, another offered load); 0 pass.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/results.h"
+#include "reports/gate_samples.h"
+
+namespace loadgate {
+
+struct GateSettings {
+  double alpha = 0.05;       // a change is significant when the rank test's p is below this
+  double min_effect = 0.10;  // and its centre moved by more than this share of the baseline's
+  size_t min_samples = 8;    // per side: fewer and the metric is not compared (inconclusive)
+};
+
+struct GateRow {
+  enum class Verdict { same, better, worse, not_compared };
+  std::string metric;  // "validate.latency.p99"
+  Quantity quantity = Quantity::count;
+  size_t baseline_n = 0, current_n = 0;
+  double baseline_centre = 0, current_centre = 0;  // GateMetric::median says which centre
+  std::optional<double> change;                    // relative; empty when the baseline's is 0
+  double p = 1;
+  Verdict verdict = Verdict::not_compared;
+  std::string note;  // why not compared: "7 samples in the baseline (8 needed)"
+};
+
+struct GateComparison {
+  std::string baseline;  // where it came from, as given
+  GateSettings settings;
+  size_t baseline_runs = 0;
+  std::vector<GateRow> rows;
+};
+
+GateComparison compare_samples(const GateSamples& baseline, const GateSamples& current,
+                               const GateSettings& settings);
+
+// One repeat as a run judges it, sorted by what its problems mean for the exit code.
+struct GateRepeat {
+  std::filesystem::path dir;
+  RunResult result;
+  std::vector<std::string> failures;      // exit 1
+  std::vector<std::string> errors;        // exit 2
+  std::vector<std::string> inconclusive;  // exit 3
+};
+GateRepeat judge_repeat(std::filesystem::path dir, RunResult result);
+
+struct GateOutcome {
+  std::string scenario;
+  std::vector<GateRepeat> repeats;
+  std::optional<GateComparison> comparison;  // empty: no baseline yet (a first --update-baseline)
+  std::vector<std::string> errors;           // the gate's own: a repeat that never started
+  int exit_code() const;
+  std::string verdict() const;  // "PASS", "FAIL", "ERROR", "INCONCLUSIVE"
+};
+
+std::string gate_console(const GateOutcome& gate);
+// For a pull request: verdict, the comparison (regressions first), each repeat's problems.
+// Kept under `max_bytes` (GitHub's step summary takes 1 MiB): rows past it are counted, not shown.
+std::string gate_markdown(const GateOutcome& gate, size_t max_bytes = 1000 * 1024);
+// One suite per repeat (its claims and checks, as `loadgate run` writes them) and one testcase
+// per compared metric.
+std::string gate_junit(const GateOutcome& gate);
+// gate.json: the verdict, the comparison and the current samples (a later gate's baseline).
+nlohmann::json gate_json(const GateOutcome& gate, const GateSamples& samples);
+
+}  // namespace loadgate
