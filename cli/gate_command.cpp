@@ -179,7 +179,10 @@ void add_gate_command(CLI::App& app, int& exit_code) {
                       "override a scenario value (repeatable), as for run");
   command->add_option("--claims", args->claims,
                       "a claims file to judge each repeat by (repeatable)");
-  command->add_option("--alpha", args->alpha, "significance: a change counts when p is below this")
+  command
+      ->add_option("--alpha", args->alpha,
+                   "significance over all the gate's tests: each of m metrics counts when its p is "
+                   "below alpha / m")
       ->check(CLI::Range(0.0001, 0.5))
       ->capture_default_str();
   command
@@ -191,9 +194,10 @@ void add_gate_command(CLI::App& app, int& exit_code) {
       "writes, faults recovered, the deployment healthy). Then every workload's per-interval\n"
       "throughput, error rate, p50 and p99 over the repeats' recorded phases are compared with\n"
       "the baseline's by a Mann-Whitney U test: a change is a regression only when it is\n"
-      "significant (p < --alpha) AND larger than --min-effect AND than a floor (0.5 ms of\n"
-      "latency, half a point of error rate); otherwise it shows as ~. Metrics need 8 intervals\n"
-      "a side, at the same offered load.\n"
+      "significant (p < --alpha / the number of metrics compared) AND larger than --min-effect,\n"
+      "than a floor (0.5 ms of latency, half a point of error rate) AND than the baseline's own\n"
+      "run-to-run spread (how far one of its runs strays from the whole); otherwise it shows\n"
+      "as ~. Metrics need 8 intervals a side, at the same offered load.\n"
       "Results: OUT/gate.json (verdicts and samples), OUT/junit.xml (each repeat's claims and\n"
       "checks, and one testcase per compared metric), OUT/summary.md (also appended to\n"
       "$GITHUB_STEP_SUMMARY when set), OUT/repeat-N/ (each run's own results).\n"

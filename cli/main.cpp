@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/calibrate_command.h"
 #include "cli/compare_command.h"
 #include "cli/gate_command.h"
 #include "cli/recover_command.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
       "  loadgate compare out/BASE out/NEW    the regressions between two runs\n"
       "  loadgate gate scenarios/demo.yaml --baseline base.json\n"
       "                                       release gate: repeats, baseline, exit code\n"
+      "  loadgate calibrate -o calib.json     physics ceilings: bcrypt and JWT per core\n"
       "  loadgate recover out/RUN             recover the faults a killed run left injected\n"
       "  loadgate testbed down                stop it again\n"};
   app.require_subcommand(1);
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   loadgate::cli::add_report_command(app, exit_code);
   loadgate::cli::add_compare_command(app, exit_code);
   loadgate::cli::add_gate_command(app, exit_code);
+  loadgate::cli::add_calibrate_command(app, exit_code);
   loadgate::cli::add_recover_command(app, exit_code);
   loadgate::cli::add_testbed_command(app, exit_code);
   try {

@@ -103,6 +103,14 @@ struct Deployment {
   size_t instances = 0;                         // service instances behind the target (0: unknown)
   double vcpu_per_instance = 0;                 // 0: unknown
   std::map<std::string, double> topology = {};  // pgbouncer_instances, default_pool_size, ...
+  int bcrypt_cost = 0;                          // of its password hashes (0: unknown)
+  // A workload's physics ceiling (harness/calibration.h): what one core does per second of the
+  // CPU-bound work each of its requests costs the target.
+  struct Ceiling {
+    double per_core = 0;
+    std::string work;  // "bcrypt verification at cost 12", "HS256 verification"
+  };
+  std::map<std::string, Ceiling> ceilings = {};  // by workload
 };
 
 // What one fault did to one workload, read from the timeline (so at its resolution,

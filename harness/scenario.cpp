@@ -162,8 +162,12 @@ FaultSpec parse_fault(const ConfigNode& node, const Scenario& scenario) {
 }
 
 TargetSpec parse_target(const ConfigNode& node) {
-  node.allow_only({"testbed", "via", "urls", "instances", "vcpu_per_instance", "topology"});
+  node.allow_only({"testbed", "via", "urls", "instances", "vcpu_per_instance", "topology",
+                   "bcrypt_cost", "calibration"});
   TargetSpec target;
+  if (auto cost = node.find("bcrypt_cost"))
+    target.bcrypt_cost = static_cast<int>(cost->as_integer(4, 31));
+  if (auto calibration = node.find("calibration")) target.calibration = calibration->as_string();
   if (auto instances = node.find("instances"))
     target.instances = static_cast<size_t>(instances->as_integer(1, 100'000));
   if (auto vcpu = node.find("vcpu_per_instance")) {

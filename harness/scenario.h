@@ -24,6 +24,8 @@ struct TargetSpec {
   std::optional<size_t> instances;
   std::optional<double> vcpu_per_instance;
   std::map<std::string, double> topology;  // pgbouncer_instances: 2, default_pool_size: 25, ...
+  std::optional<int> bcrypt_cost;          // of the target's password hashes (a testbed knows)
+  std::optional<std::string> calibration;  // `loadgate calibrate`'s file: physics ceilings
 };
 
 // How a workload's requests are issued (the `executor:` of a workload).

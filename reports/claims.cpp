@@ -193,7 +193,36 @@ FoldRequest fold_request_for(const std::vector<Claim>& claims) {
   return request;
 }
 
-ClaimVerdict judge(const Claim& claim, const RunResult& run) {
+namespace {
+
+// Why a capacity claim (a lower bound on a throughput or capacity) cannot hold on the deployment's
+// hardware: its workload's physics ceiling (harness/calibration.h) times the vCPUs the metric
+// is per is below the claimed rate. Nothing when the ceiling or the vCPUs are unknown.
+std::optional<std::string> beyond_physics(const Claim& claim, const RunResult& run) {
+  if (!(is_throughput(claim.metric) || is_capacity(claim.metric)) || !claim.expect.is_lower_bound())
+    return std::nullopt;
+  const auto& d = run.deployment;
+  auto it = d.ceilings.find(claim.metric.substr(0, claim.metric.find('.')));
+  if (it == d.ceilings.end()) return std::nullopt;
+  double cores = 1;
+  std::string on = "1 vCPU";
+  if (claim.metric.ends_with("_per_instance")) {
+    if (d.vcpu_per_instance <= 0) return std::nullopt;
+    cores = d.vcpu_per_instance;
+    on = fmt::format("{:g} vCPU", cores);
+  } else if (!claim.metric.ends_with("_per_vcpu")) {
+    if (d.vcpu_per_instance <= 0 || d.instances == 0) return std::nullopt;
+    cores = d.vcpu_per_instance * static_cast<double>(d.instances);
+    on = fmt::format("{} instances of {:g} vCPU", d.instances, d.vcpu_per_instance);
+  }
+  const double ceiling = it->second.per_core * cores;
+  if (claim.expect.bound.amount <= ceiling) return std::nullopt;
+  return fmt::format("the ceiling on {} for {} is {}: the claim of {} is physically impossible", on,
+                     it->second.work, format_value(ceiling, Quantity::rate),
+                     format_value(claim.expect.bound.amount, Quantity::rate));
+}
+
+ClaimVerdict judge_measured(const Claim& claim, const RunResult& run) {
   ClaimVerdict v{claim.id,
                  claim.file,
                  claim.source_doc,
@@ -307,6 +336,22 @@ ClaimVerdict judge(const Claim& claim, const RunResult& run) {
     }
   }
   v.status = holds ? ClaimVerdict::Status::held : ClaimVerdict::Status::broken;
+  return v;
+}
+
+}  // namespace
+
+ClaimVerdict judge(const Claim& claim, const RunResult& run) {
+  ClaimVerdict v = judge_measured(claim, run);
+  if (auto physics = beyond_physics(claim, run)) {
+    if (v.status == ClaimVerdict::Status::held) {
+      v.detail += "; yet " + *physics + ": check the calibration";
+    } else {
+      // Physics decides what no run could: not even the most load would make it hold.
+      v.status = ClaimVerdict::Status::broken;
+      v.detail = v.detail.empty() ? *physics : *physics + "; " + v.detail;
+    }
+  }
   return v;
 }
 

@@ -29,6 +29,17 @@ double centre(std::vector<double> values, bool median) {
          2;
 }
 
+// How far the baseline's own runs stray from its centre: the largest distance of one run's centre
+// from the whole's. Runs differ by more than their intervals do (another moment of the machine,
+// fresh connections): a change within this is the baseline's noise, however significant the
+// interval-level test finds it. 0 with a single run.
+double run_spread(const RunSamples& runs, double whole, bool median) {
+  double spread = 0;
+  for (const auto& run : runs)
+    if (!run.empty()) spread = std::max(spread, std::abs(centre(run, median) - whole));
+  return runs.size() > 1 ? spread : 0;
+}
+
 // Sub-millisecond latencies are what a fast endpoint has: shown to the hundredth.
 std::string shown(double value, Quantity quantity) {
   if (quantity == Quantity::duration && value < 0.01) return fmt::format("{:.2f}ms", value * 1000);
@@ -57,10 +68,10 @@ const char* verdict_text(GateRow::Verdict verdict) {
 
 std::string row_evidence(const GateRow& row) {
   if (row.verdict == GateRow::Verdict::not_compared) return row.note;
-  return fmt::format("{} → {} ({}), p = {:.3g}, {} and {} intervals",
-                     shown(row.baseline_centre, row.quantity),
-                     shown(row.current_centre, row.quantity), change_text(row), row.p,
-                     row.baseline_n, row.current_n);
+  return fmt::format(
+      "{} → {} ({}), p = {:.3g}, {} and {} intervals, the baseline's runs within ±{}",
+      shown(row.baseline_centre, row.quantity), shown(row.current_centre, row.quantity),
+      change_text(row), row.p, row.baseline_n, row.current_n, shown(row.run_spread, row.quantity));
 }
 
 // Regressions first, then what could not be compared, then the rest in their order.
@@ -78,9 +89,14 @@ std::vector<const GateRow*> rows_by_gravity(const GateComparison& comparison) {
 }
 
 std::string settings_text(const GateComparison& c) {
-  return fmt::format("{} ({} run{}); significant below p = {:g}, at least {:g}% of a change",
-                     c.baseline, c.baseline_runs, c.baseline_runs == 1 ? "" : "s", c.settings.alpha,
-                     c.settings.min_effect * 100);
+  const size_t tests = c.alpha_per_test > 0
+                           ? static_cast<size_t>(std::lround(c.settings.alpha / c.alpha_per_test))
+                           : 0;
+  return fmt::format(
+      "{} ({} run{}); significant below p = {:.3g} ({:g} over {} tests), at least {:g}% of a "
+      "change and beyond the baseline's run-to-run spread",
+      c.baseline, c.baseline_runs, c.baseline_runs == 1 ? "" : "s", c.alpha_per_test,
+      c.settings.alpha, tests, c.settings.min_effect * 100);
 }
 
 std::string repeat_state(const GateRepeat& r) {
@@ -115,14 +131,15 @@ GateComparison compare_samples(const GateSamples& baseline, const GateSamples& c
       GateRow row;
       row.metric = w.name + "." + metric.name;
       row.quantity = metric.quantity;
-      static const std::vector<double> none;
-      auto samples_of = [&](const GateSamples::Workload* of) -> const std::vector<double>& {
+      static const RunSamples none;
+      auto samples_of = [&](const GateSamples::Workload* of) -> const RunSamples& {
         if (!of) return none;
         auto it = of->samples.find(metric.name);
         return it == of->samples.end() ? none : it->second;
       };
-      const auto& b = samples_of(before);
-      const auto& c = samples_of(&w);
+      const auto& baseline_runs = samples_of(before);
+      const auto b = all_values(baseline_runs);
+      const auto c = all_values(samples_of(&w));
       if (b.empty() && c.empty()) continue;  // neither run can give it: nothing to compare
       row.baseline_n = b.size();
       row.current_n = c.size();
@@ -137,16 +154,28 @@ GateComparison compare_samples(const GateSamples& baseline, const GateSamples& c
         const double delta = row.current_centre - row.baseline_centre;
         if (row.baseline_centre != 0) row.change = delta / std::abs(row.baseline_centre);
         row.p = mann_whitney(c, b).p;
-        const bool large = std::abs(delta) > metric.floor &&
+        row.run_spread = run_spread(baseline_runs, row.baseline_centre, metric.median);
+        const bool large = std::abs(delta) > metric.floor && std::abs(delta) > row.run_spread &&
                            (!row.change || std::abs(*row.change) > settings.min_effect);
         const bool worse = metric.higher_is_better ? delta < 0 : delta > 0;
-        row.verdict = row.p < settings.alpha && large
-                          ? (worse ? GateRow::Verdict::worse : GateRow::Verdict::better)
-                          : GateRow::Verdict::same;
+        // Provisional: significance is decided below, once the number of tests is known.
+        row.verdict = !large  ? GateRow::Verdict::same
+                      : worse ? GateRow::Verdict::worse
+                              : GateRow::Verdict::better;
       }
       comparison.rows.push_back(std::move(row));
     }
   }
+  // --alpha is the chance of calling any of the gate's tests significant by chance (family-wise):
+  // each of the m tests is held to alpha / m (Bonferroni), or a gate of 4 figures × 3 workloads
+  // would find a "regression" in half of all identical runs.
+  const auto tests = static_cast<double>(
+      std::count_if(comparison.rows.begin(), comparison.rows.end(),
+                    [](const GateRow& r) { return r.verdict != GateRow::Verdict::not_compared; }));
+  comparison.alpha_per_test = tests > 0 ? settings.alpha / tests : settings.alpha;
+  for (auto& row : comparison.rows)
+    if (row.verdict != GateRow::Verdict::not_compared && row.p >= comparison.alpha_per_test)
+      row.verdict = GateRow::Verdict::same;
   return comparison;
 }
 
@@ -312,6 +341,7 @@ nlohmann::json gate_json(const GateOutcome& gate, const GateSamples& samples) {
                       {"current", row.current_centre},
                       {"change", row.change ? nlohmann::json(*row.change) : nlohmann::json()},
                       {"p", row.p},
+                      {"run_spread", row.run_spread},
                       {"baseline_n", row.baseline_n},
                       {"current_n", row.current_n},
                       {"note", row.note}});
@@ -319,6 +349,7 @@ nlohmann::json gate_json(const GateOutcome& gate, const GateSamples& samples) {
                        {"baseline_runs", gate.comparison->baseline_runs},
                        {"alpha", gate.comparison->settings.alpha},
                        {"min_effect", gate.comparison->settings.min_effect},
+                       {"alpha_per_test", gate.comparison->alpha_per_test},
                        {"rows", rows}};
   }
   return j;

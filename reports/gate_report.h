@@ -1,7 +1,10 @@
 // The release gate's verdict (`loadgate gate`): each repeat of the scenario judged as a run is
 // (claims, SLO, lost writes, faults, health), and the repeats' per-interval samples compared
-// with a baseline's by a rank test with a minimum effect, as benchstat does: a change is a
-// regression only when it is both significant and large enough to matter; otherwise "~".
+// with a baseline's by a rank test, as benchstat does. A change is a regression only when it is
+// significant (the rank test over intervals), larger than the minimum effect and the metric's
+// floor, AND larger than the baseline's own run-to-run spread: intervals of one run are alike in
+// a way intervals of two runs are not (the machine's moment, fresh connections), so the rank
+// test alone calls run-to-run noise significant. Otherwise "~".
 //
 // Exit codes, gravest first: 1 a claim broken, an SLO missed, a write lost or a significant
 // regression; 2 a repeat could not run or left the deployment unhealthy; 3 inconclusive (the
@@ -19,7 +22,7 @@
 namespace loadgate {
 
 struct GateSettings {
-  double alpha = 0.05;       // a change is significant when the rank test's p is below this
+  double alpha = 0.05;       // family-wise: split over the gate's tests (Bonferroni)
   double min_effect = 0.10;  // and its centre moved by more than this share of the baseline's
   size_t min_samples = 8;    // per side: fewer and the metric is not compared (inconclusive)
 };
@@ -32,6 +35,7 @@ struct GateRow {
   double baseline_centre = 0, current_centre = 0;  // GateMetric::median says which centre
   std::optional<double> change;                    // relative; empty when the baseline's is 0
   double p = 1;
+  double run_spread = 0;  // the largest distance of one baseline run's centre from the whole's
   Verdict verdict = Verdict::not_compared;
   std::string note;  // why not compared: "7 samples in the baseline (8 needed)"
 };
@@ -40,6 +44,7 @@ struct GateComparison {
   std::string baseline;  // where it came from, as given
   GateSettings settings;
   size_t baseline_runs = 0;
+  double alpha_per_test = 0;  // settings.alpha over the number of metrics compared
   std::vector<GateRow> rows;
 };
 

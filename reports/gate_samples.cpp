@@ -21,18 +21,17 @@ double seconds(Duration d) {
 
 // One interval's figures for one workload; a figure the interval cannot give (a percentile of
 // no response, an error rate of no attempt) is left out, never counted as 0.
-void add_interval(const WorkloadInterval& w, Duration length, GateSamples::Workload& into) {
+void add_interval(const WorkloadInterval& w, Duration length,
+                  std::map<std::string, std::vector<double>>& into) {
   const double length_s = seconds(length);
   if (length_s <= 0) return;
-  into.samples["throughput"].push_back(static_cast<double>(w.ok + w.expected_failures) / length_s);
+  into["throughput"].push_back(static_cast<double>(w.ok + w.expected_failures) / length_s);
   if (w.attempts() > 0)
-    into.samples["errors.rate"].push_back(static_cast<double>(w.error_count()) /
-                                          static_cast<double>(w.attempts()));
+    into["errors.rate"].push_back(static_cast<double>(w.error_count()) /
+                                  static_cast<double>(w.attempts()));
   if (w.latency.count() > 0) {
-    into.samples["latency.p50"].push_back(static_cast<double>(w.latency.value_at_percentile(50)) /
-                                          1e6);
-    into.samples["latency.p99"].push_back(static_cast<double>(w.latency.value_at_percentile(99)) /
-                                          1e6);
+    into["latency.p50"].push_back(static_cast<double>(w.latency.value_at_percentile(50)) / 1e6);
+    into["latency.p99"].push_back(static_cast<double>(w.latency.value_at_percentile(99)) / 1e6);
   }
 }
 
@@ -58,11 +57,17 @@ void GateSamples::append(const GateSamples& other) {
       workloads.push_back(w);
       continue;
     }
-    for (const auto& [metric, values] : w.samples) {
+    for (const auto& [metric, runs] : w.samples) {
       auto& mine = it->samples[metric];
-      mine.insert(mine.end(), values.begin(), values.end());
+      mine.insert(mine.end(), runs.begin(), runs.end());
     }
   }
+}
+
+std::vector<double> all_values(const RunSamples& runs) {
+  std::vector<double> values;
+  for (const auto& run : runs) values.insert(values.end(), run.begin(), run.end());
+  return values;
 }
 
 const GateSamples::Workload* GateSamples::workload(const std::string& name) const {
@@ -81,11 +86,14 @@ GateSamples samples_of_run(const std::filesystem::path& run_dir) {
   std::set<std::string> recorded;
   for (const auto& phase : run.phases)
     if (phase.recorded) recorded.insert(phase.name);
+  std::vector<std::map<std::string, std::vector<double>>> values(samples.workloads.size());
   read_timeline(run_dir / "timeline.jsonl", [&](const IntervalRecord& interval) {
     if (!recorded.count(interval.phase)) return;  // warmup: left out, as from every total
-    for (size_t i = 0; i < interval.workloads.size() && i < samples.workloads.size(); ++i)
-      add_interval(interval.workloads[i], interval.length, samples.workloads[i]);
+    for (size_t i = 0; i < interval.workloads.size() && i < values.size(); ++i)
+      add_interval(interval.workloads[i], interval.length, values[i]);
   });
+  for (size_t i = 0; i < values.size(); ++i)
+    for (auto& [metric, list] : values[i]) samples.workloads[i].samples[metric] = {std::move(list)};
   return samples;
 }
 
@@ -132,9 +140,8 @@ GateSamples samples_from_json(const nlohmann::json& j, const std::string& origin
     samples.scenario = j.at("scenario");
     samples.runs = j.at("runs");
     for (const auto& w : j.at("workloads"))
-      samples.workloads.push_back(
-          {w.at("name"), w.at("offered_rate"), w.at("peak_vus"),
-           w.at("samples").get<std::map<std::string, std::vector<double>>>()});
+      samples.workloads.push_back({w.at("name"), w.at("offered_rate"), w.at("peak_vus"),
+                                   w.at("samples").get<std::map<std::string, RunSamples>>()});
     return samples;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: not gate samples: {}", origin, e.what()));

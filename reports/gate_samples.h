@@ -5,10 +5,12 @@
 //
 //   {"schema": "loadgate.gate-samples/1", "scenario": "demo", "runs": 3,
 //    "workloads": [{"name": "validate", "offered_rate": 500, "peak_vus": 0,
-//                   "samples": {"throughput": [...], "errors.rate": [...],
+//                   "samples": {"throughput": [[...], [...], [...]], "errors.rate": [...],
 //                               "latency.p50": [...], "latency.p99": [...]}}]}
 //
-// Units as everywhere: successes/s, shares, seconds.
+// Each figure keeps its values run by run (a list per run): how far the baseline's runs differ
+// among themselves is the noise a change must exceed. Units as everywhere: successes/s, shares,
+// seconds.
 #pragma once
 
 #include <filesystem>
@@ -36,12 +38,16 @@ struct GateMetric {
 };
 const std::vector<GateMetric>& gate_metrics();
 
+// One figure's values, a list per run.
+using RunSamples = std::vector<std::vector<double>>;
+std::vector<double> all_values(const RunSamples& runs);
+
 struct GateSamples {
   struct Workload {
     std::string name;
     double offered_rate = 0;  // open model: what the schedule asked for (compared, not sampled)
     uint64_t peak_vus = 0;    // closed model: the same
-    std::map<std::string, std::vector<double>> samples;  // by GateMetric::name
+    std::map<std::string, RunSamples> samples;  // by GateMetric::name
   };
   std::string scenario;
   size_t runs = 0;

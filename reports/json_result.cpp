@@ -156,6 +156,9 @@ std::string result_to_json(const RunResult& run) {
                       {"failed", p.failed}});
   json topology = json::object();
   for (const auto& [name, value] : run.deployment.topology) topology[name] = value;
+  json ceilings = json::object();
+  for (const auto& [workload, c] : run.deployment.ceilings)
+    ceilings[workload] = {{"per_core", c.per_core}, {"work", c.work}};
   json doc = {{"schema", kResultSchema},
               {"scenario", run.scenario},
               {"started_at", fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
@@ -181,7 +184,9 @@ std::string result_to_json(const RunResult& run) {
               {"deployment",
                {{"instances", run.deployment.instances},
                 {"vcpu_per_instance", run.deployment.vcpu_per_instance},
-                {"topology", topology}}},
+                {"topology", topology},
+                {"bcrypt_cost", run.deployment.bcrypt_cost},
+                {"ceilings", ceilings}}},
               {"slo", run.slo}};
   // The fault window scopes and capacity searches claims asked for, so they can be read (and
   // folded again by `loadgate report`) without the claims files.

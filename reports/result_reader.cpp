@@ -157,6 +157,10 @@ void read_result(const json& doc, RunResult& run) {
   run.deployment.instances = d.at("instances");
   run.deployment.vcpu_per_instance = d.at("vcpu_per_instance");
   run.deployment.topology = d.at("topology").get<std::map<std::string, double>>();
+  run.deployment.bcrypt_cost = d.value("bcrypt_cost", 0);  // added within /4
+  if (d.contains("ceilings"))
+    for (const auto& [workload, c] : d.at("ceilings").items())
+      run.deployment.ceilings[workload] = {c.at("per_core"), c.at("work")};
   run.slo = doc.at("slo").get<std::map<std::string, std::string>>();
 }
 

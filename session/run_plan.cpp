@@ -10,11 +10,42 @@
 #include <fmt/ranges.h>
 
 #include "faults/fault_factory.h"
+#include "harness/calibration.h"
 #include "harness/text_file.h"
 #include "testbed/testbed_state.h"
 
 namespace loadgate {
 namespace {
+
+// Each login and jwt workload's physics ceiling from the calibration: the per-core rate of the
+// work one of its requests costs the target (a bcrypt verification at the deployment's cost, a
+// signature check of its algorithm). One that cannot be known is said in a note.
+void add_ceilings(const Scenario& scenario, const Calibration& calibration, Deployment& deployment,
+                  std::vector<std::string>& notes) {
+  for (const auto& w : scenario.workloads) {
+    if (w.kind == "login") {
+      const int cost = deployment.bcrypt_cost;
+      auto it = calibration.bcrypt_verify_per_core.find(cost);
+      if (it == calibration.bcrypt_verify_per_core.end()) {
+        notes.push_back(fmt::format(
+            "{}: no physics ceiling: {}", w.name,
+            cost ? fmt::format("the calibration has no bcrypt cost {} (loadgate calibrate "
+                               "--bcrypt-cost {})",
+                               cost, cost)
+                 : std::string("the target's bcrypt cost is unknown (target.bcrypt_cost)")));
+        continue;
+      }
+      deployment.ceilings[w.name] = {it->second,
+                                     fmt::format("bcrypt verification at cost {}", cost)};
+    } else if (w.kind == "jwt") {
+      auto algorithm = w.settings.find("algorithm");
+      const std::string name = algorithm ? algorithm->as_string() : "HS256";
+      auto it = calibration.jwt_verify_per_core.find(name);
+      if (it != calibration.jwt_verify_per_core.end())
+        deployment.ceilings[w.name] = {it->second, name + " verification"};
+    }
+  }
+}
 
 std::filesystem::path default_out(const Scenario& scenario) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -90,6 +121,9 @@ RunPlan make_plan(const PlanRequest& request) {
   plan.target.faults.log_dir = plan.out / "faults";
   plan.target.context.run_duration = scenario.duration;
   plan.workloads = make_workloads(scenario.workloads, plan.target.context);
+  if (scenario.target.calibration)
+    add_ceilings(scenario, read_calibration(*scenario.target.calibration), plan.target.deployment,
+                 plan.notes);
   for (const auto& spec : scenario.faults)
     plan.faults.push_back({spec, make_fault(spec, plan.target.faults)});
   // Claims files are read, and their metrics checked, before anything runs: a typo in one must

@@ -22,6 +22,7 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
     urls = state->service_urls();
     resolved.deployment.instances = state->with_role("service").size();
     resolved.deployment.topology = state->topology();
+    resolved.deployment.bcrypt_cost = state->users.bcrypt_cost;
     if (target.via_edge) {
       const auto* edge = state->find("edge-proxy");
       if (!edge)
@@ -55,6 +56,7 @@ ResolvedTarget resolve_target(const TargetSpec& target) {
   // What the scenario says of the deployment outranks what the testbed says of itself.
   if (target.instances) resolved.deployment.instances = *target.instances;
   if (target.vcpu_per_instance) resolved.deployment.vcpu_per_instance = *target.vcpu_per_instance;
+  if (target.bcrypt_cost) resolved.deployment.bcrypt_cost = *target.bcrypt_cost;
   for (const auto& [name, value] : target.topology) resolved.deployment.topology[name] = value;
   return resolved;
 }

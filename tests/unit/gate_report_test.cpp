@@ -25,14 +25,21 @@ std::vector<double> latencies(size_t n, double median, unsigned seed) {
   return values;
 }
 
-GateSamples samples(std::vector<double> p99, double offered = 500,
-                    std::vector<double> errors = {}) {
+// `values` as three runs of a third each.
+RunSamples three_runs(const std::vector<double>& values) {
+  RunSamples runs(3);
+  for (size_t i = 0; i < values.size(); ++i) runs[i * 3 / values.size()].push_back(values[i]);
+  return runs;
+}
+
+GateSamples samples(const std::vector<double>& p99, double offered = 500,
+                    const std::vector<double>& errors = {}) {
   GateSamples s;
   s.scenario = "demo";
   s.runs = 3;
   GateSamples::Workload w{"validate", offered, 0, {}};
-  w.samples["latency.p99"] = std::move(p99);
-  if (!errors.empty()) w.samples["errors.rate"] = std::move(errors);
+  w.samples["latency.p99"] = three_runs(p99);
+  if (!errors.empty()) w.samples["errors.rate"] = three_runs(errors);
   s.workloads.push_back(std::move(w));
   return s;
 }
@@ -105,6 +112,29 @@ TEST_CASE("a significant change smaller than the minimum effect or the floor is 
                             settings),
             "validate.latency.p99")
             .verdict == GateRow::Verdict::same);
+}
+
+TEST_CASE("a change within the baseline's own run-to-run spread is ~, however significant") {
+  // `n` values a hair apart around `value` seconds.
+  auto around = [](size_t n, double value) {
+    std::vector<double> values;
+    for (size_t i = 0; i < n; ++i) values.push_back(value + static_cast<double>(i) * 1e-7);
+    return values;
+  };
+  // Three baseline runs at 2.0, 3.0 and 2.0 ms: the whole's median is 2.0 ms, the odd run 1 ms
+  // off it. A current at 2.7 ms is significant over 90 intervals, beyond the 0.5 ms floor and
+  // 10 %, but within that spread.
+  GateSamples base = samples(around(90, 0.002));
+  base.workloads[0].samples["latency.p99"][1] = around(30, 0.003);
+  const auto c = compare_samples(base, samples(around(90, 0.0027)), GateSettings{});
+  const auto& r = row(c, "validate.latency.p99");
+  CHECK(r.p < 0.001);
+  CHECK(r.run_spread == Approx(0.001).epsilon(0.01));
+  CHECK(*r.change == Approx(0.35).epsilon(0.01));
+  CHECK(r.verdict == GateRow::Verdict::same);
+  // Beyond the spread it is a regression.
+  const auto worse = compare_samples(base, samples(around(90, 0.0032)), GateSettings{});
+  CHECK(row(worse, "validate.latency.p99").verdict == GateRow::Verdict::worse);
 }
 
 TEST_CASE("errors in a fifth of the intervals are a regression against none") {
@@ -200,11 +230,12 @@ TEST_CASE("the gate's markdown stays under its size, its junit has a testcase pe
   GateSamples base, now;
   for (int i = 0; i < 300; ++i) {
     base.workloads.push_back(
-        {fmt::format("w{}", i), 100, 0, {{"latency.p99", latencies(30, 0.002, 1)}}});
-    now.workloads.push_back({fmt::format("w{}", i),
-                             100,
-                             0,
-                             {{"latency.p99", latencies(30, i == 7 ? 0.02 : 0.002, 2)}}});
+        {fmt::format("w{}", i), 100, 0, {{"latency.p99", three_runs(latencies(30, 0.002, 1))}}});
+    now.workloads.push_back(
+        {fmt::format("w{}", i),
+         100,
+         0,
+         {{"latency.p99", three_runs(latencies(30, i == 7 ? 0.02 : 0.002, 2))}}});
   }
   gate.comparison = compare_samples(base, now, GateSettings{});
   const std::string md = gate_markdown(gate, 8 * 1024);
@@ -225,7 +256,10 @@ TEST_CASE("gate samples survive their JSON, and append repeat after repeat") {
   both.append(two);
   CHECK(both.runs == 6);
   REQUIRE(both.workloads.size() == 1);
-  CHECK(both.workloads[0].samples["latency.p99"] == std::vector<double>{0.001, 0.002, 0.003});
+  // Run by run: the first's three runs, then the second's (two of them empty).
+  CHECK(both.workloads[0].samples["latency.p99"].size() == 6);
+  CHECK(all_values(both.workloads[0].samples["latency.p99"]) ==
+        std::vector<double>{0.001, 0.002, 0.003});
   const auto back = samples_from_json(samples_to_json(both), "test");
   CHECK(back.scenario == "demo");
   CHECK(back.runs == 6);
