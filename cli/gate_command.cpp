@@ -39,21 +39,36 @@ std::filesystem::path default_out(const std::filesystem::path& scenario,
 }
 
 // One repeat, as `loadgate run` would do it, into `out`. Returns nothing when it could not
-// start (the reason is in `gate.errors`); the run's problems are in its GateRepeat.
+// start (the reason is in `gate.errors`); the run's problems are in its GateRepeat, and a report
+// file that could not be written is a gate error beside a result still judged.
 std::optional<RunResult> run_repeat(const GateArgs& args, const std::filesystem::path& out,
                                     std::stop_token stop, GateOutcome& gate) {
+  RunResult result;
   try {
     RunPlan plan = make_plan({args.scenario, args.overrides, args.testbed, args.claims, out});
     ProgressLine progress(plan.scenario.duration);
     RunSession session(plan, {&progress});
     session.prepare();
-    RunResult result = session.run(stop);
-    write_report_files(result, plan.out);
-    return result;
+    result = session.run(stop);
   } catch (const std::exception& e) {
     gate.errors.push_back(fmt::format("{}: {}", out.string(), e.what()));
     return std::nullopt;
   }
+  try {
+    write_report_files(result, out);
+  } catch (const std::exception& e) {
+    gate.errors.push_back(e.what());
+  }
+  return result;
+}
+
+// Written to a temporary file, then renamed: a full disk leaves the old baseline whole.
+void store_baseline(const std::filesystem::path& file, const GateSamples& samples) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  auto temporary = file;
+  temporary += ".tmp";
+  write_text_file(temporary, samples_to_json(samples).dump() + "\n");
+  std::filesystem::rename(temporary, file);
 }
 
 int gate(const GateArgs& args) {
@@ -84,6 +99,10 @@ int gate(const GateArgs& args) {
     gate.scenario =
         make_plan({args.scenario, args.overrides, args.testbed, args.claims, out / "repeat-1"})
             .scenario.name;
+    if (baseline && !baseline->scenario.empty() && baseline->scenario != gate.scenario)
+      throw std::runtime_error(fmt::format("--baseline {} is of scenario {}, not {}",
+                                           args.baseline.string(), baseline->scenario,
+                                           gate.scenario));
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -108,19 +127,18 @@ int gate(const GateArgs& args) {
       }
       if (interrupted) break;
     }
+    interrupted = interrupted || signals.token().stop_requested();  // also between repeats
   }
   if (interrupted) gate.errors.push_back("interrupted: fewer repeats than asked for");
   if (baseline) {
     gate.comparison = compare_samples(*baseline, samples, settings);
     gate.comparison->baseline = args.baseline.string();
-    if (!baseline->scenario.empty() && baseline->scenario != gate.scenario)
-      gate.errors.push_back(
-          fmt::format("the baseline is of scenario {}, not {}", baseline->scenario, gate.scenario));
   }
 
   std::cout << gate_console(gate);
   int exit_code = gate.exit_code();
   try {
+    std::filesystem::create_directories(out);  // a first repeat that never started made none
     write_text_file(out / "gate.json", gate_json(gate, samples).dump(2) + "\n");
     write_text_file(out / "junit.xml", gate_junit(gate));
     const std::string summary = gate_markdown(gate);
@@ -133,16 +151,18 @@ int gate(const GateArgs& args) {
             fmt::format("GITHUB_STEP_SUMMARY {}: cannot append", step_summary));
     }
     std::cout << fmt::format("results: {}\n", (out / "gate.json").string());
-    // A baseline is stored from a gate that ran and judged (passed or failed: --update-baseline
-    // accepts the change), never from one that could not run or could not tell.
-    if (args.update_baseline && (exit_code == 0 || exit_code == 1)) {
-      if (args.baseline.has_parent_path())
-        std::filesystem::create_directories(args.baseline.parent_path());
-      write_text_file(args.baseline, samples_to_json(samples).dump() + "\n");
+    // A baseline is stored from a gate that ran every repeat and judged it (passed or failed:
+    // --update-baseline accepts the change), never from one that could not run, could not tell
+    // or was cut short.
+    bool complete = gate.errors.empty() && !interrupted && gate.repeats.size() == args.repeat;
+    for (const auto& r : gate.repeats) complete = complete && r.errors.empty();
+    if (args.update_baseline && complete && (exit_code == 0 || exit_code == 1)) {
+      store_baseline(args.baseline, samples);
       std::cout << fmt::format("baseline stored: {} ({} runs)\n", args.baseline.string(),
                                samples.runs);
     } else if (args.update_baseline) {
-      std::cerr << fmt::format("loadgate: baseline NOT stored: the gate was {}\n", gate.verdict());
+      std::cerr << fmt::format("loadgate: baseline NOT stored: the gate was {}{}\n", gate.verdict(),
+                               interrupted ? " (interrupted)" : "");
     }
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";

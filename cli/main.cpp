@@ -1,6 +1,7 @@
 // loadgate: drive load and faults at a deployment, and judge its scaling claims.
 #include <malloc.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -18,8 +19,9 @@ int main(int argc, char** argv) {
   // 8 per core), and each keeps the high-water mark of what it once held: a soak's fault peaks
   // (a thousand requests in flight, a reconnect storm on the sql threads) ratcheted RSS up by
   // 16 MB/h over a 10-minute run, against 2 MB/h with one arena. The per-thread tcache still
-  // serves the hot path's small allocations without the arena's lock.
-  mallopt(M_ARENA_MAX, 1);
+  // serves the hot path's small allocations without the arena's lock. A user's own
+  // MALLOC_ARENA_MAX wins.
+  if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 1);
   CLI::App app{
       "loadgate: benchmarking and chaos testing of auth + DB-bound services against the claims "
       "of their scaling documents.\n\n"

@@ -89,14 +89,11 @@ std::vector<const GateRow*> rows_by_gravity(const GateComparison& comparison) {
 }
 
 std::string settings_text(const GateComparison& c) {
-  const size_t tests = c.alpha_per_test > 0
-                           ? static_cast<size_t>(std::lround(c.settings.alpha / c.alpha_per_test))
-                           : 0;
   return fmt::format(
-      "{} ({} run{}); significant below p = {:.3g} ({:g} over {} tests), at least {:g}% of a "
+      "{} ({} run{}); significant below p = {:.3g} ({:g} over {} test{}), at least {:g}% of a "
       "change and beyond the baseline's run-to-run spread",
       c.baseline, c.baseline_runs, c.baseline_runs == 1 ? "" : "s", c.alpha_per_test,
-      c.settings.alpha, tests, c.settings.min_effect * 100);
+      c.settings.alpha, c.tests, c.tests == 1 ? "" : "s", c.settings.min_effect * 100);
 }
 
 std::string repeat_state(const GateRepeat& r) {
@@ -169,10 +166,11 @@ GateComparison compare_samples(const GateSamples& baseline, const GateSamples& c
   // --alpha is the chance of calling any of the gate's tests significant by chance (family-wise):
   // each of the m tests is held to alpha / m (Bonferroni), or a gate of 4 figures × 3 workloads
   // would find a "regression" in half of all identical runs.
-  const auto tests = static_cast<double>(
+  comparison.tests = static_cast<size_t>(
       std::count_if(comparison.rows.begin(), comparison.rows.end(),
                     [](const GateRow& r) { return r.verdict != GateRow::Verdict::not_compared; }));
-  comparison.alpha_per_test = tests > 0 ? settings.alpha / tests : settings.alpha;
+  comparison.alpha_per_test =
+      settings.alpha / static_cast<double>(std::max<size_t>(comparison.tests, 1));
   for (auto& row : comparison.rows)
     if (row.verdict != GateRow::Verdict::not_compared && row.p >= comparison.alpha_per_test)
       row.verdict = GateRow::Verdict::same;
@@ -349,6 +347,7 @@ nlohmann::json gate_json(const GateOutcome& gate, const GateSamples& samples) {
                        {"baseline_runs", gate.comparison->baseline_runs},
                        {"alpha", gate.comparison->settings.alpha},
                        {"min_effect", gate.comparison->settings.min_effect},
+                       {"tests", gate.comparison->tests},
                        {"alpha_per_test", gate.comparison->alpha_per_test},
                        {"rows", rows}};
   }

@@ -44,7 +44,8 @@ struct GateComparison {
   std::string baseline;  // where it came from, as given
   GateSettings settings;
   size_t baseline_runs = 0;
-  double alpha_per_test = 0;  // settings.alpha over the number of metrics compared
+  size_t tests = 0;           // metrics compared (not "not compared")
+  double alpha_per_test = 0;  // settings.alpha over `tests`
   std::vector<GateRow> rows;
 };
 

@@ -41,7 +41,10 @@ void add_ceilings(const Scenario& scenario, const Calibration& calibration, Depl
       auto algorithm = w.settings.find("algorithm");
       const std::string name = algorithm ? algorithm->as_string() : "HS256";
       auto it = calibration.jwt_verify_per_core.find(name);
-      if (it != calibration.jwt_verify_per_core.end())
+      if (it == calibration.jwt_verify_per_core.end())
+        notes.push_back(
+            fmt::format("{}: no physics ceiling: the calibration has no {}", w.name, name));
+      else
         deployment.ceilings[w.name] = {it->second, name + " verification"};
     }
   }

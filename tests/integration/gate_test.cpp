@@ -4,6 +4,7 @@
 // is refused before anything runs.
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -143,7 +144,12 @@ workloads:
       CHECK(row["p"].get<double>() < 0.001);
     }
   CHECK(p50_regressed);
-  CHECK_THAT(slow_gate.dump(), !Contains(slurp(target.state.jwt_secret_file)));
+  std::string secret = slurp(target.state.jwt_secret_file);
+  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back())))
+    secret.pop_back();
+  REQUIRE(secret.size() >= 16);
+  for (const char* file : {"gate.json", "junit.xml", "summary.md", "repeat-1/result.json"})
+    CHECK_THAT(slurp(slow_out / file), !Contains(secret));
   CHECK_THAT(
       slurp(slow_out / "junit.xml"),
       Contains("<testcase classname=\"gate.gate-test\" name=\"validate.latency.p50\"><failure "
@@ -186,6 +192,14 @@ workloads:
                               loadgate_bin(), scenario, missing.string()));
   CHECK(effect.exit_code == 2);
   CHECK_THAT(effect.output, Contains("--min-effect 10ms: expected a share"));
+
+  const std::string other = write_scenario(
+      "other-samples.json",
+      R"({"schema": "loadgate.gate-samples/1", "scenario": "other", "runs": 1, "workloads": []})");
+  CommandResult mismatch =
+      run_command(fmt::format("{} gate {} --baseline {}", loadgate_bin(), scenario, other));
+  CHECK(mismatch.exit_code == 2);
+  CHECK_THAT(mismatch.output, Contains(other + " is of scenario other, not gate-bad"));
 
   const std::string typo = write_scenario("gate-typo.yaml", "name: t\nduratoin: 1s\n");
   CommandResult bad = run_command(fmt::format("{} gate {} --baseline {} --update-baseline",

@@ -74,16 +74,31 @@ TEST_CASE("the Mann-Whitney U test matches the normal approximation worked by ha
 }
 
 TEST_CASE("samples of one distribution compare as ~, 20 times out of 20") {
+  // A 50 ms median: far above the 0.5 ms floor, so only the statistics keep noise out.
   GateSettings settings;
   for (unsigned seed = 0; seed < 20; ++seed) {
-    const auto c = compare_samples(samples(latencies(30, 0.002, 1000 + seed)),
-                                   samples(latencies(30, 0.002, 2000 + seed)), settings);
+    GateSamples base = samples(latencies(30, 0.050, 1000 + seed));
+    GateSamples now = samples(latencies(30, 0.050, 2000 + seed));
+    base.workloads[0].samples["latency.p50"] = three_runs(latencies(30, 0.020, 3000 + seed));
+    now.workloads[0].samples["latency.p50"] = three_runs(latencies(30, 0.020, 4000 + seed));
+    const auto c = compare_samples(base, now, settings);
     INFO("seed " << seed);
     CHECK(row(c, "validate.latency.p99").verdict == GateRow::Verdict::same);
+    CHECK(row(c, "validate.latency.p50").verdict == GateRow::Verdict::same);
   }
 }
 
-TEST_CASE("a shifted latency is a regression; a faster one is better") {
+TEST_CASE("alpha is family-wise: each compared metric is held to alpha over their number") {
+  GateSamples base = samples(latencies(30, 0.050, 1), 500, std::vector<double>(30, 0.0));
+  GateSamples now = samples(latencies(30, 0.050, 2), 500, std::vector<double>(30, 0.0));
+  base.workloads[0].samples["latency.p50"] = three_runs(latencies(30, 0.020, 3));
+  now.workloads[0].samples["latency.p50"] = three_runs(latencies(30, 0.020, 4));
+  const auto c = compare_samples(base, now, GateSettings{});
+  CHECK(c.tests == 3);  // p99, p50 and the error rate; throughput has no samples on either side
+  CHECK(c.alpha_per_test == Approx(0.05 / 3));
+}
+
+TEST_CASE("a shifted latency is a regression, and a faster one is better") {
   GateSettings settings;
   const auto base = samples(latencies(30, 0.002, 1));
   auto slower = compare_samples(base, samples(latencies(30, 0.003, 2)), settings);
@@ -200,7 +215,7 @@ TEST_CASE("the gate's exit code: a failure outranks an error, which outranks inc
 }
 
 TEST_CASE(
-    "a broken claim and a missed SLO fail a repeat; a claim not measured leaves it inconclusive") {
+    "a broken claim and a missed SLO fail a repeat, a claim not measured leaves it inconclusive") {
   RunResult run;
   run.slo = {{"latency.p99", "< 1ms"}};
   WorkloadResult w;
