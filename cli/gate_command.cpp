@@ -1,11 +1,9 @@
 #include "cli/gate_command.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -31,13 +29,6 @@ struct GateArgs {
   std::string min_effect = "10%";
 };
 
-std::filesystem::path default_out(const std::filesystem::path& scenario,
-                                  const std::vector<std::string>& overrides) {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return std::filesystem::path("out") /
-         fmt::format("{}-gate-{:%Y%m%dT%H%M%S}", load_scenario(scenario, overrides).name, now);
-}
-
 // One repeat, as `loadgate run` would do it, into `out`. Returns nothing when it could not
 // start (the reason is in `gate.errors`); the run's problems are in its GateRepeat, and a report
 // file that could not be written is a gate error beside a result still judged.
@@ -62,13 +53,10 @@ std::optional<RunResult> run_repeat(const GateArgs& args, const std::filesystem:
   return result;
 }
 
-// Written to a temporary file, then renamed: a full disk leaves the old baseline whole.
+// Replaced whole: a full disk leaves the old baseline as it was.
 void store_baseline(const std::filesystem::path& file, const GateSamples& samples) {
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  auto temporary = file;
-  temporary += ".tmp";
-  write_text_file(temporary, samples_to_json(samples).dump() + "\n");
-  std::filesystem::rename(temporary, file);
+  replace_text_file(file, samples_to_json(samples).dump() + "\n");
 }
 
 int gate(const GateArgs& args) {
@@ -94,7 +82,8 @@ int gate(const GateArgs& args) {
       throw std::runtime_error(fmt::format(
           "--baseline {}: no such file or directory (store one first with --update-baseline)",
           args.baseline.string()));
-    out = args.out.value_or(default_out(args.scenario, args.overrides));
+    out = args.out ? *args.out
+                   : default_out(load_scenario(args.scenario, args.overrides).name + "-gate");
     // A plan is checked once before anything runs: a bad scenario is one error, not N.
     gate.scenario =
         make_plan({args.scenario, args.overrides, args.testbed, args.claims, out / "repeat-1"})
@@ -119,12 +108,12 @@ int gate(const GateArgs& args) {
       auto result = run_repeat(args, dir, signals.token(), gate);
       if (!result) break;  // it could not start: the next would not either
       interrupted = result->interrupted;
-      gate.repeats.push_back(judge_repeat(dir, std::move(*result)));
-      try {
-        samples.append(samples_of_run(dir));
+      try {  // the session's own result: its files need not be folded again
+        samples.append(samples_of_run(*result, dir));
       } catch (const std::exception& e) {
         gate.errors.push_back(e.what());
       }
+      gate.repeats.push_back(judge_repeat(dir, std::move(*result)));
       if (interrupted) break;
     }
     interrupted = interrupted || signals.token().stop_requested();  // also between repeats
@@ -144,12 +133,8 @@ int gate(const GateArgs& args) {
     const std::string summary = gate_markdown(gate);
     write_text_file(out / "summary.md", summary);
     if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
-        step_summary && *step_summary) {
-      std::ofstream appended(step_summary, std::ios::app);
-      if (!(appended << summary << "\n"))
-        throw std::runtime_error(
-            fmt::format("GITHUB_STEP_SUMMARY {}: cannot append", step_summary));
-    }
+        step_summary && *step_summary)
+      AppendedFile(step_summary, /*append=*/true).write_line(summary);
     std::cout << fmt::format("results: {}\n", (out / "gate.json").string());
     // A baseline is stored from a gate that ran every repeat and judged it (passed or failed:
     // --update-baseline accepts the change), never from one that could not run, could not tell

@@ -29,6 +29,13 @@ void write_text_file(const std::filesystem::path& file, const std::string& text)
         fmt::format("cannot write {}: {}", file.string(), std::strerror(written ? errno : error)));
 }
 
+void replace_text_file(const std::filesystem::path& file, const std::string& text) {
+  auto temporary = file;
+  temporary += ".tmp";
+  write_text_file(temporary, text);
+  std::filesystem::rename(temporary, file);
+}
+
 std::string file_name_for(std::string_view name) {
   std::string file(name);
   for (char& c : file)

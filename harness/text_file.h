@@ -15,6 +15,9 @@ namespace loadgate {
 std::optional<std::string> read_text_file(const std::filesystem::path& file);
 // Writes `text` as the whole file; throws std::runtime_error naming the file when it cannot.
 void write_text_file(const std::filesystem::path& file, const std::string& text);
+// The same through a temporary file and a rename: a reader never sees half of it, and a write
+// that fails (a full disk) leaves the old file whole.
+void replace_text_file(const std::filesystem::path& file, const std::string& text);
 
 // `name` (a workload's) as a file name: letters, digits, '-' and '_' kept, anything else '_'.
 std::string file_name_for(std::string_view name);

@@ -8,6 +8,7 @@
 #include "reports/junit_report.h"
 #include "reports/markup_escape.h"
 #include "reports/rank_test.h"
+#include "reports/run_comparison.h"
 #include "reports/service_level.h"
 
 namespace loadgate {
@@ -117,9 +118,7 @@ GateComparison compare_samples(const GateSamples& baseline, const GateSamples& c
     std::string offer;
     if (!before)
       offer = "not in the baseline";
-    else if (std::abs(before->offered_rate - w.offered_rate) >
-                 0.01 * std::max(before->offered_rate, w.offered_rate) ||
-             before->peak_vus != w.peak_vus)
+    else if (!same_offered_load(before->offered_rate, before->peak_vus, w.offered_rate, w.peak_vus))
       offer = fmt::format(
           "the offered load differs: {:.1f}/s, {} VUs in the baseline; {:.1f}/s, "
           "{} VUs now",

@@ -77,7 +77,10 @@ const GateSamples::Workload* GateSamples::workload(const std::string& name) cons
 }
 
 GateSamples samples_of_run(const std::filesystem::path& run_dir) {
-  const RunResult run = read_run(run_dir);
+  return samples_of_run(read_run(run_dir), run_dir);
+}
+
+GateSamples samples_of_run(const RunResult& run, const std::filesystem::path& run_dir) {
   GateSamples samples;
   samples.scenario = run.scenario;
   samples.runs = 1;

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/expectation.h"
+#include "harness/results.h"
 
 namespace loadgate {
 
@@ -58,8 +59,10 @@ struct GateSamples {
   const Workload* workload(const std::string& name) const;
 };
 
-// The samples of one finished run's directory (result.json and timeline.jsonl). Throws
-// std::runtime_error naming the file.
+// The samples of one finished run: its recorded phases and workloads from `run`, its intervals
+// from `run_dir`'s timeline.jsonl. Throws std::runtime_error naming the file.
+GateSamples samples_of_run(const RunResult& run, const std::filesystem::path& run_dir);
+// The same of a run read back from its directory (result.json, then the timeline).
 GateSamples samples_of_run(const std::filesystem::path& run_dir);
 
 // A baseline by what `path` is: a samples file (*.json), a gate's output directory (its

@@ -47,11 +47,7 @@ void write_report_files(const RunResult& run, const std::filesystem::path& dir) 
   std::filesystem::create_directories(dir);
   for (const auto& format : report_formats()) {
     if (!format.file) continue;
-    const auto file = dir / format.file;
-    auto temporary = file;
-    temporary += ".tmp";
-    write_text_file(temporary, format.render(run, false));
-    std::filesystem::rename(temporary, file);
+    replace_text_file(dir / format.file, format.render(run, false));
   }
 }
 

@@ -52,6 +52,10 @@ std::string shown(const std::optional<double>& value, Quantity quantity) {
 
 }  // namespace
 
+bool same_offered_load(double rate_a, uint64_t vus_a, double rate_b, uint64_t vus_b) {
+  return std::abs(rate_a - rate_b) <= 0.01 * std::max(rate_a, rate_b) && vus_a == vus_b;
+}
+
 size_t RunComparison::regressions() const {
   return static_cast<size_t>(
       std::count_if(rows.begin(), rows.end(), [](const MetricDelta& d) { return d.regressed; }));
@@ -72,9 +76,8 @@ RunComparison compare_runs(const RunResult& baseline, const RunResult& current, 
     const auto* before = workload_of(baseline, name);
     const auto* after = workload_of(current, name);
     const bool same_offer = before && after &&
-                            std::abs(before->offered_rate - after->offered_rate) <=
-                                0.01 * std::max(before->offered_rate, after->offered_rate) &&
-                            before->peak_vus == after->peak_vus;
+                            same_offered_load(before->offered_rate, before->peak_vus,
+                                              after->offered_rate, after->peak_vus);
     // Successes per second, as the claims' throughput (achieved_rate counts failures too).
     metrics.push_back({name + ".throughput",
                        {Quantity::rate, Better::higher, 0,

@@ -8,6 +8,7 @@
 // and no longer does.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct RunComparison {
   std::vector<MetricDelta> rows;
   size_t regressions() const;
 };
+
+// Whether two runs of a workload offered the same load (open model: rates within 1 %; closed
+// model: the same peak VUs): only then do their rates and latencies say something of the target.
+bool same_offered_load(double rate_a, uint64_t vus_a, double rate_b, uint64_t vus_b);
 
 RunComparison compare_runs(const RunResult& baseline, const RunResult& current, double tolerance);
 

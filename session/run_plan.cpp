@@ -50,11 +50,6 @@ void add_ceilings(const Scenario& scenario, const Calibration& calibration, Depl
   }
 }
 
-std::filesystem::path default_out(const Scenario& scenario) {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return std::filesystem::path("out") / fmt::format("{}-{:%Y%m%dT%H%M%S}", scenario.name, now);
-}
-
 // The claims that name workloads or fault kinds this run does not have, or gauges when nothing
 // observes the deployment: not errors (a claim pack covers more than one scenario), but worth
 // saying before the run.
@@ -102,6 +97,11 @@ bool RunPlan::sends_http() const {
                      [](const BuiltWorkload& w) { return w.http != nullptr; });
 }
 
+std::filesystem::path default_out(const std::string& name) {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return std::filesystem::path("out") / fmt::format("{}-{:%Y%m%dT%H%M%S}", name, now);
+}
+
 RunPlan make_plan(const PlanRequest& request) {
   RunPlan plan;
   plan.scenario = load_scenario(request.scenario, request.overrides);
@@ -119,7 +119,7 @@ RunPlan make_plan(const PlanRequest& request) {
             fmt::format("workloads '{}' and '{}' would share their files ({}): rename one",
                         scenario.workloads[j].name, scenario.workloads[i].name,
                         file_name_for(scenario.workloads[i].name)));
-  plan.out = request.out.value_or(default_out(scenario));
+  plan.out = request.out.value_or(default_out(scenario.name));
   plan.target = resolve_target(scenario.target);
   plan.target.faults.log_dir = plan.out / "faults";
   plan.target.context.run_duration = scenario.duration;

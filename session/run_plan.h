@@ -49,6 +49,9 @@ struct RunPlan {
 // Throws ConfigError (a located one-line message) or std::runtime_error naming what is wrong.
 RunPlan make_plan(const PlanRequest& request);
 
+// Where results go when no --out is given: out/<name>-<UTC time>.
+std::filesystem::path default_out(const std::string& name);
+
 // What the run would do, with every fault's commands: `loadgate run --dry-run`.
 void print_plan(const RunPlan& plan, std::ostream& out);
 
