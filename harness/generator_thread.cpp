@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <optional>
@@ -62,7 +63,10 @@ struct Lane {
   const WorkloadRun* run = nullptr;
   asio::thread_pool* call_threads = nullptr;  // a blocking workload's; shared by all generators
   size_t max_in_flight = 0;
-  std::optional<Arrivals> arrivals;          // open model
+  std::optional<Arrivals> arrivals;  // open model
+  // Open model: the intended time of the arrival being dispatched; every earlier one is counted.
+  // max() once the schedule ends, and for the closed model (it has no arrivals to count).
+  Clock::time_point arrivals_counted_until = Clock::time_point::max();
   std::unique_ptr<LaneRecording> recording;  // the interval being recorded
   // Idle connections by endpoint: each request picks its endpoint in turn, as a load balancer
   // would. Reusing whichever connection came back first would send most requests to the
@@ -276,6 +280,7 @@ struct GeneratorThread::Impl {
     while (auto offset = lane.arrivals->next()) {
       if (stop_requested()) break;
       const Clock::time_point intended = start + *offset;
+      lane.arrivals_counted_until = intended;
       if (Clock::now() < intended) {
         // In slices, so a stop request is seen within 100 ms even at a low or zero rate.
         while (Clock::now() < intended && !stop_requested()) {
@@ -288,6 +293,11 @@ struct GeneratorThread::Impl {
         // one, so a backlog is sent (and its lag measured) instead of piling up unsent.
         co_await asio::post(io, use_awaitable);
       }
+      // An arrival counts in the interval its intended time falls in, so a phase holds exactly
+      // the arrivals its schedule does: one due at an interval's end waits for that interval to
+      // be published (its tick is due at the same instant), and tick() waits for a late one.
+      while (intended >= recording_end() && !stop_requested())
+        co_await asio::post(io, use_awaitable);
       ++lane.recording->interval.scheduled;
       if (lane.in_flight >= lane.max_in_flight) {
         // Open loop: never wait for a free slot, that would hide the latency it stands for.
@@ -297,6 +307,7 @@ struct GeneratorThread::Impl {
       ++lane.in_flight;
       asio::co_spawn(io, issue(lane, intended), asio::detached);
     }
+    lane.arrivals_counted_until = Clock::time_point::max();
     co_await drain(lane, timer);
   }
 
@@ -486,12 +497,23 @@ struct GeneratorThread::Impl {
     if (++lanes_done == lanes.size()) interval_timer.cancel();
   }
 
+  // The end of the interval being recorded now.
+  Clock::time_point recording_end() const { return start + (next_interval + 1) * options.interval; }
+
   awaitable<void> tick() {
     boost::system::error_code ec;
     for (uint64_t k = 1;; ++k) {
-      interval_timer.expires_at(start + k * options.interval);
+      const Clock::time_point boundary = start + k * options.interval;
+      interval_timer.expires_at(boundary);
       co_await interval_timer.async_wait(asio::redirect_error(use_awaitable, ec));
       if (ec || lanes_done == lanes.size()) co_return;
+      // Arrivals due before the boundary but not yet dispatched (the thread fell behind) still
+      // belong to this interval. A thread that cannot catch up within an interval is
+      // generator-bound (reported as such); its late arrivals then count where they are sent.
+      while (Clock::now() < boundary + options.interval && !stop_requested() &&
+             std::any_of(lanes.begin(), lanes.end(),
+                         [&](const auto& lane) { return lane->arrivals_counted_until < boundary; }))
+        co_await asio::post(io, use_awaitable);
       publish(/*last=*/false);
     }
   }

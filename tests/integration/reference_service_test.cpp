@@ -179,7 +179,10 @@ TEST_CASE("login-then-use.yaml: each user's validations and API calls carry its 
     if (w["name"] == "login") continue;
     INFO(w["name"]);
     CHECK(w["error_count"] == 0);
-    CHECK(w["ok"].get<int>() >= 100);
+    // As many calls as users at least: each token used, not one lucky call. How many more the
+    // 2 s allow depends on the machine's load (CI runs two tests at once): a benchmark's
+    // business, not this test's.
+    CHECK(w["ok"].get<int>() >= 10);
   }
 }
 
