@@ -7,12 +7,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/scenario_run.h"
 #include "cli/signal_stop.h"
 #include "harness/text_file.h"
 #include "reports/gate_report.h"
-#include "reports/progress_line.h"
-#include "reports/report_formats.h"
-#include "session/run_session.h"
 
 namespace loadgate::cli {
 namespace {
@@ -28,30 +26,6 @@ struct GateArgs {
   double alpha = 0.05;
   std::string min_effect = "10%";
 };
-
-// One repeat, as `loadgate run` would do it, into `out`. Returns nothing when it could not
-// start (the reason is in `gate.errors`); the run's problems are in its GateRepeat, and a report
-// file that could not be written is a gate error beside a result still judged.
-std::optional<RunResult> run_repeat(const GateArgs& args, const std::filesystem::path& out,
-                                    std::stop_token stop, GateOutcome& gate) {
-  RunResult result;
-  try {
-    RunPlan plan = make_plan({args.scenario, args.overrides, args.testbed, args.claims, out});
-    ProgressLine progress(plan.scenario.duration);
-    RunSession session(plan, {&progress});
-    session.prepare();
-    result = session.run(stop);
-  } catch (const std::exception& e) {
-    gate.errors.push_back(fmt::format("{}: {}", out.string(), e.what()));
-    return std::nullopt;
-  }
-  try {
-    write_report_files(result, out);
-  } catch (const std::exception& e) {
-    gate.errors.push_back(e.what());
-  }
-  return result;
-}
 
 // Replaced whole: a full disk leaves the old baseline as it was.
 void store_baseline(const std::filesystem::path& file, const GateSamples& samples) {
@@ -105,7 +79,8 @@ int gate(const GateArgs& args) {
       const auto dir = out / fmt::format("repeat-{}", i);
       std::cerr << fmt::format("loadgate: gate repeat {} of {} into {}\n", i, args.repeat,
                                dir.string());
-      auto result = run_repeat(args, dir, signals.token(), gate);
+      auto result = run_scenario({args.scenario, args.overrides, args.testbed, args.claims, dir},
+                                 signals.token(), gate.errors);
       if (!result) break;  // it could not start: the next would not either
       interrupted = result->interrupted;
       try {  // the session's own result: its files need not be folded again
@@ -140,7 +115,7 @@ int gate(const GateArgs& args) {
     // --update-baseline accepts the change), never from one that could not run, could not tell
     // or was cut short.
     bool complete = gate.errors.empty() && !interrupted && gate.repeats.size() == args.repeat;
-    for (const auto& r : gate.repeats) complete = complete && r.errors.empty();
+    for (const auto& r : gate.repeats) complete = complete && r.verdict.errors.empty();
     if (args.update_baseline && complete && (exit_code == 0 || exit_code == 1)) {
       store_baseline(args.baseline, samples);
       std::cout << fmt::format("baseline stored: {} ({} runs)\n", args.baseline.string(),

@@ -9,6 +9,7 @@
 #include "cli/calibrate_command.h"
 #include "cli/compare_command.h"
 #include "cli/gate_command.h"
+#include "cli/phase2_command.h"
 #include "cli/recover_command.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   loadgate::cli::add_report_command(app, exit_code);
   loadgate::cli::add_compare_command(app, exit_code);
   loadgate::cli::add_gate_command(app, exit_code);
+  loadgate::cli::add_phase2_command(app, exit_code);
   loadgate::cli::add_calibrate_command(app, exit_code);
   loadgate::cli::add_recover_command(app, exit_code);
   loadgate::cli::add_testbed_command(app, exit_code);

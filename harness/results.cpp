@@ -52,6 +52,34 @@ std::optional<double> ObservedPeaks::max(const std::string& gauge) const {
   return std::nullopt;
 }
 
+void ObservedPeaks::add(const ObservedSample& sample) {
+  ++samples;
+  for (const auto& [gauge, value] : sample.gauges) {
+    if (auto [it, inserted] = highest.emplace(gauge, value); !inserted)
+      it->second = std::max(it->second, value);
+    if (auto [it, inserted] = lowest.emplace(gauge, value); !inserted)
+      it->second = std::min(it->second, value);
+    if (first.emplace(gauge, value).second) first_at[gauge] = sample.at;
+    if (value > first[gauge] && !rose_after.contains(gauge))
+      rose_after[gauge] = sample.at - first_at[gauge];
+  }
+}
+
+void ObservedPeaks::merge(const ObservedPeaks& other) {
+  samples += other.samples;
+  for (const auto& [gauge, value] : other.highest)
+    if (auto [it, inserted] = highest.emplace(gauge, value); !inserted)
+      it->second = std::max(it->second, value);
+  for (const auto& [gauge, value] : other.lowest)
+    if (auto [it, inserted] = lowest.emplace(gauge, value); !inserted)
+      it->second = std::min(it->second, value);
+  for (const auto& [gauge, value] : other.first)
+    if (first.emplace(gauge, value).second) first_at[gauge] = other.first_at.at(gauge);
+  for (const auto& [gauge, after] : other.rose_after)
+    if (auto [it, inserted] = rose_after.emplace(gauge, after); !inserted)
+      it->second = std::max(it->second, after);
+}
+
 std::string FaultWindowScope::label() const {
   return settle ? text + ", settle " + format_duration(*settle) : text;
 }

@@ -70,10 +70,19 @@ struct GeneratorCheck {
 
 // The deployment observer's gauges over a stretch of the run (observe/deployment_observer.h names
 // them): each one's highest sample there. A gauge never read there is absent.
+struct ObservedSample;
 struct ObservedPeaks {
   size_t samples = 0;
-  std::map<std::string, double> highest;
+  std::map<std::string, double> highest, lowest;
+  // Each gauge's first sample in the scope, when it came, and how long after it the gauge first
+  // went above it: how fast a fleet scaled out (a command gauge of its running tasks).
+  std::map<std::string, double> first;
+  std::map<std::string, Duration> first_at, rose_after;
+
   std::optional<double> max(const std::string& gauge) const;
+  void add(const ObservedSample& sample);
+  // Another stretch's (a later fault window of the same kind): extremes kept, the slowest rise.
+  void merge(const ObservedPeaks& other);
 };
 
 // One phase of the run (warmup, steady, ...): the intervals whose start falls in it.

@@ -122,10 +122,16 @@ ObservedDeployment observed_testbed(const testbed::TestbedState& state) {
   return deployment;
 }
 
-ObservedDeployment observed_deployment(const ConfigNode& observe) {
-  observe.allow_only({"database", "postgres", "pgbouncer", "every"});
+ObservedDeployment observed_deployment(const ConfigNode& observe,
+                                       const std::filesystem::path& out) {
+  observe.allow_only({"database", "postgres", "pgbouncer", "every", "commands"});
   ObservedDeployment deployment;
-  deployment.database = observe.at("database").as_string();
+  if (auto commands = observe.find("commands")) {
+    deployment.commands = read_gauge_commands(*commands);
+    deployment.command_logs = out / "observe";
+  }
+  if (observe.has("postgres") || observe.has("pgbouncer"))
+    deployment.database = observe.at("database").as_string();
   if (auto every = observe.find("every")) {
     deployment.every = every->as_duration();
     if (deployment.every < std::chrono::milliseconds(100))
@@ -151,8 +157,9 @@ ObservedDeployment observed_deployment(const ConfigNode& observe) {
     for (const auto& dsn : pgbouncer->at("admin_dsn").as_list())
       deployment.pgbouncers.push_back({dsn.as_string(), password});
   }
-  if (!deployment.postgres && deployment.pgbouncers.empty())
-    observe.fail("give postgres: {dsn: ...}, pgbouncer: {admin_dsn: [...]}, or both");
+  if (!deployment.watches_servers() && deployment.commands.empty())
+    observe.fail(
+        "give postgres: {dsn: ...}, pgbouncer: {admin_dsn: [...]}, commands: [...], or several");
   deployment.processes = [] { return std::vector<ProcessSampler::Root>{{"generator", getpid()}}; };
   return deployment;
 }
@@ -164,6 +171,12 @@ void check_observable(const ObservedDeployment& deployment) {
   // Replicas the scenario named (a testbed's own nodes may be down on purpose: its health check
   // speaks of them at the end).
   servers.insert(servers.end(), deployment.replicas.begin(), deployment.replicas.end());
+  // The operator's commands are tried once: a typo or missing credentials fail now, not as a
+  // run's worth of gaps.
+  for (const auto& command : deployment.commands)
+    if (const auto reading = read_gauge(command, deployment.command_logs); !reading.value)
+      throw std::runtime_error(
+          fmt::format("observe: {} (`{}`): {}", command.gauge, command.run, reading.problem));
   for (const auto& server : servers) {
     PgConnection connection = connect(server);
     if (PQstatus(connection.get()) != CONNECTION_OK)
@@ -210,7 +223,9 @@ const std::vector<std::string>& observed_gauge_families() {
 
 DeploymentObserver::DeploymentObserver(ObservedDeployment deployment,
                                        std::function<void(ObservedSample)> on_sample)
-    : deployment_(std::move(deployment)), on_sample_(std::move(on_sample)) {}
+    : deployment_(std::move(deployment)),
+      on_sample_(std::move(on_sample)),
+      commands_(deployment_.commands, deployment_.command_logs) {}
 
 DeploymentObserver::~DeploymentObserver() = default;
 
@@ -221,11 +236,21 @@ void DeploymentObserver::start(Clock::time_point start) {
   } catch (const std::exception&) {
     // The first sample then has no CPU share; the others do.
   }
+  commands_.start();
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
+
+DeploymentObserver::Gaps DeploymentObserver::gaps() const {
+  Gaps gaps = gaps_;
+  const auto commands = commands_.gaps();
+  if (gaps.count == 0) gaps.first_reason = commands.first_reason;
+  gaps.count += commands.count;
+  return gaps;
 }
 
 std::map<std::string, double> DeploymentObserver::take() {
   std::map<std::string, double> gauges = processes_.sample(deployment_.processes());
+  gauges.merge(commands_.take());
   const std::string& database = deployment_.database;
   if (deployment_.postgres)
     if (auto primary = deployment_.postgres()) {
@@ -310,6 +335,7 @@ void DeploymentObserver::run(std::stop_token stop) {
 }
 
 void DeploymentObserver::stop() {
+  commands_.stop();
   if (thread_.joinable()) {
     thread_.request_stop();
     thread_.join();

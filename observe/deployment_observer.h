@@ -27,6 +27,8 @@
 //     pgbouncer: {admin_dsn: ["host=pgb-1 port=6432 dbname=pgbouncer user=stats"],
 //                 password_env: PGBOUNCER_STATS_PASSWORD}
 //     every: 1s
+//     commands: [{name: ecs.running_tasks, run: "aws ecs ...", every: 10s}]   # command.<name>
+//                                    # (observe/command_gauges.h); alone, or beside a testbed's
 #pragma once
 
 #include <atomic>
@@ -39,6 +41,7 @@
 #include "harness/clock.h"
 #include "harness/config_node.h"
 #include "harness/results.h"
+#include "observe/command_gauges.h"
 #include "observe/process_sampler.h"
 #include "testbed/testbed_state.h"
 
@@ -56,13 +59,19 @@ struct ObservedDeployment {
   std::vector<Server> replicas;                     // named in observe: (checked before the run)
   std::vector<Server> pgbouncers;                   // admin or stats console DSNs
   std::function<std::vector<ProcessSampler::Root>()> processes;  // local ones to watch, by role
+  std::vector<GaugeCommand> commands;                            // the operator's own gauges
+  std::filesystem::path command_logs;                            // where their output goes
   Duration every = std::chrono::seconds(1);
+
+  // Watches a database or a pooler (not only the operator's commands).
+  bool watches_servers() const { return postgres || !pgbouncers.empty(); }
 };
 
 // The testbed's primary (read again at each sample: a failover moves it) and pgbouncers.
 ObservedDeployment observed_testbed(const testbed::TestbedState& state);
-// A scenario's `observe:` mapping (see above). Throws ConfigError naming the line.
-ObservedDeployment observed_deployment(const ConfigNode& observe);
+// A scenario's `observe:` mapping (see above); the commands log under `out`/observe. Throws
+// ConfigError naming the line.
+ObservedDeployment observed_deployment(const ConfigNode& observe, const std::filesystem::path& out);
 // Connects once to each server; throws std::runtime_error naming the one that does not answer
 // (without its password), so a bad DSN fails before the run instead of leaving gaps.
 void check_observable(const ObservedDeployment& deployment);
@@ -82,13 +91,13 @@ class DeploymentObserver {
   void start(Clock::time_point start);
   // Stops sampling; returns once the last sample was handed over.
   void stop();
-  // Samples that could not be taken (a query that threw, a state file mid-rewrite): gaps in the
-  // observations, never the end of the run. Read after stop().
+  // Samples that could not be taken (a query that threw, a state file mid-rewrite, a command that
+  // failed): gaps in the observations, never the end of the run. Read after stop().
   struct Gaps {
     size_t count = 0;
     std::string first_reason;
   };
-  Gaps gaps() const { return gaps_; }
+  Gaps gaps() const;
 
  private:
   std::map<std::string, double> take();
@@ -97,6 +106,7 @@ class DeploymentObserver {
   ObservedDeployment deployment_;
   std::function<void(ObservedSample)> on_sample_;
   ProcessSampler processes_;
+  CommandGauges commands_;
   Clock::time_point start_{};
   Gaps gaps_;  // written by the sampling thread only, read after it ended
   std::jthread thread_;

@@ -50,7 +50,22 @@ const std::vector<std::string> kWorkloadMetrics = {"throughput",
                                                    "requests"};
 const std::vector<std::string> kFaultMeasures = {"downtime", "first_error", "first_success",
                                                  "recovered", "clients_not_recovered"};
-const std::vector<std::string> kPrefixes = {"fault", "ledger", "db", "pgbouncer", "process"};
+const std::vector<std::string> kPrefixes = {"fault",     "ledger",  "db",
+                                            "pgbouncer", "process", "command"};
+
+// What may follow a gauge's name; none is .max.
+const std::vector<std::string> kGaugeMeasures = {"max", "min", "rise", "rose_after"};
+
+// "command.ecs.running_tasks.rise" → {"command.ecs.running_tasks", "rise"}.
+std::pair<std::string, std::string> gauge_and_measure(std::string_view metric) {
+  std::string gauge(metric);
+  for (const auto& measure : kGaugeMeasures)
+    if (gauge.ends_with("." + measure)) {
+      gauge.resize(gauge.size() - measure.size() - 1);
+      return {gauge, measure};
+    }
+  return {gauge, "max"};
+}
 
 // "p99" → 99, "p99.9" → 99.9 (the metric split at its dots), "max" → 100; empty if neither.
 std::optional<double> latency_percentile(const std::vector<std::string>& parts) {
@@ -308,8 +323,7 @@ std::optional<MeasuredScope> window_scope(const RunResult& run, const FaultWindo
 }
 
 Measurement measure_observed(std::string_view metric, const ObservedPeaks& peaks) {
-  std::string gauge(metric);
-  if (gauge.ends_with(".max")) gauge.resize(gauge.size() - 4);
+  const auto [gauge, what] = gauge_and_measure(metric);
   const auto highest = peaks.max(gauge);
   if (!highest) {
     if (peaks.samples == 0)
@@ -322,16 +336,33 @@ Measurement measure_observed(std::string_view metric, const ObservedPeaks& peaks
         fmt::format("no gauge '{}' was observed (there are {})", gauge, fmt::join(names, ", ")));
   }
   Measurement m;
-  m.value = *highest;
   m.quantity = gauge_quantity(gauge);
-  m.evidence = fmt::format("the highest of {} observer samples", peaks.samples);
+  const double first = peaks.first.at(gauge);
+  if (what == "max") {
+    m.value = *highest;
+    m.evidence = fmt::format("the highest of {} observer samples", peaks.samples);
+  } else if (what == "min") {
+    m.value = peaks.lowest.at(gauge);
+    m.evidence = fmt::format("the lowest of {} observer samples", peaks.samples);
+  } else if (what == "rise") {
+    m.value = *highest - first;
+    m.evidence =
+        fmt::format("from {:g} at its first sample to {:g} at its highest", first, *highest);
+  } else {
+    const auto rose = peaks.rose_after.find(gauge);
+    if (rose == peaks.rose_after.end())
+      return not_measured(fmt::format("{} never rose above its first sample ({:g})", gauge, first));
+    m.value = seconds(rose->second);
+    m.quantity = Quantity::duration;
+    m.evidence = fmt::format("from its first sample ({:g}) to the first above it", first);
+  }
   return m;
 }
 
 Measurement measure(std::string_view metric, const RunResult& run, const MeasuredScope& scope) {
   const auto parts = split(metric);
   if (parts[0] == "fault") return fault_metric(parts, run);
-  if (parts[0] == "db" || parts[0] == "pgbouncer" || parts[0] == "process") {
+  if (is_gauge_prefix(parts[0])) {
     Measurement m = measure_observed(metric, *scope.observed);
     if (m.value && scope.fault_window) m.evidence += " " + scope.label;
     return m;
@@ -360,6 +391,14 @@ Measurement measure(std::string_view metric, const RunResult& run, const Measure
       parts[0], fmt::join(names, ", ")));
 }
 
+bool is_gauge_prefix(std::string_view first) {
+  return first == "db" || first == "pgbouncer" || first == "process" || first == "command";
+}
+
+bool is_metric_prefix(std::string_view first) {
+  return std::find(kPrefixes.begin(), kPrefixes.end(), first) != kPrefixes.end();
+}
+
 std::optional<std::string> metric_problem(std::string_view metric, const MetricVocabulary& names) {
   const auto parts = split(metric);
   const std::string& first = parts[0];
@@ -385,9 +424,8 @@ std::optional<std::string> metric_problem(std::string_view metric, const MetricV
     return parts.size() == 2 && parts[1] == "lost"
                ? std::nullopt
                : std::optional<std::string>("the ledger metric is ledger.lost");
-  if (first == "db" || first == "pgbouncer" || first == "process") {
-    std::string gauge(metric);
-    if (gauge.ends_with(".max")) gauge.resize(gauge.size() - 4);
+  if (is_gauge_prefix(first)) {
+    const std::string gauge = gauge_and_measure(metric).first;
     if (std::find(names.gauges.begin(), names.gauges.end(), gauge) != names.gauges.end())
       return std::nullopt;
     for (const auto& prefix : names.gauge_prefixes)

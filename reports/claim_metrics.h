@@ -10,8 +10,11 @@
 //   fault.<kind>.downtime|first_error|first_success|recovered[.max]  worst workload, worst window
 //   fault.<kind>.<timing>[.max]        a fault's own timing: fault.wake.held_for, ...promoted
 //   fault.<kind>.clients_not_recovered                             pool connections and VUs
-//   db.<gauge>.max, pgbouncer.<gauge>.max, process.<role>.cpu|rss.max   the deployment observer's
-//                                      highest sample (observe/deployment_observer.h lists gauges)
+//   db.<gauge>, pgbouncer.<gauge>, process.<role>.cpu|rss, command.<name>   the deployment
+//                                      observer's gauges (observe/deployment_observer.h), each
+//                                      .max (its highest sample, the default), .min, .rise (its
+//                                      highest less its first sample in the scope) or .rose_after
+//                                      (s from its first sample to the first above it)
 // A workload's and an observed gauge's metrics are measured over a scope: the recorded totals,
 // one phase, or the fault windows of a kind; every one of them from the scope's merged
 // intervals, so a window's p99 is the p99 of the requests in it.
@@ -57,6 +60,11 @@ MeasuredScope totals_scope(const RunResult& run);
 std::optional<MeasuredScope> phase_scope(const RunResult& run, const std::string& phase);
 // Empty when the run was not folded for this scope (reports/run_fold.h FoldRequest).
 std::optional<MeasuredScope> window_scope(const RunResult& run, const FaultWindowScope& scope);
+
+// What a metric's first part names: an observed gauge (db, pgbouncer, process, command), or any
+// kind of metric that is not a workload's (those, fault and ledger).
+bool is_gauge_prefix(std::string_view first);
+bool is_metric_prefix(std::string_view first);
 
 Measurement measure(std::string_view metric, const RunResult& run, const MeasuredScope& scope);
 inline Measurement measure(std::string_view metric, const RunResult& run) {

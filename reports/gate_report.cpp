@@ -97,14 +97,6 @@ std::string settings_text(const GateComparison& c) {
       c.settings.alpha, c.tests, c.tests == 1 ? "" : "s", c.settings.min_effect * 100);
 }
 
-std::string repeat_state(const GateRepeat& r) {
-  if (!r.failures.empty()) return "FAIL: " + fmt::format("{}", fmt::join(r.failures, "; "));
-  if (!r.errors.empty()) return "ERROR: " + fmt::format("{}", fmt::join(r.errors, "; "));
-  if (!r.inconclusive.empty())
-    return "INCONCLUSIVE: " + fmt::format("{}", fmt::join(r.inconclusive, "; "));
-  return "ok";
-}
-
 }  // namespace
 
 GateComparison compare_samples(const GateSamples& baseline, const GateSamples& current,
@@ -177,42 +169,17 @@ GateComparison compare_samples(const GateSamples& baseline, const GateSamples& c
 }
 
 GateRepeat judge_repeat(std::filesystem::path dir, RunResult result) {
-  GateRepeat r{std::move(dir), std::move(result), {}, {}, {}};
-  const RunResult& run = r.result;
-  for (const auto& l : run.ledgers) {
-    if (l.lost > 0)
-      r.failures.push_back(fmt::format("{} acknowledged writes of {} lost", l.lost, l.workload));
-    if (!l.verified)
-      r.errors.push_back(
-          fmt::format("the writes of {} could not be read back: {}", l.workload, l.verify_error));
-  }
-  for (const auto& c : run.claims) {
-    if (c.status == ClaimVerdict::Status::broken)
-      r.failures.push_back(
-          fmt::format("claim {} broken (measured {}, expected {})", c.id, c.measured, c.expect));
-    if (c.status == ClaimVerdict::Status::not_measured)
-      r.inconclusive.push_back(fmt::format("claim {} not measured: {}", c.id, c.detail));
-  }
-  for (const auto& w : run.workloads)
-    if (w.attempts() > 0)
-      if (auto breach = slo_breach(w, run.slo))
-        r.failures.push_back(fmt::format("{}: {}", w.name, *breach));
-  if (!run.stopped_by.empty()) r.errors.push_back("the run ended early: " + run.stopped_by);
-  for (const auto& f : run.faults)
-    if (!f.error.empty()) r.errors.push_back(fmt::format("fault {}: {}", f.description, f.error));
-  for (const auto& problem : run.health_problems)
-    r.errors.push_back("not healthy after the run: " + problem);
-  if (run.generator.generator_bound)
-    r.inconclusive.push_back("generator-bound: the figures describe loadgate, not the target");
-  return r;
+  RunVerdict verdict = judge_run(result);
+  return {std::move(dir), std::move(result), std::move(verdict)};
 }
 
 int GateOutcome::exit_code() const {
   bool failed = false, error = !errors.empty(), inconclusive = repeats.empty();
   for (const auto& r : repeats) {
-    failed |= !r.failures.empty();
-    error |= !r.errors.empty();
-    inconclusive |= !r.inconclusive.empty();
+    const int code = r.verdict.exit_code();
+    failed |= code == 1;
+    error |= code == 2;
+    inconclusive |= code == 3;
   }
   if (comparison)
     for (const auto& row : comparison->rows) {
@@ -240,7 +207,7 @@ std::string gate_console(const GateOutcome& gate) {
                                 gate.repeats.size(), gate.repeats.size() == 1 ? "" : "s");
   for (const auto& e : gate.errors) out += "  error: " + e + "\n";
   for (size_t i = 0; i < gate.repeats.size(); ++i)
-    out += fmt::format("  repeat {}: {}  ({})\n", i + 1, repeat_state(gate.repeats[i]),
+    out += fmt::format("  repeat {}: {}  ({})\n", i + 1, gate.repeats[i].verdict.state(),
                        gate.repeats[i].dir.string());
   if (!gate.comparison) {
     out += "  no baseline to compare with\n";
@@ -267,7 +234,7 @@ std::string gate_markdown(const GateOutcome& gate, size_t max_bytes) {
   std::string md = fmt::format("### loadgate gate: {}: **{}**\n\n", gate.scenario, gate.verdict());
   for (const auto& e : gate.errors) md += "- error: " + markdown_cell(e) + "\n";
   for (size_t i = 0; i < gate.repeats.size(); ++i)
-    md += fmt::format("- repeat {}: {}\n", i + 1, markdown_cell(repeat_state(gate.repeats[i])));
+    md += fmt::format("- repeat {}: {}\n", i + 1, markdown_cell(gate.repeats[i].verdict.state()));
   if (!gate.comparison) return md + "\nNo baseline to compare with.\n";
   md += "\nAgainst " + markdown_cell(settings_text(*gate.comparison)) + ".\n\n";
   md += "| metric | baseline | current | change | p | verdict |\n|---|---|---|---|---|---|\n";
@@ -322,9 +289,9 @@ nlohmann::json gate_json(const GateOutcome& gate, const GateSamples& samples) {
   nlohmann::json repeats = nlohmann::json::array();
   for (const auto& r : gate.repeats)
     repeats.push_back({{"dir", r.dir.string()},
-                       {"failures", r.failures},
-                       {"errors", r.errors},
-                       {"inconclusive", r.inconclusive}});
+                       {"failures", r.verdict.failures},
+                       {"errors", r.verdict.errors},
+                       {"inconclusive", r.verdict.inconclusive}});
   nlohmann::json j = {{"schema", "loadgate.gate/1"}, {"scenario", gate.scenario},
                       {"verdict", gate.verdict()},   {"exit_code", gate.exit_code()},
                       {"errors", gate.errors},       {"repeats", repeats},

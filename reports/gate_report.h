@@ -18,6 +18,7 @@
 
 #include "harness/results.h"
 #include "reports/gate_samples.h"
+#include "reports/run_verdict.h"
 
 namespace loadgate {
 
@@ -56,9 +57,7 @@ GateComparison compare_samples(const GateSamples& baseline, const GateSamples& c
 struct GateRepeat {
   std::filesystem::path dir;
   RunResult result;
-  std::vector<std::string> failures;      // exit 1
-  std::vector<std::string> errors;        // exit 2
-  std::vector<std::string> inconclusive;  // exit 3
+  RunVerdict verdict;
 };
 GateRepeat judge_repeat(std::filesystem::path dir, RunResult result);
 

@@ -48,7 +48,13 @@ json generator_json(const GeneratorCheck& g) {
 }
 
 json observed_json(const ObservedPeaks& peaks) {
-  return {{"samples", peaks.samples}, {"highest", peaks.highest}};
+  json rose_after = json::object();
+  for (const auto& [gauge, after] : peaks.rose_after) rose_after[gauge] = seconds(after);
+  return {{"samples", peaks.samples},
+          {"highest", peaks.highest},
+          {"lowest", peaks.lowest},
+          {"first", peaks.first},
+          {"rose_after_s", rose_after}};
 }
 
 }  // namespace

@@ -48,16 +48,6 @@ GeneratorCheck check_generator(const std::vector<WorkloadResult>& workloads, int
   return check;
 }
 
-void raise_peak(ObservedPeaks& peaks, const std::string& gauge, double value) {
-  auto [it, inserted] = peaks.highest.emplace(gauge, value);
-  if (!inserted) it->second = std::max(it->second, value);
-}
-
-void raise_peaks(ObservedPeaks& peaks, const ObservedSample& sample) {
-  ++peaks.samples;
-  for (const auto& [gauge, value] : sample.gauges) raise_peak(peaks, gauge, value);
-}
-
 // Adds an interval's workloads into a stretch's, by their place in the plan.
 void add_workloads(std::vector<WorkloadResult>& into, const IntervalRecord& interval) {
   for (size_t w = 0; w < into.size() && w < interval.workloads.size(); ++w)
@@ -85,8 +75,7 @@ void merge_into(WindowResult& into, const WindowResult& part) {
     into.workloads[w].merge(part.workloads[w]);
   into.intervals += part.intervals;
   into.length += part.length;
-  into.observed.samples += part.observed.samples;
-  for (const auto& [gauge, value] : part.observed.highest) raise_peak(into.observed, gauge, value);
+  into.observed.merge(part.observed);
 }
 
 void add_interval(WindowResult& into, const IntervalRecord& interval) {
@@ -142,7 +131,7 @@ struct RunFold::Impl {
     void add_after_recovery(const ObservedSample& sample) {
       if (pending_range && sample.at >= ranges[*pending_range].first &&
           sample.at <= ranges[*pending_range].second)
-        raise_peaks(pending.observed, sample);
+        pending.observed.add(sample);
     }
     void restart_pending() {
       for (auto& w : pending.workloads) w = w.planned();
@@ -268,15 +257,15 @@ struct RunFold::Impl {
   }
 
   void add(const ObservedSample& sample) {
-    raise_peaks(run.observed, sample);
+    run.observed.add(sample);
     for (auto& phase : run.phases)
       if (sample.at >= phase.start && sample.at <= phase.start + phase.duration)
-        raise_peaks(phase.observed, sample);
+        phase.observed.add(sample);
     for (auto& scope : scopes)
       if (scope.from_recovery)
         scope.add_after_recovery(sample);
       else if (scope.holds_sample(sample.at))
-        raise_peaks(scope.result.observed, sample);
+        scope.result.observed.add(sample);
     for (const auto& window : fault_windows) {
       FaultEvent& event = run.faults[window.event];
       count_connections(event.postgres_backends, sample, "db.backend_connections", window);

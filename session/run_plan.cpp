@@ -57,7 +57,6 @@ std::vector<std::string> absent_names(const std::vector<Claim>& claims,
                                       const MetricVocabulary& names, bool observed) {
   std::set<std::string> workloads, kinds;
   size_t gauges = 0;
-  const std::set<std::string> prefixes = {"fault", "ledger", "db", "pgbouncer", "process"};
   for (const auto& claim : claims) {
     if (claim.model) continue;
     const std::string first = claim.metric.substr(0, claim.metric.find('.'));
@@ -65,11 +64,10 @@ std::vector<std::string> absent_names(const std::vector<Claim>& claims,
       const std::string rest = claim.metric.substr(6);
       const std::string kind = rest.substr(0, rest.find('.'));
       if (!names.fault_timings.contains(kind)) kinds.insert(kind);
-    } else if (first == "db" || first == "pgbouncer" || first == "process") {
+    } else if (is_gauge_prefix(first)) {
       gauges += observed ? 0 : 1;
-    } else if (!prefixes.contains(first) &&
-               std::find(names.workloads.begin(), names.workloads.end(), first) ==
-                   names.workloads.end()) {
+    } else if (!is_metric_prefix(first) && std::find(names.workloads.begin(), names.workloads.end(),
+                                                     first) == names.workloads.end()) {
       workloads.insert(first);
     }
   }
@@ -136,12 +134,27 @@ RunPlan make_plan(const PlanRequest& request) {
   for (const auto& file : request.claims)
     for (auto& claim : load_claims(file)) plan.claims.push_back(std::move(claim));
   if (scenario.probes) plan.probes = read_probes(*scenario.probes);
-  // Where to watch the deployment: the scenario says, or the testbed's own.
-  if (scenario.observe)
-    plan.observed = observed_deployment(*scenario.observe);
-  else if (plan.target.faults.testbed_dir)
-    if (auto state = testbed::read_state(*plan.target.faults.testbed_dir))
-      plan.observed = observed_testbed(*state);
+  // Where to watch the deployment: the scenario says, or the testbed's own (beside the
+  // scenario's commands, when it names no server).
+  if (scenario.observe) plan.observed = observed_deployment(*scenario.observe, plan.out);
+  if (!plan.observed || !plan.observed->watches_servers())
+    if (plan.target.faults.testbed_dir)
+      if (auto state = testbed::read_state(*plan.target.faults.testbed_dir)) {
+        ObservedDeployment testbed = observed_testbed(*state);
+        if (plan.observed) {
+          testbed.commands = std::move(plan.observed->commands);
+          testbed.command_logs = plan.observed->command_logs;
+        }
+        plan.observed = std::move(testbed);
+      }
+  if (plan.observed)
+    for (auto& command : plan.observed->commands) {
+      command.env.push_back("LOADGATE_SCENARIO_DIR=" +
+                            std::filesystem::absolute(scenario.file).parent_path().string());
+      if (plan.target.faults.testbed_dir)
+        command.env.push_back("LOADGATE_TESTBED_DIR=" +
+                              std::filesystem::absolute(*plan.target.faults.testbed_dir).string());
+    }
   const MetricVocabulary names = metric_vocabulary(plan);
   check_claims(plan.claims, names);
   plan.notes = absent_names(plan.claims, names, plan.observed.has_value());
@@ -181,6 +194,8 @@ void add_timings(MetricVocabulary& names, const std::string& kind, std::vector<s
 
 MetricVocabulary metric_vocabulary(const RunPlan& plan) {
   MetricVocabulary names = common_vocabulary();
+  if (plan.observed)
+    for (const auto& command : plan.observed->commands) names.gauges.push_back(command.gauge);
   for (const auto& w : plan.scenario.workloads) names.workloads.push_back(w.name);
   for (const auto& p : plan.scenario.phases) names.phases.push_back(p.name);
   for (const auto& entry : plan.faults) {
@@ -192,6 +207,8 @@ MetricVocabulary metric_vocabulary(const RunPlan& plan) {
 
 MetricVocabulary metric_vocabulary(const RunResult& run) {
   MetricVocabulary names = common_vocabulary();
+  for (const auto& [gauge, value] : run.observed.highest)
+    if (gauge.starts_with("command.")) names.gauges.push_back(gauge);
   for (const auto& w : run.workloads) names.workloads.push_back(w.name);
   for (const auto& p : run.phases) names.phases.push_back(p.name);
   for (const auto& event : run.faults) {
@@ -226,6 +243,10 @@ void print_plan(const RunPlan& plan, std::ostream& out) {
     for (const auto& probe : probe_infos(*plan.probes))
       out << fmt::format("probe {}: {} {}{}\n", probe.name, probe.layer, probe.target,
                          probe.writable ? " (writable)" : "");
+  if (plan.observed)
+    for (const auto& command : plan.observed->commands)
+      out << fmt::format("observe {} every {}: {}\n", command.gauge, format_duration(command.every),
+                         command.run);
   if (!plan.claims.empty())
     out << fmt::format("{} claims, every metric checked\n", plan.claims.size());
   for (const auto& note : plan.notes) out << "note: " << note << "\n";

@@ -206,7 +206,8 @@ TEST_CASE("the gate's exit code: a failure outranks an error, which outranks inc
   lost.ledgers.push_back(ledger);
   gate.repeats.push_back(judge_repeat("r4", lost));
   CHECK(gate.exit_code() == 1);
-  CHECK_THAT(gate.repeats.back().failures.front(), Contains("2 acknowledged writes of items lost"));
+  CHECK_THAT(gate.repeats.back().verdict.failures.front(),
+             Contains("2 acknowledged writes of items lost"));
 
   GateOutcome none;  // no repeat ran: never a pass
   CHECK(none.exit_code() == 3);
@@ -231,11 +232,11 @@ TEST_CASE(
   unmeasured.detail = "no wake injected";
   run.claims = {broken, unmeasured};
   const auto r = judge_repeat("r1", run);
-  REQUIRE(r.failures.size() == 2);
-  CHECK_THAT(r.failures[0], Contains("claim jwt-capacity broken"));
-  CHECK_THAT(r.failures[1], Contains("validate") && Contains("latency.p99"));
-  REQUIRE(r.inconclusive.size() == 1);
-  CHECK_THAT(r.inconclusive[0], Contains("no wake injected"));
+  REQUIRE(r.verdict.failures.size() == 2);
+  CHECK_THAT(r.verdict.failures[0], Contains("claim jwt-capacity broken"));
+  CHECK_THAT(r.verdict.failures[1], Contains("validate") && Contains("latency.p99"));
+  REQUIRE(r.verdict.inconclusive.size() == 1);
+  CHECK_THAT(r.verdict.inconclusive[0], Contains("no wake injected"));
 }
 
 TEST_CASE("the gate's markdown stays under its size, its junit has a testcase per metric") {

@@ -1,0 +1,185 @@
+#include "cli/phase2_command.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "cli/scenario_run.h"
+#include "cli/signal_stop.h"
+#include "harness/text_file.h"
+#include "reports/checklist_report.h"
+#include "session/checklist.h"
+
+namespace loadgate::cli {
+namespace {
+
+struct Phase2Args {
+  std::filesystem::path checklist;
+  std::optional<std::filesystem::path> out;
+  std::optional<std::string> testbed;
+  std::vector<std::string> only;
+  bool keep_going = false;
+  bool dry_run = false;
+};
+
+using Status = ChecklistItemOutcome::Status;
+
+// Where a step's results go: OUT/<n>-<item>/<k>-<scenario>.
+PlanRequest step_request(const Phase2Args& args, const std::filesystem::path& out, size_t item,
+                         const ChecklistItem& it, size_t step) {
+  const ChecklistStep& s = it.steps[step];
+  return {s.scenario, s.overrides, args.testbed, s.claims,
+          out / fmt::format("{}-{}", item + 1, file_name_for(it.id)) /
+              fmt::format("{}-{}", step + 1, file_name_for(s.scenario.stem().string()))};
+}
+
+bool selected(const Phase2Args& args, const ChecklistItem& item) {
+  return args.only.empty() ||
+         std::find(args.only.begin(), args.only.end(), item.id) != args.only.end();
+}
+
+void write_outputs(const ChecklistOutcome& outcome, const std::filesystem::path& out) {
+  std::filesystem::create_directories(out);
+  write_text_file(out / "checklist.json", checklist_json(outcome).dump(2) + "\n");
+  write_text_file(out / "junit.xml", checklist_junit(outcome));
+  const std::string summary = checklist_markdown(outcome);
+  write_text_file(out / "checklist.md", summary);
+  write_text_file(out / "checklist.html", checklist_html(outcome, out));
+  if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY"); step_summary && *step_summary)
+    AppendedFile(step_summary, /*append=*/true).write_line(summary);
+}
+
+int phase2(const Phase2Args& args) {
+  Checklist list;
+  std::filesystem::path out;
+  try {
+    list = load_checklist(args.checklist);
+    for (const auto& id : args.only)
+      if (std::none_of(list.items.begin(), list.items.end(),
+                       [&](const auto& item) { return item.id == id; }))
+        throw std::runtime_error(
+            fmt::format("--only {}: {} has no such item", id, args.checklist.string()));
+    out = args.out ? *args.out : default_out(list.name);
+    // Every step's plan is checked before the first runs: a typo in the last item must not cost
+    // the first item's failover.
+    for (size_t i = 0; i < list.items.size(); ++i)
+      for (size_t k = 0; k < list.items[i].steps.size(); ++k) try {
+          const RunPlan plan = make_plan(step_request(args, out, i, list.items[i], k));
+          if (args.dry_run) {
+            std::cout << fmt::format("--- item {}, step {}: {}\n", list.items[i].id, k + 1,
+                                     list.items[i].steps[k].scenario.string());
+            print_plan(plan, std::cout);
+          }
+        } catch (const std::exception& e) {
+          throw std::runtime_error(fmt::format("{}: item {}, step {}: {}", args.checklist.string(),
+                                               list.items[i].id, k + 1, e.what()));
+        }
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    return 2;
+  }
+  if (args.dry_run) {
+    std::cout << fmt::format("checklist {}: {} items, every step's plan checked\n", list.name,
+                             list.items.size());
+    return 0;
+  }
+
+  ChecklistOutcome outcome{list.name, list.source_doc, list.source_section, {}};
+  bool interrupted = false;
+  std::string stopped_by;  // the gate item that failed, once one has
+  {
+    SignalStop signals;  // before the sessions' threads, which inherit its signal mask
+    for (size_t i = 0; i < list.items.size(); ++i) {
+      const ChecklistItem& item = list.items[i];
+      ChecklistItemOutcome result{item.id, item.check, item.quote, Status::skipped, "", {}};
+      if (!selected(args, item)) {
+        result.reason = "not selected (--only)";
+      } else if (!stopped_by.empty()) {
+        result.reason =
+            fmt::format("gate item {} failed before it (--keep-going runs it)", stopped_by);
+      } else if (signals.token().stop_requested()) {
+        result.reason = "interrupted";
+      } else {
+        for (size_t k = 0; k < item.steps.size() && !signals.token().stop_requested(); ++k) {
+          const PlanRequest request = step_request(args, out, i, item, k);
+          std::cerr << fmt::format("loadgate: {} step {} of {}: {} into {}\n", item.id, k + 1,
+                                   item.steps.size(), item.steps[k].scenario.string(),
+                                   request.out->string());
+          ChecklistStepOutcome step{item.steps[k].scenario.string(), *request.out, {}, {}};
+          auto run = run_scenario(request, signals.token(), step.verdict.errors);
+          if (run) {
+            RunVerdict judged = judge_run(*run);
+            step.verdict.failures = std::move(judged.failures);
+            step.verdict.inconclusive = std::move(judged.inconclusive);
+            step.verdict.errors.insert(step.verdict.errors.end(), judged.errors.begin(),
+                                       judged.errors.end());
+            step.claims = run->claims;
+            interrupted = interrupted || run->interrupted;
+          }
+          result.steps.push_back(std::move(step));
+          if (interrupted) break;
+        }
+        settle_item(result);
+        if (interrupted && result.status == Status::ticked) {
+          result.status = Status::skipped;
+          result.reason = "interrupted before its steps were done";
+        }
+        if (result.status == Status::failed && item.gate && !args.keep_going) stopped_by = item.id;
+      }
+      outcome.items.push_back(std::move(result));
+    }
+    interrupted = interrupted || signals.token().stop_requested();
+  }
+
+  std::cout << checklist_console(outcome);
+  int exit_code = outcome.exit_code();
+  try {
+    write_outputs(outcome, out);
+    std::cout << fmt::format("results: {}\n", (out / "checklist.html").string());
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    if (exit_code != 1) exit_code = 2;
+  }
+  return interrupted && exit_code != 1 ? 130 : exit_code;
+}
+
+}  // namespace
+
+void add_phase2_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<Phase2Args>();
+  auto* command = app.add_subcommand(
+      "phase2", "run a migration checklist: each item checked by runs, ticked or failed");
+  command
+      ->add_option("checklist", args->checklist,
+                   "checklist file, e.g. scenarios/phase2/testbed.yaml")
+      ->required();
+  command->add_option("--out", args->out,
+                      "results directory (default: out/<checklist>-<UTC time>); each step's run "
+                      "in <n>-<item>/<k>-<scenario>/");
+  command->add_option("--testbed", args->testbed,
+                      "target this testbed directory instead of each scenario's target");
+  command->add_option("--only", args->only, "check only this item (repeatable), by its id");
+  command->add_flag("--keep-going", args->keep_going,
+                    "check every item even after a gate item failed");
+  command->add_flag("--dry-run", args->dry_run,
+                    "read the checklist and check every step's plan; run nothing");
+  command->footer(
+      "Items run in order; each step as `loadgate run` runs it, judged as the release gate\n"
+      "judges a repeat: claims, the scenario's slo:, lost writes, faults recovered, the\n"
+      "deployment healthy. An item is ticked when all its steps are clean, FAILED when one\n"
+      "broke a claim, missed an SLO or lost a write, and not checked when one could not run or\n"
+      "could not tell (generator-bound, a claim not measured), or a gate item failed before it.\n"
+      "Results: OUT/checklist.html, checklist.md (also appended to $GITHUB_STEP_SUMMARY),\n"
+      "checklist.json, junit.xml, and each step's own results.\n"
+      "Exit codes: 0 every item ticked; 1 an item failed; 2 one could not run (or a bad\n"
+      "checklist); 3 one could not tell; 130 interrupted.\n"
+      "  loadgate testbed up && loadgate phase2 scenarios/phase2/testbed.yaml\n"
+      "  loadgate phase2 scenarios/phase2/aws-staging.yaml --keep-going   # after editing it");
+  command->callback([&exit_code, args] { exit_code = phase2(*args); });
+}
+
+}  // namespace loadgate::cli

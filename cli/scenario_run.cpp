@@ -1,0 +1,33 @@
+#include "cli/scenario_run.h"
+
+#include <fmt/format.h>
+
+#include "reports/progress_line.h"
+#include "reports/report_formats.h"
+#include "session/run_session.h"
+
+namespace loadgate::cli {
+
+std::optional<RunResult> run_scenario(const PlanRequest& request, std::stop_token stop,
+                                      std::vector<std::string>& errors) {
+  RunResult result;
+  const std::filesystem::path out = request.out.value_or("");
+  try {
+    RunPlan plan = make_plan(request);
+    ProgressLine progress(plan.scenario.duration);
+    RunSession session(plan, {&progress});
+    session.prepare();
+    result = session.run(stop);
+  } catch (const std::exception& e) {
+    errors.push_back(fmt::format("{}: {}", out.string(), e.what()));
+    return std::nullopt;
+  }
+  try {
+    write_report_files(result, out);
+  } catch (const std::exception& e) {
+    errors.push_back(e.what());
+  }
+  return result;
+}
+
+}  // namespace loadgate::cli

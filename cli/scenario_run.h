@@ -1,0 +1,20 @@
+// One scenario run as `loadgate run` does it, its report files written into the plan's out: for
+// the commands that run several (the gate's repeats, the checklist's steps).
+#pragma once
+
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "harness/results.h"
+#include "session/run_plan.h"
+
+namespace loadgate::cli {
+
+// Nothing when it could not start (bad plan, unreachable target: why is added to `errors`). A
+// report file that cannot be written is an error beside a result still returned and judged.
+std::optional<RunResult> run_scenario(const PlanRequest& request, std::stop_token stop,
+                                      std::vector<std::string>& errors);
+
+}  // namespace loadgate::cli
