@@ -1,6 +1,5 @@
 #include "cli/gate_command.h"
 
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -107,9 +106,7 @@ int gate(const GateArgs& args) {
     write_text_file(out / "junit.xml", gate_junit(gate));
     const std::string summary = gate_markdown(gate);
     write_text_file(out / "summary.md", summary);
-    if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
-        step_summary && *step_summary)
-      AppendedFile(step_summary, /*append=*/true).write_line(summary);
+    append_step_summary(summary);
     std::cout << fmt::format("results: {}\n", (out / "gate.json").string());
     // A baseline is stored from a gate that ran every repeat and judged it (passed or failed:
     // --update-baseline accepts the change), never from one that could not run, could not tell

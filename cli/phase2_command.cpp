@@ -1,7 +1,6 @@
 #include "cli/phase2_command.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -49,8 +48,7 @@ void write_outputs(const ChecklistOutcome& outcome, const std::filesystem::path&
   const std::string summary = checklist_markdown(outcome);
   write_text_file(out / "checklist.md", summary);
   write_text_file(out / "checklist.html", checklist_html(outcome, out));
-  if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY"); step_summary && *step_summary)
-    AppendedFile(step_summary, /*append=*/true).write_line(summary);
+  append_step_summary(summary);
 }
 
 int phase2(const Phase2Args& args) {

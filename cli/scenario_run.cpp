@@ -1,6 +1,10 @@
 #include "cli/scenario_run.h"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
+
+#include "harness/text_file.h"
 
 #include "reports/progress_line.h"
 #include "reports/report_formats.h"
@@ -28,6 +32,11 @@ std::optional<RunResult> run_scenario(const PlanRequest& request, std::stop_toke
     errors.push_back(e.what());
   }
   return result;
+}
+
+void append_step_summary(const std::string& markdown) {
+  if (const char* file = std::getenv("GITHUB_STEP_SUMMARY"); file && *file)
+    AppendedFile(file, /*append=*/true).write_line(markdown);
 }
 
 }  // namespace loadgate::cli

@@ -17,4 +17,8 @@ namespace loadgate::cli {
 std::optional<RunResult> run_scenario(const PlanRequest& request, std::stop_token stop,
                                       std::vector<std::string>& errors);
 
+// Appends `markdown` to $GITHUB_STEP_SUMMARY, when set (GitHub Actions shows it on the run's
+// page); throws std::runtime_error naming the file when it cannot.
+void append_step_summary(const std::string& markdown);
+
 }  // namespace loadgate::cli

@@ -243,15 +243,6 @@ faults:
   CHECK(result["health"]["problems"].empty());
 }
 
-namespace {
-
-std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-}  // namespace
-
 TEST_CASE("a run killed mid-fault leaves a journal, and `loadgate recover` puts the fault back",
           "[testbed]") {
   // The fault's effect is a file: injected it exists, recovered it is gone.
@@ -278,7 +269,7 @@ faults:
   for (int i = 0; i < 200 && !std::filesystem::exists(dir / "broken"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   REQUIRE(std::filesystem::exists(dir / "broken"));
-  CHECK_THAT(read_file(journal), Catch::Contains(R"("description":"cache-flush by command flag")"));
+  CHECK_THAT(file_text(journal), Catch::Contains(R"("description":"cache-flush by command flag")"));
 
   // While the run lives, it recovers by itself: recover refuses.
   CommandResult early = run_command(fmt::format("{} recover {}", loadgate_bin(), out.string()));

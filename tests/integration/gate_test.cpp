@@ -23,17 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-json read_json(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  REQUIRE(in);
-  return json::parse(in);
-}
-
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 // A loadgate-proxy in front of one of the shared testbed's services: the test's own, so a toxic
 // on it slows this test's requests and no other test's.
 struct ProxiedService {
@@ -99,7 +88,7 @@ workloads:
   CHECK_THAT(first.output, Contains("gate gate-test: PASS (2 repeats)") &&
                                Contains("no baseline to compare with") &&
                                Contains("baseline stored: " + baseline.string() + " (2 runs)"));
-  const json stored = read_json(baseline);
+  const json stored = json_file(baseline);
   CHECK(stored["schema"] == "loadgate.gate-samples/1");
   CHECK(stored["runs"] == 2);
   // 4 s of 250 ms intervals, twice: 16 samples of each figure a run (the last interval may
@@ -115,7 +104,7 @@ workloads:
   auto [same, same_out] = gate("gate-same", "");
   INFO(same.output);
   CHECK(same.exit_code == 0);
-  const json same_gate = read_json(same_out / "gate.json");
+  const json same_gate = json_file(same_out / "gate.json");
   CHECK(same_gate["verdict"] == "PASS");
   REQUIRE(same_gate["comparison"]["rows"].size() == 4);
   for (const auto& row : same_gate["comparison"]["rows"]) CHECK(row["verdict"] != "REGRESSION");
@@ -134,7 +123,7 @@ workloads:
   CHECK(slow.exit_code == 1);
   CHECK_THAT(slow.output, Contains("gate gate-test: FAIL") && Contains("validate.latency.p50") &&
                               Contains("REGRESSION"));
-  const json slow_gate = read_json(slow_out / "gate.json");
+  const json slow_gate = json_file(slow_out / "gate.json");
   CHECK(slow_gate["exit_code"] == 1);
   bool p50_regressed = false;
   for (const auto& row : slow_gate["comparison"]["rows"])
@@ -144,19 +133,19 @@ workloads:
       CHECK(row["p"].get<double>() < 0.001);
     }
   CHECK(p50_regressed);
-  std::string secret = slurp(target.state.jwt_secret_file);
+  std::string secret = file_text(target.state.jwt_secret_file);
   while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back())))
     secret.pop_back();
   REQUIRE(secret.size() >= 16);
   for (const char* file : {"gate.json", "junit.xml", "summary.md", "repeat-1/result.json"})
-    CHECK_THAT(slurp(slow_out / file), !Contains(secret));
+    CHECK_THAT(file_text(slow_out / file), !Contains(secret));
   CHECK_THAT(
-      slurp(slow_out / "junit.xml"),
+      file_text(slow_out / "junit.xml"),
       Contains("<testcase classname=\"gate.gate-test\" name=\"validate.latency.p50\"><failure "
                "message=\"regression: "));
   CHECK(slow_again.exit_code == 1);
-  CHECK_THAT(slurp(step_summary), Contains("### loadgate gate: gate-test: **FAIL**") &&
-                                      Contains("| validate.latency.p50 |"));
+  CHECK_THAT(file_text(step_summary), Contains("### loadgate gate: gate-test: **FAIL**") &&
+                                          Contains("| validate.latency.p50 |"));
 }
 
 TEST_CASE("gate: bad input is refused before anything runs, with exit 2", "[cli]") {

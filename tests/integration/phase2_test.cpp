@@ -21,17 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-json read_json(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  REQUIRE(in);
-  return json::parse(in);
-}
-
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 // `loadgate phase2 CHECKLIST --testbed TESTBED --out scratch/TAG EXTRA`; the out directory.
 std::pair<CommandResult, std::filesystem::path> phase2(const std::string& checklist,
                                                        const std::string& testbed,
@@ -94,7 +83,7 @@ TEST_CASE(
   INFO(run.output);
   CHECK(run.exit_code == 0);
   CHECK_THAT(run.output, Contains("phase2 phase2-testbed: PASS (4 of 4 ticked)"));
-  const json list = read_json(out / "checklist.json");
+  const json list = json_file(out / "checklist.json");
   CHECK(list["verdict"] == "PASS");
   REQUIRE(list["items"].size() == 4);
   for (const auto& item : list["items"]) {
@@ -113,12 +102,12 @@ TEST_CASE(
   const json& scaling = list["items"][2]["steps"][0]["claims"];
   CHECK(scaling[0]["metric"] == "command.db_connections.rise");
   CHECK(std::stod(scaling[0]["measured"].get<std::string>()) >= 5);
-  const std::string junit = slurp(out / "junit.xml");
+  const std::string junit = file_text(out / "junit.xml");
   for (const char* id : {"failover-reconnects", "replica-lag", "autoscaling-reacts", "acceptance"})
     CHECK_THAT(junit, Contains(fmt::format("name=\"{}\"", id)));
   CHECK(junit.find("<failure") == std::string::npos);
-  CHECK_THAT(slurp(out / "checklist.html"), Contains("PASS") && Contains("failover-downtime"));
-  CHECK_THAT(slurp(out / "checklist.md"), Contains("- [x] **acceptance**"));
+  CHECK_THAT(file_text(out / "checklist.html"), Contains("PASS") && Contains("failover-downtime"));
+  CHECK_THAT(file_text(out / "checklist.md"), Contains("- [x] **acceptance**"));
 }
 
 TEST_CASE(
@@ -134,19 +123,19 @@ TEST_CASE(
                Contains("phase2 planted: FAIL (0 of 2 ticked)") &&
                    Contains("broken scaled-under-ramp: command.db_connections.rise = 0") &&
                    Contains("not checked: gate item autoscaling-reacts failed"));
-    const json list = read_json(out / "checklist.json");
+    const json list = json_file(out / "checklist.json");
     CHECK(list["items"][0]["status"] == "FAILED");
     CHECK(list["items"][1]["status"] == "not checked");
     CHECK(list["items"][1]["steps"].empty());  // nothing ran
-    CHECK_THAT(slurp(out / "junit.xml"), Contains("name=\"autoscaling-reacts\"><failure") &&
-                                             Contains("name=\"replica-lag\"><skipped"));
+    CHECK_THAT(file_text(out / "junit.xml"), Contains("name=\"autoscaling-reacts\"><failure") &&
+                                                 Contains("name=\"replica-lag\"><skipped"));
   }
   {
     const auto [run, out] =
         phase2(checklist, shared_testbed_dir(), "phase2-keep-going", "--keep-going");
     INFO(run.output);
     CHECK(run.exit_code == 1);
-    const json list = read_json(out / "checklist.json");
+    const json list = json_file(out / "checklist.json");
     CHECK(list["items"][0]["status"] == "FAILED");
     CHECK(list["items"][1]["status"] == "ticked");
   }
@@ -169,7 +158,7 @@ TEST_CASE("phase2: a gauge command that cannot run fails its step before any loa
   CHECK_THAT(run.output, Contains("not checked") &&
                              Contains("observe: command.db_connections (`no-such-tool --count`): "
                                       "exited 127"));
-  const json list = read_json(out / "checklist.json");
+  const json list = json_file(out / "checklist.json");
   CHECK(list["items"][0]["steps"][0]["claims"].empty());  // it never ran
 }
 

@@ -71,6 +71,17 @@ std::string write_scenario(const std::string& name, const std::string& text) {
   return (scratch_dir() / name).string();
 }
 
+std::string file_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+nlohmann::json json_file(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  return nlohmann::json::parse(in);
+}
+
 HttpResponse http_call(const std::string& base_url, const HttpRequest& request) {
   const Exchange exchange = exchange_once(parse_endpoint(base_url), request,
                                           {std::chrono::seconds(5), std::chrono::seconds(30)});

@@ -41,6 +41,10 @@ std::filesystem::path scratch_dir();
 // Writes `text` to the file `name` in scratch_dir() and returns its path.
 std::string write_scenario(const std::string& name, const std::string& text);
 
+// A file's text ("" when it cannot be read), and a JSON file parsed (throws when it cannot be).
+std::string file_text(const std::filesystem::path& file);
+nlohmann::json json_file(const std::filesystem::path& file);
+
 // One HTTP exchange on a fresh connection; throws when there is no response.
 HttpResponse http_call(const std::string& base_url, const HttpRequest& request);
 
