@@ -43,11 +43,11 @@ bool selected(const Phase2Args& args, const ChecklistItem& item) {
 
 void write_outputs(const ChecklistOutcome& outcome, const std::filesystem::path& out) {
   std::filesystem::create_directories(out);
-  write_text_file(out / "checklist.json", checklist_json(outcome).dump(2) + "\n");
-  write_text_file(out / "junit.xml", checklist_junit(outcome));
+  replace_text_file(out / "checklist.json", checklist_json(outcome).dump(2) + "\n");
+  replace_text_file(out / "junit.xml", checklist_junit(outcome));
   const std::string summary = checklist_markdown(outcome);
-  write_text_file(out / "checklist.md", summary);
-  write_text_file(out / "checklist.html", checklist_html(outcome, out));
+  replace_text_file(out / "checklist.md", summary);
+  replace_text_file(out / "checklist.html", checklist_html(outcome, out));
   append_step_summary(summary);
 }
 
@@ -62,11 +62,13 @@ int phase2(const Phase2Args& args) {
         throw std::runtime_error(
             fmt::format("--only {}: {} has no such item", id, args.checklist.string()));
     out = args.out ? *args.out : default_out(list.name);
+    std::vector<bool> judged(list.items.size(), false);  // some step has claims or an slo:
     // Every step's plan is checked before the first runs: a typo in the last item must not cost
     // the first item's failover.
     for (size_t i = 0; i < list.items.size(); ++i)
       for (size_t k = 0; k < list.items[i].steps.size(); ++k) try {
           const RunPlan plan = make_plan(step_request(args, out, i, list.items[i], k));
+          judged[i] = judged[i] || !plan.claims.empty() || !plan.scenario.slo.empty();
           if (args.dry_run) {
             std::cout << fmt::format("--- item {}, step {}: {}\n", list.items[i].id, k + 1,
                                      list.items[i].steps[k].scenario.string());
@@ -76,6 +78,12 @@ int phase2(const Phase2Args& args) {
           throw std::runtime_error(fmt::format("{}: item {}, step {}: {}", args.checklist.string(),
                                                list.items[i].id, k + 1, e.what()));
         }
+    // An item whose runs judge nothing would be ticked for merely running.
+    for (size_t i = 0; i < list.items.size(); ++i)
+      if (!judged[i])
+        throw std::runtime_error(fmt::format(
+            "{}: item {} checks nothing: give its steps claims: (or the scenario an slo:)",
+            args.checklist.string(), list.items[i].id));
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -122,7 +130,9 @@ int phase2(const Phase2Args& args) {
           if (interrupted) break;
         }
         settle_item(result);
-        if (interrupted && result.status == Status::ticked) {
+        // Cut short (in a step, or between two): what ran proves nothing of what did not.
+        const bool cut_short = interrupted || signals.token().stop_requested();
+        if (cut_short && result.status == Status::ticked) {
           result.status = Status::skipped;
           result.reason = "interrupted before its steps were done";
         }

@@ -67,6 +67,9 @@ struct Lane {
   // Open model: the intended time of the arrival being dispatched; every earlier one is counted.
   // max() once the schedule ends, and for the closed model (it has no arrivals to count).
   Clock::time_point arrivals_counted_until = Clock::time_point::max();
+  // Arrivals due in the next interval, dispatched before this one was published (its tick is due
+  // at the same instant, or waits for another lane): counted there when it starts.
+  uint64_t scheduled_ahead = 0, dropped_ahead = 0;
   std::unique_ptr<LaneRecording> recording;  // the interval being recorded
   // Idle connections by endpoint: each request picks its endpoint in turn, as a load balancer
   // would. Reusing whichever connection came back first would send most requests to the
@@ -294,14 +297,13 @@ struct GeneratorThread::Impl {
         co_await asio::post(io, use_awaitable);
       }
       // An arrival counts in the interval its intended time falls in, so a phase holds exactly
-      // the arrivals its schedule does: one due at an interval's end waits for that interval to
-      // be published (its tick is due at the same instant), and tick() waits for a late one.
-      while (intended >= recording_end() && !stop_requested())
-        co_await asio::post(io, use_awaitable);
-      ++lane.recording->interval.scheduled;
+      // the arrivals its schedule does: one due after the interval being recorded is held for
+      // the next, and tick() waits for the late ones before it publishes.
+      const bool ahead = intended >= recording_end();
+      ++(ahead ? lane.scheduled_ahead : lane.recording->interval.scheduled);
       if (lane.in_flight >= lane.max_in_flight) {
         // Open loop: never wait for a free slot, that would hide the latency it stands for.
-        ++lane.recording->interval.dropped;
+        ++(ahead ? lane.dropped_ahead : lane.recording->interval.dropped);
         continue;
       }
       ++lane.in_flight;
@@ -511,9 +513,13 @@ struct GeneratorThread::Impl {
       // belong to this interval. A thread that cannot catch up within an interval is
       // generator-bound (reported as such); its late arrivals then count where they are sent.
       while (Clock::now() < boundary + options.interval && !stop_requested() &&
-             std::any_of(lanes.begin(), lanes.end(),
-                         [&](const auto& lane) { return lane->arrivals_counted_until < boundary; }))
-        co_await asio::post(io, use_awaitable);
+             std::any_of(lanes.begin(), lanes.end(), [&](const auto& lane) {
+               return lane->arrivals_counted_until < boundary;
+             })) {
+        interval_timer.expires_after(std::chrono::milliseconds(1));
+        co_await interval_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return;  // the last lane is done: the final publish takes it all
+      }
       publish(/*last=*/false);
     }
   }
@@ -527,6 +533,10 @@ struct GeneratorThread::Impl {
     cpu_at_last_publish = cpu;
     for (auto& lane : lanes) {
       record_completed(*lane);
+      if (last) {  // nothing follows: what was held for a next interval belongs to this one
+        lane->recording->interval.scheduled += std::exchange(lane->scheduled_ahead, 0);
+        lane->recording->interval.dropped += std::exchange(lane->dropped_ahead, 0);
+      }
       lane->recording->interval.in_flight = std::max(lane->in_flight, lane->exchanging);
       lane->recording->interval.vus = lane->active_vus;
     }
@@ -540,6 +550,8 @@ struct GeneratorThread::Impl {
         next = std::make_unique<LaneRecording>();
       }
       next->interval.name = lane->run->name;
+      next->interval.scheduled = std::exchange(lane->scheduled_ahead, 0);
+      next->interval.dropped = std::exchange(lane->dropped_ahead, 0);
       snapshot.workloads.push_back(std::exchange(lane->recording, std::move(next)));
     }
     published.push_back(std::move(snapshot));

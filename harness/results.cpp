@@ -60,6 +60,7 @@ void ObservedPeaks::add(const ObservedSample& sample) {
     if (auto [it, inserted] = lowest.emplace(gauge, value); !inserted)
       it->second = std::min(it->second, value);
     if (first.emplace(gauge, value).second) first_at[gauge] = sample.at;
+    rise[gauge] = highest[gauge] - first[gauge];
     if (value > first[gauge] && !rose_after.contains(gauge))
       rose_after[gauge] = sample.at - first_at[gauge];
   }
@@ -73,8 +74,19 @@ void ObservedPeaks::merge(const ObservedPeaks& other) {
   for (const auto& [gauge, value] : other.lowest)
     if (auto [it, inserted] = lowest.emplace(gauge, value); !inserted)
       it->second = std::min(it->second, value);
-  for (const auto& [gauge, value] : other.first)
-    if (first.emplace(gauge, value).second) first_at[gauge] = other.first_at.at(gauge);
+  for (const auto& [gauge, value] : other.first) {
+    const bool ours = first.contains(gauge);
+    if (ours && !rose_after.contains(gauge)) stayed_flat.insert(gauge);
+    if (!other.rose_after.contains(gauge)) stayed_flat.insert(gauge);
+    if (!ours) {
+      first[gauge] = value;
+      first_at[gauge] = other.first_at.at(gauge);
+    }
+  }
+  stayed_flat.insert(other.stayed_flat.begin(), other.stayed_flat.end());
+  for (const auto& [gauge, value] : other.rise)
+    if (auto [it, inserted] = rise.emplace(gauge, value); !inserted)
+      it->second = std::min(it->second, value);
   for (const auto& [gauge, after] : other.rose_after)
     if (auto [it, inserted] = rose_after.emplace(gauge, after); !inserted)
       it->second = std::max(it->second, after);

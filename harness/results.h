@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,10 +75,13 @@ struct ObservedSample;
 struct ObservedPeaks {
   size_t samples = 0;
   std::map<std::string, double> highest, lowest;
-  // Each gauge's first sample in the scope, when it came, and how long after it the gauge first
-  // went above it: how fast a fleet scaled out (a command gauge of its running tasks).
-  std::map<std::string, double> first;
+  // Each gauge's first sample in the scope, when it came, how far it rose above it and how long
+  // after it the gauge first went above it: how fast a fleet scaled out (a command gauge of its
+  // running tasks). Merged over several windows: the least rise and the slowest, and the gauges
+  // that stayed flat in some window (their rose_after is then "never").
+  std::map<std::string, double> first, rise;
   std::map<std::string, Duration> first_at, rose_after;
+  std::set<std::string> stayed_flat;
 
   std::optional<double> max(const std::string& gauge) const;
   void add(const ObservedSample& sample);

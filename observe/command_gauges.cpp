@@ -59,6 +59,10 @@ std::vector<GaugeCommand> read_gauge_commands(const ConfigNode& commands) {
     const std::string name = node.at("name").as_string();
     if (!std::regex_match(name, name_pattern))
       node.at("name").fail("letters, digits, '_' and '-', in parts joined by dots");
+    for (const char* measure : {".max", ".min", ".rise", ".rose_after"})
+      if (name.ends_with(measure))
+        node.at("name").fail(fmt::format(
+            "a claim would read {} as the measure of another gauge: name it otherwise", measure));
     command.gauge = "command." + name;
     for (const auto& other : read)
       if (other.gauge == command.gauge) node.at("name").fail("gauge names must be unique");
@@ -71,8 +75,10 @@ std::vector<GaugeCommand> read_gauge_commands(const ConfigNode& commands) {
     command.timeout = std::min<Duration>(command.every, std::chrono::seconds(10));
     if (auto timeout = node.find("timeout")) {
       command.timeout = timeout->as_duration();
-      if (command.timeout <= Duration::zero() || command.timeout > command.every)
-        timeout->fail("give a timeout above 0 and at most the command's `every`");
+      // At most 10 s: the end of a run waits for a command under way.
+      if (command.timeout <= Duration::zero() || command.timeout > command.every ||
+          command.timeout > std::chrono::seconds(10))
+        timeout->fail("give a timeout above 0, at most 10s and at most the command's `every`");
     }
     read.push_back(std::move(command));
   }

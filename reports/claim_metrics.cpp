@@ -345,16 +345,18 @@ Measurement measure_observed(std::string_view metric, const ObservedPeaks& peaks
     m.value = peaks.lowest.at(gauge);
     m.evidence = fmt::format("the lowest of {} observer samples", peaks.samples);
   } else if (what == "rise") {
-    m.value = *highest - first;
+    m.value = peaks.rise.at(gauge);
     m.evidence =
-        fmt::format("from {:g} at its first sample to {:g} at its highest", first, *highest);
+        fmt::format("its highest less its first sample ({:g}), the least of its windows", first);
   } else {
+    // A gauge that never rose (in some window) rose "never": a claim that it rose in time is
+    // broken, not unmeasured.
     const auto rose = peaks.rose_after.find(gauge);
-    if (rose == peaks.rose_after.end())
-      return not_measured(fmt::format("{} never rose above its first sample ({:g})", gauge, first));
-    m.value = seconds(rose->second);
+    const bool never = rose == peaks.rose_after.end() || peaks.stayed_flat.contains(gauge);
+    m.value = never ? std::numeric_limits<double>::infinity() : seconds(rose->second);
     m.quantity = Quantity::duration;
-    m.evidence = fmt::format("from its first sample ({:g}) to the first above it", first);
+    m.evidence = never ? fmt::format("it never rose above its first sample ({:g})", first)
+                       : fmt::format("from its first sample ({:g}) to the first above it", first);
   }
   return m;
 }

@@ -144,6 +144,7 @@ RunPlan make_plan(const PlanRequest& request) {
         if (plan.observed) {
           testbed.commands = std::move(plan.observed->commands);
           testbed.command_logs = plan.observed->command_logs;
+          if (scenario.observe->has("every")) testbed.every = plan.observed->every;
         }
         plan.observed = std::move(testbed);
       }

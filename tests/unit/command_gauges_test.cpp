@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <limits>
 
 #include "harness/config_node.h"
 #include "observe/command_gauges.h"
@@ -73,6 +74,8 @@ TEST_CASE("observe.commands refuses a bad name, interval or timeout, naming its 
   CHECK_THROWS_WITH(parse("- {name: a, run: x, every: 100ms}"), Contains("at most every 1s"));
   CHECK_THROWS_WITH(parse("- {name: a, run: x, every: 5s, timeout: 10s}"),
                     Contains("at most the command's `every`"));
+  CHECK_THROWS_WITH(parse("- {name: a, run: x, every: 1m, timeout: 30s}"), Contains("at most 10s"));
+  CHECK_THROWS_WITH(parse("- {name: tasks.max, run: x}"), Contains("name it otherwise"));
   CHECK_THROWS_WITH(parse("- {name: a, run: x}\n- {name: a, run: y}"), Contains("unique"));
   CHECK_THROWS_WITH(parse("- {name: a, run: x, evry: 5s}"), Contains("every"));
 }
@@ -94,16 +97,22 @@ TEST_CASE("a gauge's rise and how soon it rose are measured from its first sampl
   flat.add({0s, {{"command.tasks", 2}}});
   flat.add({15s, {{"command.tasks", 1}}});
   const Measurement never = measure_observed("command.tasks.rose_after", flat);
-  CHECK_FALSE(never.value);
-  CHECK_THAT(never.why, Contains("never rose above its first sample (2)"));
+  CHECK(never.value == std::numeric_limits<double>::infinity());  // "never": a claim breaks
+  CHECK_THAT(never.evidence, Contains("never rose above its first sample (2)"));
 
-  // Two windows merged: extremes kept, the slower rise wins.
+  // Two windows merged: extremes kept, the least rise and the slower rise win.
   ObservedPeaks both = peaks;
   ObservedPeaks later;
   later.add({100s, {{"command.tasks", 1}}});
-  later.add({160s, {{"command.tasks", 6}}});
+  later.add({160s, {{"command.tasks", 2}}});
   both.merge(later);
   CHECK(measure_observed("command.tasks.min", both).value == 1.0);
-  CHECK(measure_observed("command.tasks.max", both).value == 6.0);
+  CHECK(measure_observed("command.tasks.max", both).value == 5.0);
+  CHECK(measure_observed("command.tasks.rise", both).value == 1.0);
   CHECK(measure_observed("command.tasks.rose_after", both).value == 60.0);
+  // A window where it stayed flat makes the merged rise "never", whatever the others did.
+  both.merge(flat);
+  CHECK(measure_observed("command.tasks.rose_after", both).value ==
+        std::numeric_limits<double>::infinity());
+  CHECK(measure_observed("command.tasks.rise", both).value == 0.0);
 }
