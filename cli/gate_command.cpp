@@ -10,6 +10,7 @@
 #include "cli/signal_stop.h"
 #include "harness/text_file.h"
 #include "reports/gate_report.h"
+#include "reports/html_report.h"
 
 namespace loadgate::cli {
 namespace {
@@ -96,6 +97,12 @@ int gate(const GateArgs& args) {
   if (baseline) {
     gate.comparison = compare_samples(*baseline, samples, settings);
     gate.comparison->baseline = args.baseline.string();
+    // Each repeat's charts with the baseline's figures beside its own.
+    for (const auto& r : gate.repeats) try {
+        replace_text_file(r.dir / "report.html", html_report(r.result, &*baseline));
+      } catch (const std::exception& e) {
+        gate.errors.push_back(e.what());
+      }
   }
 
   std::cout << gate_console(gate);

@@ -1,12 +1,14 @@
 #include "reports/html_report.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "reports/console_summary.h"
+#include "reports/gate_samples.h"
 #include "reports/html_assets.h"
 #include "reports/markup_escape.h"
 
@@ -23,8 +25,42 @@ std::string ms(int64_t micros) {
   return fmt::format("{:.2f} ms", static_cast<double>(micros) / 1000.0);
 }
 
+// The median of the baseline's runs at each interval, placed at that interval's end in this run's
+// recorded phases: {"validate": {"throughput": [[t, v]], "p50": [[t, ms]], "p99": [...]}}.
+json baseline_data(const RunResult& run, const GateSamples& baseline) {
+  Duration recorded_start{};
+  for (const auto& phase : run.phases)
+    if (phase.recorded) {
+      recorded_start = phase.start;
+      break;
+    }
+  json by_workload = json::object();
+  for (const auto& w : baseline.workloads) {
+    json figures = json::object();
+    for (const auto& [field, metric, scale] :
+         {std::tuple{"throughput", "throughput", 1.0}, std::tuple{"p50", "latency.p50", 1000.0},
+          std::tuple{"p99", "latency.p99", 1000.0}}) {
+      const auto runs = w.samples.find(metric);
+      if (runs == w.samples.end()) continue;
+      json points = json::array();
+      for (size_t i = 0;; ++i) {
+        std::vector<double> at_i;
+        for (const auto& one : runs->second)
+          if (i < one.size()) at_i.push_back(one[i]);
+        if (at_i.empty()) break;
+        std::nth_element(at_i.begin(), at_i.begin() + at_i.size() / 2, at_i.end());
+        points.push_back(
+            {seconds(recorded_start + (i + 1) * run.interval), at_i[at_i.size() / 2] * scale});
+      }
+      figures[field] = points;
+    }
+    by_workload[w.name] = figures;
+  }
+  return by_workload;
+}
+
 // What the page's script draws; see report.js for how each field is read.
-json chart_data(const RunResult& run) {
+json chart_data(const RunResult& run, const GateSamples* baseline) {
   json names = json::array();
   for (const auto& w : run.workloads) names.push_back(w.name);
   json timeline = json::array();
@@ -78,9 +114,11 @@ json chart_data(const RunResult& run) {
         points.push_back({q, static_cast<double>(w.latency.value_at_percentile(q)) / 1000.0});
     distribution.push_back({{"name", w.name}, {"points", points}});
   }
-  return {{"workloads", names},   {"duration", seconds(run.planned_duration)},
-          {"timeline", timeline}, {"faults", faults},
-          {"gauges", gauges},     {"distribution", distribution}};
+  json data = {{"workloads", names},   {"duration", seconds(run.planned_duration)},
+               {"timeline", timeline}, {"faults", faults},
+               {"gauges", gauges},     {"distribution", distribution}};
+  if (baseline) data["baseline"] = baseline_data(run, *baseline);
+  return data;
 }
 
 // "not measured" → "not-measured": a CSS class.
@@ -161,7 +199,7 @@ void faults_table(const RunResult& run, std::string& html) {
 
 }  // namespace
 
-std::string html_report(const RunResult& run) {
+std::string html_report(const RunResult& run, const GateSamples* baseline) {
   std::string html = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -191,7 +229,12 @@ std::string html_report(const RunResult& run) {
   }
   workloads_table(run, html);
   html +=
-      "<h2>Over time</h2>\n<div class=\"charts\">\n"
+      "<h2>Over time</h2>\n" +
+      std::string(baseline ? fmt::format("<p class=\"sub\" id=\"baseline\">Grey, dashed: the "
+                                         "baseline's ({} runs, the median at each interval).</p>\n",
+                                         baseline->runs)
+                           : "") +
+      "<div class=\"charts\">\n"
       "<div class=\"chart\" id=\"chart-throughput\"><h3>Throughput</h3></div>\n"
       "<div class=\"chart\" id=\"chart-latency\"><h3>Latency (from intended start)</h3></div>\n"
       "<div class=\"chart\" id=\"chart-errors\"><h3>Errors</h3></div>\n"
@@ -203,7 +246,7 @@ std::string html_report(const RunResult& run) {
   faults_table(run, html);
   claims_table(run, html);
   // "</" inside the data must not end the script element.
-  std::string data = chart_data(run).dump();
+  std::string data = chart_data(run, baseline).dump();
   for (size_t at = 0; (at = data.find("</", at)) != std::string::npos; at += 3)
     data.replace(at, 2, "<\\/");
   html += fmt::format(

@@ -1,7 +1,8 @@
 // report.html: one self-contained page (no network access needed) with the claims and their
 // verdicts, each workload's numbers, and charts drawn in the browser from data embedded in the
 // page: throughput, latency and errors over time with fault windows shaded and labelled, the
-// deployment's observed gauges, and each workload's latency percentile distribution.
+// deployment's observed gauges, and each workload's latency percentile distribution; with the
+// release gate's baseline, the baseline's figures dashed beside the run's.
 //
 // The page's script and style are reports/html/report.{js,css}, compiled in.
 #pragma once
@@ -12,6 +13,10 @@
 
 namespace loadgate {
 
-std::string html_report(const RunResult& run);
+struct GateSamples;
+
+// With a `baseline` (the release gate's), its per-interval throughput, p50 and p99 are drawn over
+// the run's own: the median of the baseline's runs at each interval of the recorded phases.
+std::string html_report(const RunResult& run, const GateSamples* baseline = nullptr);
 
 }  // namespace loadgate

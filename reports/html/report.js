@@ -140,6 +140,13 @@
       points: data.timeline.map((p) => [p.t, transform(p.w[name] || null, p)]),
     }));
   }
+  // The release gate's baseline, grey and dashed: field is "throughput", "p50" or "p99".
+  function baseline(field, suffix) {
+    if (!data.baseline) return [];
+    return data.workloads.filter((name) => data.baseline[name] && data.baseline[name][field])
+      .map((name) => ({ name: name + " baseline" + suffix, colour: "#999", dashed: true,
+                        points: data.baseline[name][field] }));
+  }
   function draw(id, build) {
     const container = document.getElementById(id);
     if (!container) return;
@@ -147,11 +154,12 @@
   }
 
   draw("chart-throughput", (c) => lineChart(c,
-    perWorkload("ok", (w, p) => (w ? w.ok / p.length : null)),
+    perWorkload("ok", (w, p) => (w ? w.ok / p.length : null)).concat(baseline("throughput", "")),
     Object.assign({ yLabel: "successes/s" }, timeOptions)));
   draw("chart-latency", (c) => lineChart(c,
     perWorkload("p99", (w) => (w && w.p99 > 0 ? w.p99 : null), " p99")
-      .concat(perWorkload("p50", (w) => (w && w.p50 > 0 ? w.p50 : null), " p50", true)),
+      .concat(perWorkload("p50", (w) => (w && w.p50 > 0 ? w.p50 : null), " p50", true))
+      .concat(baseline("p99", " p99")),
     Object.assign({ yLabel: "latency ms (log)", log: true }, timeOptions)));
   draw("chart-errors", (c) => lineChart(c,
     perWorkload("errors", (w, p) => (w ? w.errors / p.length : null)),

@@ -108,6 +108,18 @@ workloads:
   CHECK(same_gate["verdict"] == "PASS");
   REQUIRE(same_gate["comparison"]["rows"].size() == 4);
   for (const auto& row : same_gate["comparison"]["rows"]) CHECK(row["verdict"] != "REGRESSION");
+  // Each repeat's report draws the baseline beside the run: in a browser, throughput has the
+  // workload's series and the baseline's, latency its p99, p50 and the baseline's p99.
+  const CommandResult dom = run_command(
+      "chromium --headless --no-sandbox --disable-gpu --log-level=3 --dump-dom file://" +
+          (same_out / "repeat-1" / "report.html").string(),
+      90);
+  REQUIRE(dom.exit_code == 0);
+  CHECK_THAT(dom.output,
+             Contains("data-script-errors=\"0\"") && Contains("Grey, dashed: the baseline's") &&
+                 Contains("id=\"chart-throughput\" data-drawn=\"true\" data-series=\"2\"") &&
+                 Contains("id=\"chart-latency\" data-drawn=\"true\" data-series=\"3\"") &&
+                 Contains("validate baseline p99"));
 
   // 20 ms more on every response: p50 and p99 regress, CI sees exit 1 and a failed testcase.
   target.send("toxic latency 20");

@@ -64,7 +64,8 @@ items:
     check: replica lag under 100 ms
     steps:
       - {{scenario: {0}/steps/replica-lag.yaml, claims: [{0}/claims/replica-lag.yaml],
-          set: ["phases.0.duration=1s", "phases.1.duration=3s"]}}
+          set: ["phases.0.duration=1s", "phases.1.duration=3s",
+                "workloads.writes.executor.rate=20/s"]}}
 )",
                                                            phase2));
 }
