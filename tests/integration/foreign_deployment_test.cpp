@@ -176,10 +176,15 @@ TEST_CASE("a failover driven by the operator's command is judged by the seed's f
   CHECK(ledger["verified"] == true);
   CHECK(ledger["acknowledged"].get<int>() > 100);
   CHECK(ledger["lost"] == 0);
-  // pgbouncer retries its server login after 1 s: the pool is back within a few, if its probe
-  // saw it down at all.
+  // pgbouncer retries its server login after 1 s: the pool is back within a few seconds of the
+  // database (whose promotion takes as long as the machine makes it), if its probe saw it down.
   const json& pool = layer(run.result["faults"][0], "pool");
-  CHECK((pool["back_s"].is_null() || pool["back_s"].get<double>() < 4));
+  const json& database = layer(run.result["faults"][0], "database");
+  if (!pool["back_s"].is_null()) {
+    const double database_back =
+        database["back_s"].is_null() ? 0.0 : database["back_s"].get<double>();
+    CHECK(pool["back_s"].get<double>() - database_back < 4);
+  }
   CHECK(run.result["health"]["checked"] == true);
   CHECK(run.result["health"]["problems"].empty());
   CHECK(run.command.exit_code == 0);
