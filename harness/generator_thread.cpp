@@ -147,9 +147,11 @@ struct GeneratorThread::Impl {
       lane->max_in_flight = share_of(cap, index, count);
       if (options.client.connections)
         lane->max_connections = share_of(options.client.connections, index, count);
-      if (run.executor.model == ExecutorSpec::Model::open)
-        lane->arrivals.emplace(run.executor.profile, end, run.executor.spacing, index, count,
-                               options.client.seed * 7919 + lanes.size());
+      const uint64_t seed = options.client.seed * 7919 + lanes.size();
+      if (run.schedule)
+        lane->arrivals.emplace(*run.schedule, end, run.executor.spacing, index, count, seed);
+      else if (run.executor.model == ExecutorSpec::Model::open)
+        lane->arrivals.emplace(run.executor.profile, end, run.executor.spacing, index, count, seed);
       lane->recording = std::make_unique<LaneRecording>();
       lane->recording->interval.name = run.name;
       lane->sweeper = std::make_unique<TimeoutSweeper>(io.get_executor());

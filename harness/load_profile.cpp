@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "harness/rate_schedule.h"
+
 namespace loadgate {
 namespace {
 
@@ -91,15 +93,26 @@ double LoadProfile::peak() const {
   return peak;
 }
 
-Arrivals::Arrivals(const LoadProfile& rate, Duration run_length, Spacing spacing, unsigned owner,
-                   unsigned owners, uint64_t seed)
-    : rate_(&rate),
-      end_(run_length),
+Arrivals::Arrivals(Duration run_length, Spacing spacing, unsigned owner, unsigned owners,
+                   uint64_t seed)
+    : end_(run_length),
       spacing_(spacing),
       owners_(owners),
       position_(spacing == Spacing::uniform ? owner : 0),
       rng_(seed * 0x9E3779B97F4A7C15ull + owner),
       gap_(1.0 / owners) {}
+
+Arrivals::Arrivals(const LoadProfile& rate, Duration run_length, Spacing spacing, unsigned owner,
+                   unsigned owners, uint64_t seed)
+    : Arrivals(run_length, spacing, owner, owners, seed) {
+  rate_ = &rate;
+}
+
+Arrivals::Arrivals(const RateSchedule& rate, Duration run_length, Spacing spacing, unsigned owner,
+                   unsigned owners, uint64_t seed)
+    : Arrivals(run_length, spacing, owner, owners, seed) {
+  schedule_ = &rate;
+}
 
 std::optional<Duration> Arrivals::next() {
   double at;
@@ -110,7 +123,32 @@ std::optional<Duration> Arrivals::next() {
     position_ += gap_(rng_);
     at = position_;
   }
+  if (schedule_) return next_scheduled(at);
   return rate_->time_of_integral(at, end_);
+}
+
+// `position` counts expected arrivals from the start, as for a profile; only the gap since the
+// last one is spent here, at the rates published so far.
+std::optional<Duration> Arrivals::next_scheduled(double position) {
+  double gap = position - spent_;
+  spent_ = position;
+  double t = at_;
+  for (;;) {
+    const double rate = schedule_->rate_at(from_seconds(t));
+    const auto change = schedule_->next_change_after(from_seconds(t));
+    const double until = change ? seconds(*change) : std::numeric_limits<double>::infinity();
+    if (rate > 0 && t + gap / rate <= until) {
+      t += gap / rate;
+      break;
+    }
+    if (!change) return std::nullopt;  // no rate from here on
+    gap -= rate * (until - t);
+    t = until;
+  }
+  at_ = t;
+  const auto ended = schedule_->ended_at();
+  if (t >= seconds(end_) || (ended && t >= seconds(*ended))) return std::nullopt;
+  return from_seconds(t);
 }
 
 double LoadProfile::mean_level(Duration from, Duration length) const {

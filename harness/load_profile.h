@@ -13,6 +13,8 @@
 
 namespace loadgate {
 
+class RateSchedule;
+
 struct Stage {
   double target = 0;  // requests/s or VUs reached at the end of the stage
   Duration duration{};
@@ -54,11 +56,20 @@ class Arrivals {
   enum class Spacing { uniform, poisson };
   Arrivals(const LoadProfile& rate, Duration run_length, Spacing spacing, unsigned owner = 0,
            unsigned owners = 1, uint64_t seed = 1);
+  // The same at a rate decided as the run goes (a capacity search): each gap is spent at the
+  // rates in force along it, and arrivals stop where the schedule ends.
+  Arrivals(const RateSchedule& rate, Duration run_length, Spacing spacing, unsigned owner = 0,
+           unsigned owners = 1, uint64_t seed = 1);
   // Offset from the run start of this owner's next arrival; nullopt once past the end.
   std::optional<Duration> next();
 
  private:
-  const LoadProfile* rate_;
+  Arrivals(Duration run_length, Spacing spacing, unsigned owner, unsigned owners, uint64_t seed);
+  std::optional<Duration> next_scheduled(double position);
+
+  const LoadProfile* rate_ = nullptr;
+  const RateSchedule* schedule_ = nullptr;
+  double at_ = 0, spent_ = 0;  // schedule only: the last arrival (s) and its position
   Duration end_;
   Spacing spacing_;
   unsigned owners_;

@@ -26,6 +26,8 @@ struct WorkloadRun {
   BlockingWorkload* blocking = nullptr;  // one whose calls block (run on threads of their own)
   // Closed model: each virtual user's outcomes, for the check that each came back after a fault.
   std::shared_ptr<RecoveryUnits> vus = nullptr;
+  // capacity-search: the rate as the search decides it (else executor.profile's).
+  std::shared_ptr<RateSchedule> schedule = nullptr;
 };
 
 struct RunOptions {

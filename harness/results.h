@@ -11,6 +11,7 @@
 #include "harness/clock.h"
 #include "harness/histogram.h"
 #include "harness/interval_record.h"
+#include "harness/rate_schedule.h"
 #include "harness/units.h"
 
 namespace loadgate {
@@ -252,13 +253,26 @@ struct WindowResult {
   std::vector<std::string> never_recovered = {};
 };
 
-// The capacity search (reports/service_level.h) over one workload's recorded intervals.
+// One step of an adaptive capacity search (reports/rate_search.h): a rate offered, judged
+// against the SLO over the stretch after its first interval.
+struct CapacityStep {
+  double rate = 0;            // requests/s offered
+  Duration from{}, length{};  // the judged stretch
+  uint64_t attempts = 0;
+  double successes_per_s = 0;
+  bool met = false;
+  std::string detail;  // "errors 0.00%, p95 210ms", or what broke the SLO
+};
+
+// The capacity search over one workload's recorded intervals: over sliding windows of any run
+// (reports/service_level.h), or the steps of a capacity-search executor (reports/rate_search.h).
 struct CapacitySearch {
   std::optional<double> capacity;  // successes/s over the best sustained window; empty: none met
   double highest_rate = 0;         // the highest rate any sustained window reached, SLO or not
   bool slo_broken = false;         // some window with load broke the SLO: the ceiling was found
   std::string evidence;            // "5 s from 41s meeting the SLO"
   std::string why;                 // when nothing could be searched
+  std::vector<CapacityStep> steps = {};  // capacity-search: every step, in order
 };
 
 // What the HTML report draws: at most about a thousand points a series, however long the run
@@ -329,6 +343,9 @@ struct RunResult {
   ObservedPeaks observed = {};                          // over the whole run
   std::vector<WindowResult> windows = {};               // the fault window scopes claims asked for
   std::map<std::string, CapacitySearch> capacity = {};  // by workload, where claims asked
+  // The workloads whose executor is a capacity search, and how: the fold replays each search
+  // over the intervals and finds the steps the run took.
+  std::map<std::string, RateSearchSpec> rate_searches = {};
   Charts charts = {};
 };
 

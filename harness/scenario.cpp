@@ -65,15 +65,51 @@ std::vector<Stage> parse_stages(const ConfigNode& node, bool rates) {
   return stages;
 }
 
+RateSearchSpec parse_rate_search(const ConfigNode& node) {
+  node.allow_only({"type", "start", "max", "step", "factor", "hold", "min_samples", "resolution",
+                   "arrivals", "max_in_flight"});
+  RateSearchSpec search;
+  search.start = node.at("start").as_rate_per_second();
+  search.max = node.at("max").as_rate_per_second();
+  if (search.max < search.start) node.at("max").fail("must be at least start");
+  const auto step = node.find("step");
+  const auto factor = node.find("factor");
+  if (step && factor) factor->fail("give step (added) or factor (multiplied), not both");
+  if (step) {
+    search.step = step->as_rate_per_second();
+    search.factor = 1;
+  }
+  if (factor) {
+    search.factor = factor->as_number();
+    if (!(search.factor > 1 && search.factor <= 100)) factor->fail("expected a number above 1");
+  }
+  if (auto hold = node.find("hold")) {
+    search.hold = hold->as_duration();
+    if (search.hold <= Duration::zero()) hold->fail("must be longer than zero");
+  }
+  if (auto samples = node.find("min_samples"))
+    search.min_samples = static_cast<uint64_t>(samples->as_integer(1, 100'000'000));
+  if (auto resolution = node.find("resolution")) {
+    search.resolution = resolution->as_number();
+    if (!(search.resolution >= 0.001 && search.resolution <= 0.5))
+      resolution->fail("expected a fraction from 0.001 to 0.5 (0.05: within 5%)");
+  }
+  return search;
+}
+
 ExecutorSpec parse_executor(const ConfigNode& node) {
   node.require_map();
   ExecutorSpec spec;
   spec.type = node.at("type").as_string();
   if (auto cap = node.find("max_in_flight"))
     spec.max_in_flight = static_cast<size_t>(cap->as_integer(1, 1'000'000));
-  if (spec.type == "constant-arrival-rate" || spec.type == "ramping-arrival-rate") {
+  if (spec.type == "constant-arrival-rate" || spec.type == "ramping-arrival-rate" ||
+      spec.type == "capacity-search") {
     spec.model = ExecutorSpec::Model::open;
-    if (spec.type == "constant-arrival-rate") {
+    if (spec.type == "capacity-search") {
+      spec.search = parse_rate_search(node);
+      spec.profile = LoadProfile::constant(spec.search->start);
+    } else if (spec.type == "constant-arrival-rate") {
       node.allow_only({"type", "rate", "arrivals", "max_in_flight"});
       spec.profile = LoadProfile::constant(node.at("rate").as_rate_per_second());
     } else {
@@ -103,10 +139,10 @@ ExecutorSpec parse_executor(const ConfigNode& node) {
     }
     if (auto think = node.find("think")) spec.think = think->as_duration();
   } else {
-    node.at("type").fail(fmt::format(
-        "unknown executor type '{}' (constant-arrival-rate, ramping-arrival-rate, constant-vus, "
-        "ramping-vus)",
-        spec.type));
+    node.at("type").fail(
+        fmt::format("unknown executor type '{}' (constant-arrival-rate, ramping-arrival-rate, "
+                    "capacity-search, constant-vus, ramping-vus)",
+                    spec.type));
   }
   return spec;
 }
@@ -303,6 +339,13 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
       scenario.slo[key] = term.as_string();
     }
   }
+  for (const auto& w : scenario.workloads)
+    if (w.executor.search && scenario.slo.empty())
+      w.settings.at("executor")
+          .at("type")
+          .fail(
+              "a capacity search judges each step against the scenario's slo:, and it has none "
+              "(e.g. slo: {errors.rate: \"< 1%\", latency.p95: \"< 500ms\"})");
   if (auto observe = top.find("observe")) {
     observe->require_map();
     scenario.observe = *observe;

@@ -11,6 +11,7 @@
 
 #include "harness/config_node.h"
 #include "harness/load_profile.h"
+#include "harness/rate_schedule.h"
 #include "harness/tls_context.h"
 #include "harness/units.h"
 
@@ -31,6 +32,8 @@ struct TargetSpec {
 // How a workload's requests are issued (the `executor:` of a workload).
 //   open model:   constant-arrival-rate {rate, arrivals: uniform|poisson}
 //                 ramping-arrival-rate  {start_rate, stages: [{target: 200/s, duration: 30s}]}
+//                 capacity-search {start, max, step|factor, hold, min_samples, resolution}:
+//                   the rate decided step by step (harness/rate_schedule.h)
 //   closed model: constant-vus {vus, think}
 //                 ramping-vus  {start_vus, stages: [{target: 50, duration: 30s}], think}
 // Stages run from the start of the run; the last target is held until its end.
@@ -40,8 +43,9 @@ struct ExecutorSpec {
   Model model = Model::open;
   LoadProfile profile = LoadProfile::constant(0);  // requests/s (open) or VUs (closed)
   Arrivals::Spacing spacing = Arrivals::Spacing::uniform;
-  Duration think{};          // closed model: pause between a VU's requests
-  size_t max_in_flight = 0;  // 0: the client's default
+  Duration think{};                      // closed model: pause between a VU's requests
+  std::optional<RateSearchSpec> search;  // capacity-search: the profile is its first step only
+  size_t max_in_flight = 0;              // 0: the client's default
 };
 
 // A named stretch of the run. Phases follow each other; results are kept per phase, and a

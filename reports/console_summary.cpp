@@ -96,6 +96,24 @@ void print_summary(const RunResult& run, std::ostream& out, bool colour) {
                      ms(g.schedule_lag_p99_us), ms(g.schedule_lag_threshold_us), g.cpu_max * 100,
                      g.generator_bound ? " — GENERATOR-BOUND" : "");
   for (const auto& warning : g.warnings) out << "  ! " << warning << "\n";
+  for (const auto& [workload, search] : run.capacity) {
+    if (search.steps.empty() && run.rate_searches.count(workload) == 0) continue;
+    out << fmt::format("capacity search {}: {}{}\n", workload,
+                       search.capacity ? format_value(*search.capacity, Quantity::rate)
+                                       : std::string("none found"),
+                       search.why.empty() ? fmt::format(" ({})", search.evidence)
+                                          : fmt::format(": {}", search.why));
+    for (size_t i = 0; i < search.steps.size(); ++i) {
+      const CapacityStep& step = search.steps[i];
+      out << fmt::format(
+          "  step {:>2} {:>10} from {:>7} for {:>5}: {:>7} requests, {:>10} "
+          "{:<6} {}\n",
+          i + 1, format_value(step.rate, Quantity::rate), format_duration(step.from),
+          format_duration(step.length), step.attempts,
+          format_value(step.successes_per_s, Quantity::rate), step.met ? "met" : "BROKE",
+          step.detail);
+    }
+  }
   if (const auto observed = observed_highlights(run.observed); !observed.empty())
     out << fmt::format("deployment, highest observed: {}\n", fmt::join(observed, ", "));
   for (const auto& l : run.ledgers) print_ledger(l, out);

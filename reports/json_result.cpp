@@ -213,12 +213,34 @@ std::string result_to_json(const RunResult& run) {
   }
   doc["windows"] = windows;
   json capacity = json::object();
-  for (const auto& [workload, search] : run.capacity)
-    capacity[workload] = {{"capacity", search.capacity ? json(*search.capacity) : json(nullptr)},
-                          {"highest_rate", search.highest_rate},
-                          {"slo_broken", search.slo_broken},
-                          {"evidence", search.evidence},
-                          {"why", search.why}};
+  for (const auto& [workload, search] : run.capacity) {
+    json& entry = capacity[workload];
+    entry = {{"capacity", search.capacity ? json(*search.capacity) : json(nullptr)},
+             {"highest_rate", search.highest_rate},
+             {"slo_broken", search.slo_broken},
+             {"evidence", search.evidence},
+             {"why", search.why}};
+    if (auto spec = run.rate_searches.find(workload); spec != run.rate_searches.end()) {
+      const RateSearchSpec& s = spec->second;
+      entry["search"] = {{"start", s.start},
+                         {"max", s.max},
+                         {"step", s.step},
+                         {"factor", s.factor},
+                         {"hold_s", seconds(s.hold)},
+                         {"min_samples", s.min_samples},
+                         {"resolution", s.resolution}};
+      json steps = json::array();
+      for (const auto& step : search.steps)
+        steps.push_back({{"rate", step.rate},
+                         {"from_s", seconds(step.from)},
+                         {"length_s", seconds(step.length)},
+                         {"attempts", step.attempts},
+                         {"successes_per_s", step.successes_per_s},
+                         {"met", step.met},
+                         {"detail", step.detail}});
+      entry["steps"] = steps;
+    }
+  }
   doc["capacity"] = capacity;
   json claims = json::array();
   for (const auto& c : run.claims)

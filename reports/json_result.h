@@ -12,7 +12,9 @@
 //    claims: [{id, file, source: {doc, quote}, metric, expect, verdict, measured, detail}],
 //    windows: [{scope: "during failover", intervals, length_s, generator: GENERATOR, observed,
 //               workloads: [WORKLOAD]}],   the fault window scopes the claims were judged in
-//    capacity: {workload: {capacity, highest_rate, slo_broken, evidence, why}},   searched
+//    capacity: {workload: {capacity, highest_rate, slo_broken, evidence, why,        searched
+//               search: {start, max, step, factor, hold_s, min_samples, resolution},
+//               steps: [{rate, from_s, length_s, attempts, successes_per_s, met, detail}]}},
 //    deployment: {instances, vcpu_per_instance, topology: {name: number}},
 //    slo: {metric: expectation}}
 //   GENERATOR = {generator_bound, schedule_lag_p99_us, schedule_lag_threshold_us, cpu_max,

@@ -132,6 +132,18 @@ void read_result(const json& doc, RunResult& run) {
     for (const auto& w : p.at("workloads")) phase.workloads.push_back(workload_from(w));
     run.phases.push_back(std::move(phase));
   }
+  // A capacity-search executor's parameters: the fold replays its search (added within /4).
+  for (const auto& [workload, entry] : doc.at("capacity").items())
+    if (const auto search = entry.find("search"); search != entry.end()) {
+      RateSearchSpec& s = run.rate_searches[workload];
+      s.start = search->at("start");
+      s.max = search->at("max");
+      s.step = search->at("step");
+      s.factor = search->at("factor");
+      s.hold = from_seconds(search->at("hold_s"));
+      s.min_samples = search->at("min_samples");
+      s.resolution = search->at("resolution");
+    }
   for (const auto& l : doc.at("ledgers")) run.ledgers.push_back(ledger_from(l));
   for (const auto& f : doc.at("faults")) run.faults.push_back(fault_from(f));
   run.health_checked = doc.at("health").at("checked");

@@ -7,6 +7,7 @@
 #include "reports/chart_series.h"
 #include "reports/fault_impact.h"
 #include "reports/observations_file.h"
+#include "reports/rate_search.h"
 #include "reports/service_level.h"
 #include "reports/timeline_file.h"
 
@@ -156,6 +157,7 @@ struct RunFold::Impl {
   std::vector<std::vector<FaultImpactTracker>> impacts;  // [fault window][workload]
   std::vector<Scope> scopes;
   std::vector<std::pair<size_t, CapacitySearcher>> capacity;  // by workload index
+  std::vector<std::pair<size_t, RateSearch>> rate_searches;   // capacity-search executors
   ChartSeriesBuilder charts;
 
   Impl(RunResult& run_, const FoldRequest& request)
@@ -218,10 +220,16 @@ struct RunFold::Impl {
       }
       scopes.push_back(std::move(scope));
     }
-    for (const auto& name : request.capacity)
-      for (size_t w = 0; w < run.workloads.size(); ++w)
-        if (run.workloads[w].name == name)
-          capacity.emplace_back(w, CapacitySearcher(run.slo, run.interval));
+    for (size_t w = 0; w < run.workloads.size(); ++w) {
+      const std::string& name = run.workloads[w].name;
+      if (auto search = run.rate_searches.find(name); search != run.rate_searches.end())
+        rate_searches.emplace_back(
+            w, RateSearch(search->second, run.slo, run.interval,
+                          std::chrono::microseconds(run.generator.schedule_lag_threshold_us)));
+      else if (std::find(request.capacity.begin(), request.capacity.end(), name) !=
+               request.capacity.end())
+        capacity.emplace_back(w, CapacitySearcher(run.slo, run.interval));
+    }
   }
 
   size_t phase_index(const std::string& name) const {
@@ -232,6 +240,9 @@ struct RunFold::Impl {
 
   void add(const IntervalRecord& interval) {
     const size_t p = phase_index(interval.phase);
+    // The search saw every interval as the run went, whatever its phase: so does its replay.
+    for (auto& [w, search] : rate_searches)
+      if (w < interval.workloads.size()) search.add(interval.workloads[w], interval.index);
     cpu_max = std::max(cpu_max, interval.generator_cpu);
     if (p < run.phases.size()) {
       PhaseResult& phase = run.phases[p];
@@ -282,6 +293,11 @@ struct RunFold::Impl {
     for (auto& w : run.workloads) w = w.planned();
     for (size_t p = 0; p < run.phases.size(); ++p) {
       PhaseResult& phase = run.phases[p];
+      // A search's rate was decided as it went: what it offered is what was due.
+      for (const auto& [w, search] : rate_searches)
+        if (w < phase.workloads.size() && phase.duration > Duration::zero())
+          phase.workloads[w].offered_rate =
+              static_cast<double>(phase.workloads[w].scheduled) / seconds(phase.duration);
       phase.generator = check_generator(phase.workloads, threshold, phase_cpu_max[p]);
       if (!phase.recorded) continue;
       recorded += phase.duration;
@@ -317,6 +333,8 @@ struct RunFold::Impl {
     run.capacity.clear();
     for (const auto& [w, searcher] : capacity)
       run.capacity[run.workloads[w].name] = searcher.result();
+    for (const auto& [w, search] : rate_searches)
+      run.capacity[run.workloads[w].name] = search.result();
     run.charts = charts.finish();
   }
 };

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "harness/units.h"
 
@@ -35,23 +36,38 @@ ServiceLevel::ServiceLevel(const std::map<std::string, std::string>& slo) {
   }
 }
 
+ServiceLevel::Reading ServiceLevel::read(const Term& term, uint64_t errors, uint64_t attempts,
+                                         const Histogram& latency) {
+  if (!term.percentile) {
+    const double value = attempts ? static_cast<double>(errors) / static_cast<double>(attempts) : 0;
+    return {value, fmt::format("errors {}", format_value(value, Quantity::share))};
+  }
+  const double value = static_cast<double>(latency.value_at_percentile(*term.percentile)) / 1e6;
+  return {value, fmt::format("{} {}", term.name.substr(term.name.find('.') + 1),
+                             format_value(value, Quantity::duration))};
+}
+
 std::optional<std::string> ServiceLevel::breach(uint64_t errors, uint64_t attempts,
                                                 const Histogram& latency) const {
   for (const auto& term : terms_) {
-    double value = 0;
-    std::string shown;
-    if (!term.percentile) {
-      value = attempts ? static_cast<double>(errors) / static_cast<double>(attempts) : 0;
-      shown = fmt::format("errors {}", format_value(value, Quantity::share));
-    } else {
-      value = static_cast<double>(latency.value_at_percentile(*term.percentile)) / 1e6;
-      shown = fmt::format("{} {}", term.name.substr(term.name.find('.') + 1),
-                          format_value(value, Quantity::duration));
-    }
-    if (!term.expect.holds(value))
-      return fmt::format("{} breaks the SLO {} {}", shown, term.name, term.text);
+    const Reading reading = read(term, errors, attempts, latency);
+    if (!term.expect.holds(reading.value))
+      return fmt::format("{} breaks the SLO {} {}", reading.shown, term.name, term.text);
   }
   return std::nullopt;
+}
+
+double ServiceLevel::highest_percentile() const {
+  double highest = 0;
+  for (const auto& term : terms_) highest = std::max(highest, term.percentile.value_or(0));
+  return highest;
+}
+
+std::string ServiceLevel::describe(uint64_t errors, uint64_t attempts,
+                                   const Histogram& latency) const {
+  std::vector<std::string> shown;
+  for (const auto& term : terms_) shown.push_back(read(term, errors, attempts, latency).shown);
+  return fmt::format("{}", fmt::join(shown, ", "));
 }
 
 std::optional<std::string> slo_breach(const WorkloadResult& workload,

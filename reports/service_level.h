@@ -25,6 +25,10 @@ class ServiceLevel {
   // The first term broken ("p95 450ms breaks the SLO latency.p95 < 200ms"), or nothing.
   std::optional<std::string> breach(uint64_t errors, uint64_t attempts,
                                     const Histogram& latency) const;
+  // What each term reads: "errors 0.00%, p95 210ms".
+  std::string describe(uint64_t errors, uint64_t attempts, const Histogram& latency) const;
+  // The highest latency percentile a term names (95 for latency.p95); 0 for errors alone.
+  double highest_percentile() const;
 
  private:
   struct Term {
@@ -32,6 +36,12 @@ class ServiceLevel {
     Expectation expect;
     std::optional<double> percentile;  // a latency term; else errors.rate
   };
+  struct Reading {
+    double value;
+    std::string shown;
+  };
+  static Reading read(const Term& term, uint64_t errors, uint64_t attempts,
+                      const Histogram& latency);
   std::vector<Term> terms_;
 };
 

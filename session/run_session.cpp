@@ -24,6 +24,7 @@
 #include "reports/downtime_attribution.h"
 #include "reports/hdr_interval_log.h"
 #include "reports/observations_file.h"
+#include "reports/rate_search.h"
 #include "reports/run_fold.h"
 #include "reports/timeline_file.h"
 #include "testbed/testbed_health.h"
@@ -171,7 +172,10 @@ void RunSession::prepare() {
     if (built.ledger)
       built.ledger->spill_to(out / "ledgers" / (file_name_for(spec.name) + ".writes"));
     runs_.push_back({spec.name, spec.kind, built.http.get(), spec.executor, built.blocking.get(),
-                     virtual_users_of(spec.executor)});
+                     virtual_users_of(spec.executor),
+                     spec.executor.search
+                         ? std::make_shared<RateSchedule>(spec.executor.search->start)
+                         : nullptr});
   }
   files_.push_back(std::make_unique<TimelineFile>(out / "timeline.jsonl"));
   files_.push_back(std::make_unique<HdrIntervalLog>(out / "hdr"));
@@ -284,9 +288,23 @@ RunResult RunSession::run(std::stop_token stop) {
     if (observer) observer->start(start);
     if (probes) probes->start(start);
   };
+  // Each capacity search decides its workload's next rate from the intervals as they come.
+  std::vector<std::pair<size_t, RateSearch>> searches;
+  for (size_t w = 0; w < runs.size(); ++w)
+    if (runs[w].schedule)
+      searches.emplace_back(
+          w, RateSearch(*runs[w].executor.search, scenario.slo, scenario.client.interval,
+                        scenario.client.max_schedule_lag));
   auto next_trim = Clock::now() + kTrimEvery;
   options.on_interval = [&](const IntervalRecord& interval) {
     fanout.write(interval);
+    for (auto& [w, search] : searches)
+      if (const auto decision = search.add(interval.workloads[w], interval.index)) {
+        if (decision->rate)
+          runs[w].schedule->set(decision->from, *decision->rate);
+        else
+          runs[w].schedule->end(decision->from);
+      }
     if (Clock::now() >= next_trim) {
       // Every thread's malloc arena keeps the high-water mark of its free memory (a reconnect
       // storm, a ledger read-back); handing it back keeps a soak's RSS at what it holds.
@@ -320,6 +338,7 @@ RunResult RunSession::run(std::stop_token stop) {
   result.slo = scenario.slo;
   for (const auto& endpoint : options.endpoints) result.targets.push_back(endpoint.to_string());
   for (const auto& spec : scenario.workloads) {
+    if (spec.executor.search) result.rate_searches[spec.name] = *spec.executor.search;
     WorkloadResult w;
     w.name = spec.name;
     w.kind = spec.kind;
@@ -330,7 +349,8 @@ RunResult RunSession::run(std::stop_token stop) {
     PhaseResult p{phase.name, phase.start, phase.duration, phase.recorded, {}};
     for (size_t i = 0; i < scenario.workloads.size(); ++i) {
       WorkloadResult w = result.workloads[i];
-      if (scenario.workloads[i].executor.model == ExecutorSpec::Model::open)
+      if (scenario.workloads[i].executor.model == ExecutorSpec::Model::open &&
+          !scenario.workloads[i].executor.search)  // a search's is known once it has run
         w.offered_rate =
             scenario.workloads[i].executor.profile.mean_level(phase.start, phase.duration);
       p.workloads.push_back(std::move(w));

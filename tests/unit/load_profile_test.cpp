@@ -4,6 +4,7 @@
 #include <set>
 
 #include "harness/load_profile.h"
+#include "harness/rate_schedule.h"
 
 using namespace loadgate;
 using namespace std::chrono_literals;
@@ -109,4 +110,23 @@ TEST_CASE("a zero-length stage steps straight to its target") {
   const LoadProfile step(0, {{500, 0s}, {500, 10s}});
   CHECK(step.level_at(1s) == Approx(500));
   CHECK(all(Arrivals(step, 10s, Arrivals::Spacing::uniform)).size() == 5000);
+}
+
+TEST_CASE("a rate decided as the run goes: each stretch offers the rate in force along it") {
+  RateSchedule schedule(5);
+  schedule.set(10s, 20);
+  schedule.set(20s, 2);
+  schedule.end(30s);
+  for (const auto spacing : {Arrivals::Spacing::uniform, Arrivals::Spacing::poisson}) {
+    std::vector<size_t> per_stretch(3, 0);
+    for (unsigned owner = 0; owner < 2; ++owner)
+      for (auto t : all(Arrivals(schedule, 60s, spacing, owner, 2, 7)))
+        ++per_stretch.at(static_cast<size_t>(t / 10s));
+    INFO((spacing == Arrivals::Spacing::uniform ? "uniform" : "poisson"));
+    // Uniform: exactly (each owner may carry one gap across a change); Poisson: within 4 sigma.
+    const double slack = spacing == Arrivals::Spacing::uniform ? 2 : 4;
+    for (const auto& [stretch, expected] : {std::pair{0, 50.0}, {1, 200.0}, {2, 20.0}})
+      CHECK(std::abs(static_cast<double>(per_stretch[stretch]) - expected) <=
+            slack * (spacing == Arrivals::Spacing::uniform ? 1 : std::sqrt(expected)));
+  }
 }
