@@ -125,8 +125,12 @@ Measurement capacity_metric(const WorkloadResult& w, const std::string& what, co
   const auto divisor = rate_divisor(what, run.deployment, m.evidence, why);
   if (!divisor) return not_measured(why);
   m.value = search.capacity.value_or(0) / *divisor;
-  m.evidence = search.capacity ? fmt::format("{}: {}", m.evidence, search.evidence)
-                               : fmt::format("{}: no window met the SLO", m.evidence);
+  if (search.capacity)
+    m.evidence = fmt::format("{}: {}", m.evidence, search.evidence);
+  else if (!search.steps.empty())  // a stepped search says which rates broke it
+    m.evidence = fmt::format("{}: no step met the SLO: {}", m.evidence, search.evidence);
+  else
+    m.evidence = fmt::format("{}: no window met the SLO", m.evidence);
   m.ceiling_found = search.slo_broken;
   m.highest_rate = search.highest_rate / *divisor;
   return m;

@@ -176,8 +176,9 @@ CapacitySearch RateSearch::result() const {
   if (good_) {
     const CapacityStep& g = steps_[*good_];
     search.capacity = g.successes_per_s;
-    said.push_back(fmt::format("{} met the SLO over {} ({})", rate_text(g.rate),
-                               format_duration(g.length), g.detail));
+    // The capacity is what was served at that step, which can trail what was offered.
+    said.push_back(fmt::format("{} offered met the SLO over {} ({} served; {})", rate_text(g.rate),
+                               format_duration(g.length), rate_text(g.successes_per_s), g.detail));
   }
   if (bad_) {
     const CapacityStep& b = steps_[*bad_];

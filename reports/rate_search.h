@@ -47,8 +47,8 @@ class RateSearch {
   std::optional<Decision> add(const WorkloadInterval& interval, uint64_t index);
   // The steps so far and the capacity they bracket (also while the search is under way).
   CapacitySearch result() const;
-  // The rate in force now (for a progress line).
-  double rate() const { return rate_; }
+  // The search has decided its last step: later intervals change nothing.
+  bool done() const { return done_; }
 
  private:
   static constexpr size_t kMaxSteps = 64;

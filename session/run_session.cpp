@@ -290,6 +290,7 @@ RunResult RunSession::run(std::stop_token stop) {
   };
   // Each capacity search decides its workload's next rate from the intervals as they come.
   std::vector<std::pair<size_t, RateSearch>> searches;
+  bool searches_ended_run = false;
   for (size_t w = 0; w < runs.size(); ++w)
     if (runs[w].schedule)
       searches.emplace_back(
@@ -305,6 +306,13 @@ RunResult RunSession::run(std::stop_token stop) {
         else
           runs[w].schedule->end(decision->from);
       }
+    // duration: is a search's upper bound. With nothing else to run, idling past the last
+    // search's end would only add empty intervals.
+    if (!searches.empty() && searches.size() == runs.size() && scenario.faults.empty() &&
+        std::ranges::all_of(searches, [](const auto& s) { return s.second.done(); })) {
+      searches_ended_run = true;
+      stopping.request_stop();
+    }
     if (Clock::now() >= next_trim) {
       // Every thread's malloc arena keeps the high-water mark of its free memory (a reconnect
       // storm, a ledger read-back); handing it back keeps a soak's RSS at what it holds.
@@ -328,7 +336,10 @@ RunResult RunSession::run(std::stop_token stop) {
   RunResult result;
   result.scenario = scenario.name;
   result.started_at = load.started_at;
-  result.planned_duration = scenario.duration;
+  // A run its searches ended is as long as they took: rates are over that, not duration:.
+  const Duration run_length =
+      searches_ended_run ? std::min(load.elapsed, scenario.duration) : scenario.duration;
+  result.planned_duration = run_length;
   result.elapsed = load.elapsed;
   result.interrupted = stop.stop_requested();
   result.threads = load.threads;
@@ -346,13 +357,17 @@ RunResult RunSession::run(std::stop_token stop) {
     result.workloads.push_back(w);
   }
   for (const auto& phase : scenario.phases) {
-    PhaseResult p{phase.name, phase.start, phase.duration, phase.recorded, {}};
+    if (phase.start >= run_length) break;
+    PhaseResult p{phase.name,
+                  phase.start,
+                  std::min(phase.duration, run_length - phase.start),
+                  phase.recorded,
+                  {}};
     for (size_t i = 0; i < scenario.workloads.size(); ++i) {
       WorkloadResult w = result.workloads[i];
       if (scenario.workloads[i].executor.model == ExecutorSpec::Model::open &&
           !scenario.workloads[i].executor.search)  // a search's is known once it has run
-        w.offered_rate =
-            scenario.workloads[i].executor.profile.mean_level(phase.start, phase.duration);
+        w.offered_rate = scenario.workloads[i].executor.profile.mean_level(p.start, p.duration);
       p.workloads.push_back(std::move(w));
     }
     result.phases.push_back(std::move(p));

@@ -18,12 +18,14 @@ namespace loadgate::test {
 
 struct OwnTestbed {
   std::string dir = fmt::format("/tmp/loadgate-fault-test-{}", ::getpid());
-  // `extra`: more `testbed up` options, such as --async.
-  explicit OwnTestbed(const std::string& extra = "") {
+  // `extra`: more `testbed up` options, such as --async. Cost 4 keeps logins cheap; a test
+  // that wants the service's CPU to be its limit asks for more.
+  explicit OwnTestbed(const std::string& extra = "", int bcrypt_cost = 4) {
     std::filesystem::remove_all(dir);
-    CommandResult up = run_command(loadgate_bin() + " testbed up --bcrypt-cost 4 --users 100 " +
-                                       "--items 100 --dir " + dir + " " + extra,
-                                   300);
+    CommandResult up = run_command(
+        fmt::format("{} testbed up --bcrypt-cost {} --users 100 --items 100 --dir {} {}",
+                    loadgate_bin(), bcrypt_cost, dir, extra),
+        300);
     INFO(up.output);
     REQUIRE(up.exit_code == 0);
   }

@@ -194,3 +194,43 @@ TEST_CASE("an override creates the mappings its path needs when the file has non
   CHECK_THAT(error_of(kValid, {"duration.seconds=3"}),
              Contains("'duration' holds a single value, not keys"));
 }
+
+TEST_CASE("a capacity search is read with its defaults, and a search it cannot run is refused") {
+  const std::string searched =
+      replace(replace(kValid, "{type: constant-arrival-rate, rate: 200/s}",
+                      "{type: capacity-search, start: 10/s, max: 400/s}"),
+              "workloads:", "slo: {latency.p95: \"< 500ms\"}\nworkloads:");
+  SECTION("the defaults: doubling, 10 s holds, within 5%") {
+    const Scenario s = parse_scenario(searched, "s.yaml", {});
+    REQUIRE(s.workloads[0].executor.search);
+    const RateSearchSpec& search = *s.workloads[0].executor.search;
+    CHECK(search.start == Approx(10));
+    CHECK(search.max == Approx(400));
+    CHECK(search.factor == Approx(2));
+    CHECK(search.hold == Duration(10s));
+    CHECK(search.resolution == Approx(0.05));
+    CHECK(s.workloads[0].executor.profile.level_at(Duration::zero()) == Approx(10));
+  }
+  SECTION("a step instead of a factor") {
+    const Scenario s = parse_scenario(replace(searched, "max: 400/s", "max: 400/s, step: 25/s"),
+                                      "s.yaml", {});
+    CHECK(s.workloads[0].executor.search->step == Approx(25));
+    CHECK(s.workloads[0].executor.search->factor == Approx(1));
+  }
+  SECTION("no slo: to judge the steps by") {
+    CHECK_THAT(error_of(replace(searched, "slo: {latency.p95: \"< 500ms\"}\n", "")),
+               Contains("s.yaml:11:") && Contains("has none"));
+  }
+  SECTION("both a step and a factor") {
+    CHECK_THAT(error_of(replace(searched, "max: 400/s", "max: 400/s, step: 5/s, factor: 3")),
+               Contains("s.yaml:12:") && Contains("not both"));
+  }
+  SECTION("a max below the start") {
+    CHECK_THAT(error_of(replace(searched, "max: 400/s", "max: 5/s")),
+               Contains("executor.max") && Contains("must be at least start"));
+  }
+  SECTION("a resolution that is not a fraction") {
+    CHECK_THAT(error_of(replace(searched, "max: 400/s", "max: 400/s, resolution: 5")),
+               Contains("executor.resolution") && Contains("0.001 to 0.5"));
+  }
+}
