@@ -18,27 +18,30 @@ namespace {
 
 const std::map<std::string, std::string> kSlo = {{"errors.rate", "< 1%"}, {"latency.p95", "< 1s"}};
 
-// Serves `capacity` requests/s in 200 ms each; what is offered beyond that queues, and the
-// queue's wait (queue / capacity) adds to every response. A request that waited past 5 s fails.
+// Serves at most `capacity` requests/s in 200 ms each; what is offered beyond that queues, and
+// the queue's wait (queue / capacity) adds to every response. A request that waited past 5 s
+// fails.
 struct SimulatedTarget {
   double capacity;
   double queue = 0;
   double lag_ms = 0.1;  // how late the generator starts requests
 
   WorkloadInterval serve(double offered) {
-    queue = std::max(0.0, queue + offered - capacity);
+    const double served = std::min(queue + offered, capacity);
+    queue += offered - served;
     const double wait = queue / capacity;
     WorkloadInterval w;
     w.name = "login";
-    const auto arrived = static_cast<uint64_t>(std::llround(offered));
-    w.scheduled = arrived;
+    w.scheduled = static_cast<uint64_t>(std::llround(offered));
+    const auto answered = static_cast<uint64_t>(std::llround(served));
     if (wait > 5) {
-      w.errors["timeout"] = arrived;
-      w.error_latency.record(5'000'000, arrived);
+      w.errors["timeout"] = answered;
+      w.error_latency.record(5'000'000, answered);
     } else {
-      w.ok = arrived;
-      w.latency.record(static_cast<int64_t>((0.2 + wait) * 1e6), arrived);
+      w.ok = answered;
+      w.latency.record(static_cast<int64_t>((0.2 + wait) * 1e6), answered);
     }
+    const auto arrived = w.scheduled;
     w.schedule_lag.record(static_cast<int64_t>(lag_ms * 1000), std::max<uint64_t>(arrived, 1));
     return w;
   }
