@@ -19,8 +19,8 @@ namespace {
 const std::map<std::string, std::string> kSlo = {{"errors.rate", "< 1%"}, {"latency.p95", "< 1s"}};
 
 // Serves at most `capacity` requests/s in 200 ms each; what is offered beyond that queues, and
-// the queue's wait (queue / capacity) adds to every response. A request that waited past 5 s
-// fails.
+// the queue's wait (queue / capacity) adds to every response. The client gives up on a request
+// that would wait past 5 s: it fails (a timeout) and leaves the queue.
 struct SimulatedTarget {
   double capacity;
   double queue = 0;
@@ -29,17 +29,16 @@ struct SimulatedTarget {
   WorkloadInterval serve(double offered) {
     const double served = std::min(queue + offered, capacity);
     queue += offered - served;
-    const double wait = queue / capacity;
+    const double timed_out = std::max(0.0, queue - 5 * capacity);
+    queue -= timed_out;
     WorkloadInterval w;
     w.name = "login";
     w.scheduled = static_cast<uint64_t>(std::llround(offered));
-    const auto answered = static_cast<uint64_t>(std::llround(served));
-    if (wait > 5) {
-      w.errors["timeout"] = answered;
-      w.error_latency.record(5'000'000, answered);
-    } else {
-      w.ok = answered;
-      w.latency.record(static_cast<int64_t>((0.2 + wait) * 1e6), answered);
+    w.ok = static_cast<uint64_t>(std::llround(served));
+    w.latency.record(static_cast<int64_t>((0.2 + queue / capacity) * 1e6), w.ok);
+    if (const auto failed = static_cast<uint64_t>(std::llround(timed_out)); failed > 0) {
+      w.errors["timeout"] = failed;
+      w.error_latency.record(5'000'000, failed);
     }
     const auto arrived = w.scheduled;
     w.schedule_lag.record(static_cast<int64_t>(lag_ms * 1000), std::max<uint64_t>(arrived, 1));
