@@ -14,6 +14,7 @@
 #include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "cli/testbed_command.h"
+#include "harness/units.h"
 
 int main(int argc, char** argv) {
   // One malloc arena for every thread. glibc gives each busy thread an arena of its own (up to
@@ -56,6 +57,13 @@ int main(int argc, char** argv) {
                   "a claims file to judge the run by (repeatable; adds to the scenario's claims:)");
   run->add_flag("--gate", run_args.gate,
                 "a release gate: a claim that could not be measured fails the run (exit 1)");
+  std::string metrics_linger;
+  run->add_option("--metrics", run_args.metrics,
+                  "serve live metrics in Prometheus's text format at http://HOST:PORT/metrics "
+                  "while the run goes, e.g. 127.0.0.1:9464 (port 0: any free one)");
+  run->add_option("--metrics-linger", metrics_linger,
+                  "after the run, keep --metrics up until a scrape has read the final counts, "
+                  "at most this long (default 15s, Prometheus's default scrape interval)");
   run->add_flag("--dry-run", run_args.dry_run,
                 "check the scenario and print what would run (fault commands included); send "
                 "nothing");
@@ -75,6 +83,16 @@ int main(int argc, char** argv) {
   run->callback([&] {
     if (!out.empty()) run_args.out = out;
     if (!testbed.empty()) run_args.testbed = testbed;
+    if (!metrics_linger.empty()) {
+      const auto linger = loadgate::parse_duration(metrics_linger);
+      if (!linger) {
+        std::cerr << "loadgate: --metrics-linger " << metrics_linger
+                  << ": not a duration (15s, 500ms, 1m)\n";
+        exit_code = 2;
+        return;
+      }
+      run_args.metrics_linger = *linger;
+    }
     exit_code = loadgate::cli::run(run_args);
   });
 

@@ -10,6 +10,7 @@
 #include "cli/verdict_exit.h"
 #include "reports/console_summary.h"
 #include "reports/progress_line.h"
+#include "reports/prometheus_endpoint.h"
 #include "reports/report_formats.h"
 #include "session/run_session.h"
 
@@ -28,11 +29,27 @@ int run(const RunArgs& args) {
     return 0;
   }
   for (const auto& note : plan.notes) std::cerr << "loadgate: note: " << note << "\n";
+  // Listening before any load, so a taken port costs nothing.
+  std::unique_ptr<PrometheusEndpoint> metrics;
+  if (args.metrics) try {
+      std::vector<std::string> workloads;
+      for (const auto& w : plan.scenario.workloads) workloads.push_back(w.name);
+      metrics = std::make_unique<PrometheusEndpoint>(PrometheusEndpoint::Options{
+          *args.metrics, plan.out.filename().string(), plan.scenario.name, workloads,
+          slo_latency_bounds(plan.scenario.slo)});
+      std::cerr << fmt::format("loadgate: live metrics at {} (run_id {})\n", metrics->url(),
+                               plan.out.filename().string());
+    } catch (const std::exception& e) {
+      std::cerr << "loadgate: " << e.what() << "\n";
+      return 2;
+    }
   RunResult result;
   {
     SignalStop signals;  // before the session's threads, which inherit its signal mask
     ProgressLine progress(plan.scenario.duration);
-    RunSession session(plan, {&progress});
+    std::vector<IntervalSink*> sinks{&progress};
+    if (metrics) sinks.push_back(metrics.get());
+    RunSession session(plan, sinks);
     try {
       session.prepare();
     } catch (const std::exception& e) {  // nothing was sent
@@ -79,6 +96,11 @@ int run(const RunArgs& args) {
     std::cerr << "loadgate: the deployment is NOT HEALTHY after the run\n";
     failed = true;
   }
+  if (metrics && !metrics->await_final_scrape(args.metrics_linger))
+    std::cerr << fmt::format(
+        "loadgate: note: nothing scraped {} within {} of the run's end (--metrics-linger): "
+        "Prometheus may lack the last interval\n",
+        metrics->url(), format_duration(args.metrics_linger));
   const int verdicts = verdict_exit_code(result, args.gate, std::cerr);
   return verdicts ? verdicts : result.interrupted ? 130 : failed ? 2 : 0;
 }

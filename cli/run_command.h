@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/units.h"
+
 namespace loadgate::cli {
 
 struct RunArgs {
@@ -15,8 +17,10 @@ struct RunArgs {
   std::optional<std::string> testbed;        // overrides the scenario's target
   std::vector<std::string> overrides;        // --set path=value
   bool dry_run = false;  // check everything, print the plan (and fault commands), send nothing
-  std::vector<std::filesystem::path> claims;  // --claims, beside the scenario's own
-  bool gate = false;                          // a claim not measured fails the run too
+  std::vector<std::filesystem::path> claims;           // --claims, beside the scenario's own
+  bool gate = false;                                   // a claim not measured fails the run too
+  std::optional<std::string> metrics;                  // host:port of a live Prometheus endpoint
+  Duration metrics_linger = std::chrono::seconds(15);  // for the scrape that reads the end
 };
 
 // Exit codes: 0 the run completed (every claim held), 1 an acknowledged write was lost or a claim

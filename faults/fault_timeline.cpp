@@ -158,7 +158,7 @@ void FaultTimeline::run(std::stop_token stop) {
       record(std::move(event), window_end);
       continue;
     }
-    if (edge_) edge_(true);
+    for (const auto& edge : edges_) edge(event, true);
     try {
       fault.inject();
       event.injected = true;
@@ -175,7 +175,7 @@ void FaultTimeline::run(std::stop_token stop) {
     } catch (const std::exception& e) {
       event.error += fmt::format("{}recover failed: {}", event.error.empty() ? "" : "; ", e.what());
     }
-    if (edge_) edge_(false);
+    for (const auto& edge : edges_) edge(event, false);
     try {
       if (journal_ && event.recovered) journal_->recovered(k);
       if (journal_ && !event.recovered) journal_->recover_failed(k, event.error);

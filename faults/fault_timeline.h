@@ -39,9 +39,11 @@ class FaultTimeline {
                 AfterRecovery after_recovery = {}, FaultJournal* journal = nullptr);
   ~FaultTimeline();
 
-  // Told on the timeline's thread as each fault starts (true) and once its recover step returned
-  // (false): the steady-state probes try faster in between. Set before start().
-  void watch(std::function<void(bool started)> edge) { edge_ = std::move(edge); }
+  // Told on the timeline's thread as each fault starts (active) and once its recover step
+  // returned (not): the steady-state probes try faster in between, a metrics endpoint shows it.
+  // Every watcher is added before start().
+  using Edge = std::function<void(const FaultEvent& event, bool active)>;
+  void watch(Edge edge) { edges_.push_back(std::move(edge)); }
   // Starts the schedule; offsets count from `start` (the run's own start).
   void start(Clock::time_point start);
   // Stops scheduling, recovers whatever is still injected and returns what happened, in order.
@@ -75,7 +77,7 @@ class FaultTimeline {
   std::stop_token stop_;  // the run's
   AfterRecovery after_recovery_;
   FaultJournal* journal_;
-  std::function<void(bool started)> edge_;
+  std::vector<Edge> edges_;
   Clock::time_point start_{};
   std::mutex mutex_;
   std::vector<FaultEvent> events_;

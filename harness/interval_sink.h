@@ -3,7 +3,8 @@
 // One interface, so a new destination plugs in without the run loop knowing of it.
 //
 // Contract: a session calls every sink from one thread, in order: start(), then write() for
-// each interval and observe() for each observer sample as they come, then finish(). A sink that
+// each interval, observe() for each observer sample and fault() for each fault's edge as they
+// come, then finish(). A sink that
 // cannot do its job (a full disk) throws std::runtime_error naming what failed; the session then
 // ends the run cleanly (faults recovered, what was measured kept) and says why.
 #pragma once
@@ -23,6 +24,9 @@ class IntervalSink {
   virtual void write(const IntervalRecord& interval) = 0;
   // Each deployment observer sample, in time order.
   virtual void observe(const ObservedSample& /*sample*/) {}
+  // A fault started (active) or its recover step returned (not): delivered before the next
+  // interval, in the order they happened.
+  virtual void fault(const FaultEvent& /*event*/, bool /*active*/) {}
   // After the last interval: flush and close.
   virtual void finish() {}
 };

@@ -83,13 +83,22 @@ class SinkFanout {
     std::lock_guard lock(mutex_);
     samples_.push_back(std::move(sample));
   }
+  // From the fault timeline's thread: queued for the session's.
+  void queue(const FaultEvent& event, bool active) {
+    std::lock_guard lock(mutex_);
+    edges_.push_back({event, active});
+  }
   void deliver_samples() {
     std::deque<ObservedSample> samples;
+    std::deque<std::pair<FaultEvent, bool>> edges;
     {
       std::lock_guard lock(mutex_);
       samples.swap(samples_);
+      edges.swap(edges_);
     }
     for (const auto& sample : samples) each([&](IntervalSink& s) { s.observe(sample); });
+    for (const auto& [event, active] : edges)
+      each([&](IntervalSink& s) { s.fault(event, active); });
   }
   void finish() {
     deliver_samples();
@@ -122,6 +131,7 @@ class SinkFanout {
   std::stop_source& stop_;
   std::mutex mutex_;
   std::deque<ObservedSample> samples_;
+  std::deque<std::pair<FaultEvent, bool>> edges_;
   std::string failure_;
 };
 
@@ -263,13 +273,14 @@ RunResult RunSession::run(std::stop_token stop) {
   std::optional<ProbeSampler> probes;
   if (plan_.probes) {
     probes.emplace(*plan_.probes, out / "probes.jsonl", probe_tls_.get());
-    faults.watch([&](bool started) {
+    faults.watch([&](const FaultEvent&, bool started) {
       if (started)
         probes->fault_started();
       else
         probes->fault_recovered();
     });
   }
+  faults.watch([&](const FaultEvent& event, bool active) { fanout.queue(event, active); });
   std::optional<DeploymentObserver> observer;
   if (plan_.observed)
     observer.emplace(*plan_.observed,

@@ -1,0 +1,115 @@
+// `loadgate run --metrics`, scraped by a real Prometheus server (ci/prometheus-server, Debian's
+// prometheus) on loopback every second: what Prometheus stored must be what the run counted.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/process.h"
+#include "tests/support/command.h"
+
+using namespace loadgate;
+using namespace loadgate::test;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+
+namespace {
+
+// Up for the test, down at its end whatever happened.
+struct PrometheusServer {
+  std::filesystem::path dir = scratch_dir() / "prometheus";
+  uint16_t port = find_free_port();
+
+  explicit PrometheusServer(uint16_t target_port) {
+    const CommandResult start = run_command(
+        fmt::format("{} start {} {} 127.0.0.1:{}", script(), dir.string(), port, target_port));
+    INFO(start.output);
+    REQUIRE(start.exit_code == 0);
+  }
+  ~PrometheusServer() { run_command(fmt::format("{} stop {}", script(), dir.string())); }
+
+  // The single value of an instant query's vector result; NaN when it has none.
+  double value(const std::string& promql) const {
+    const CommandResult q =
+        run_command(fmt::format("{} query {} '{}'", script(), dir.string(), promql));
+    INFO(promql << ": " << q.output);
+    REQUIRE(q.exit_code == 0);
+    const json answer = json::parse(q.output);
+    const json& result = answer["data"]["result"];
+    if (result.empty()) return std::nan("");
+    return std::stod(result[0]["value"][1].get<std::string>());
+  }
+
+  static std::string script() { return source_dir() + "/ci/prometheus-server"; }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "a real Prometheus scraping --metrics every second stores the run's own request count, its "
+    "fault and its latency buckets",
+    "[testbed]") {
+  const uint16_t metrics_port = find_free_port();
+  PrometheusServer prometheus(metrics_port);
+  // A marker fault by command (the shared testbed's other users must not feel it): it is
+  // active from 2 s to 4 s.
+  const std::string scenario = write_scenario("metrics.yaml", R"yaml(
+name: metrics-live
+target: {testbed: default}
+duration: 6s
+slo: {latency.p99: "< 750ms"}
+workloads:
+  items:
+    kind: api
+    executor: {type: constant-arrival-rate, rate: 40/s}
+    ids: {min: 1, max: 100}
+    requests:
+      - {name: read, method: GET, path: "/api/v1/items/{{id}}", expect: 200}
+      - {name: missing, method: GET, path: "/api/v1/items/0", expect: 200, weight: 0.25}
+faults:
+  - {kind: drill, driver: command, name: drill, at: 2s, recover_after: 2s, inject: "true", recover: "true"}
+)yaml");
+  const auto out = scratch_dir() / "metrics-out";
+  // While the run goes, its endpoint is read as Prometheus would and checked by promtool.
+  const CommandResult run = run_command(fmt::format(
+      "{bin} run {scenario} --testbed {testbed} --out {out} --metrics 127.0.0.1:{port} "
+      "--metrics-linger 10s 2>&1 & sleep 3; curl -sf http://127.0.0.1:{port}/metrics > {out}.prom; "
+      "promtool check metrics < {out}.prom && echo PROMTOOL-OK; wait $!; echo EXIT=$?",
+      fmt::arg("bin", loadgate_bin()), fmt::arg("scenario", scenario),
+      fmt::arg("testbed", shared_testbed_dir()), fmt::arg("out", out.string()),
+      fmt::arg("port", metrics_port)));
+  INFO(run.output);
+  REQUIRE_THAT(run.output, Contains("EXIT=1") || Contains("EXIT=0"));
+  CHECK_THAT(run.output, Contains("PROMTOOL-OK") && Contains("live metrics at http://127.0.0.1:"));
+  CHECK(run.output.find("nothing scraped") == std::string::npos);
+  const json result = json_file(out / "result.json");
+  const json& items = result["workloads"][0];
+  const double attempts = items["ok"].get<double>() + items["error_count"].get<double>() +
+                          items["expected_failures"].get<double>();
+  REQUIRE(attempts > 150);
+  // The run's id is its directory's name. Range functions skip the staleness markers Prometheus
+  // writes once the endpoint is gone.
+  const std::string id = fmt::format("run_id=\"{}\"", out.filename().string());
+  CHECK(prometheus.value(
+            fmt::format("sum(max_over_time(loadgate_requests_total{{{}}}[5m]))", id)) == attempts);
+  CHECK(prometheus.value(fmt::format(
+            "sum(max_over_time(loadgate_requests_total{{{},outcome=\"error\"}}[5m]))", id)) ==
+        items["error_count"].get<double>());
+  CHECK(items["error_count"].get<double>() > 0);  // the 404s of item 0
+  CHECK(prometheus.value(
+            fmt::format("max_over_time(loadgate_errors_total{{{},class=\"http_404\"}}[5m])", id)) ==
+        items["errors"]["http_404"].get<double>());
+  CHECK(prometheus.value(
+            fmt::format("max_over_time(loadgate_fault_active{{{},kind=\"drill\"}}[5m])", id)) == 1);
+  CHECK(prometheus.value(
+            fmt::format("min_over_time(loadgate_fault_active{{{},kind=\"drill\"}}[5m])", id)) == 0);
+  // The SLO's bound is a bucket of its own; the +Inf bucket counts every ok request.
+  CHECK(prometheus.value(fmt::format("max_over_time(loadgate_request_duration_seconds_bucket{{{},"
+                                     "le=\"0.75\"}}[5m])",
+                                     id)) > 0);
+  CHECK(prometheus.value(fmt::format("max_over_time(loadgate_request_duration_seconds_count{{{}}}"
+                                     "[5m])",
+                                     id)) == items["ok"].get<double>());
+}
