@@ -30,14 +30,17 @@ struct PrometheusServer {
   }
   ~PrometheusServer() { run_command(fmt::format("{} stop {}", script(), dir.string())); }
 
-  // The single value of an instant query's vector result; NaN when it has none.
-  double value(const std::string& promql) const {
+  // An instant query's result (at `time`, unix seconds, or now).
+  json query(const std::string& promql, const std::string& time = "") const {
     const CommandResult q =
-        run_command(fmt::format("{} query {} '{}'", script(), dir.string(), promql));
+        run_command(fmt::format("{} query {} '{}' {}", script(), dir.string(), promql, time));
     INFO(promql << ": " << q.output);
     REQUIRE(q.exit_code == 0);
-    const json answer = json::parse(q.output);
-    const json& result = answer["data"]["result"];
+    return json::parse(q.output)["data"]["result"];
+  }
+  // The single value of an instant query's vector result; NaN when it has none.
+  double value(const std::string& promql) const {
+    const json result = query(promql);
     if (result.empty()) return std::nan("");
     return std::stod(result[0]["value"][1].get<std::string>());
   }
@@ -73,13 +76,14 @@ faults:
 )yaml");
   const auto out = scratch_dir() / "metrics-out";
   // While the run goes, its endpoint is read as Prometheus would and checked by promtool.
-  const CommandResult run = run_command(fmt::format(
-      "{bin} run {scenario} --testbed {testbed} --out {out} --metrics 127.0.0.1:{port} "
-      "--metrics-linger 10s 2>&1 & sleep 3; curl -sf http://127.0.0.1:{port}/metrics > {out}.prom; "
-      "promtool check metrics < {out}.prom && echo PROMTOOL-OK; wait $!; echo EXIT=$?",
-      fmt::arg("bin", loadgate_bin()), fmt::arg("scenario", scenario),
-      fmt::arg("testbed", shared_testbed_dir()), fmt::arg("out", out.string()),
-      fmt::arg("port", metrics_port)));
+  const CommandResult run = run_command(
+      fmt::format("{bin} run {scenario} --testbed {testbed} --out {out} --metrics 127.0.0.1:{port} "
+                  "--metrics-linger 10s 2>&1 & sleep 3; echo MID=$(date +%s); curl -sf "
+                  "http://127.0.0.1:{port}/metrics > {out}.prom; "
+                  "promtool check metrics < {out}.prom && echo PROMTOOL-OK; wait $!; echo EXIT=$?",
+                  fmt::arg("bin", loadgate_bin()), fmt::arg("scenario", scenario),
+                  fmt::arg("testbed", shared_testbed_dir()), fmt::arg("out", out.string()),
+                  fmt::arg("port", metrics_port)));
   INFO(run.output);
   REQUIRE_THAT(run.output, Contains("EXIT=1") || Contains("EXIT=0"));
   CHECK_THAT(run.output, Contains("PROMTOOL-OK") && Contains("live metrics at http://127.0.0.1:"));
@@ -112,4 +116,26 @@ faults:
   CHECK(prometheus.value(fmt::format("max_over_time(loadgate_request_duration_seconds_count{{{}}}"
                                      "[5m])",
                                      id)) == items["ok"].get<double>());
+  // Every query of the Grafana dashboard in ci/examples/ answers, mid-run, for this run: a
+  // renamed metric or a broken expression fails here, not on a user's screen.
+  const auto mid = run.output.find("MID=");
+  REQUIRE(mid != std::string::npos);
+  const std::string at = run.output.substr(mid + 4, run.output.find('\n', mid) - mid - 4);
+  const json dashboard = json_file(source_dir() + "/ci/examples/grafana-dashboard.json");
+  std::vector<std::pair<std::string, std::string>> queries;
+  for (const auto& panel : dashboard["panels"])
+    for (const auto& target : panel["targets"])
+      queries.emplace_back(panel["title"], target["expr"]);
+  for (const auto& annotation : dashboard["annotations"]["list"])
+    queries.emplace_back(annotation["name"], annotation["expr"]);
+  REQUIRE(queries.size() >= 10);
+  for (auto [title, expr] : queries) {
+    for (const auto& [variable, value] :
+         {std::pair<std::string, std::string>{"$run_id", out.filename().string()},
+          {"$__rate_interval", "3s"}})
+      for (size_t k; (k = expr.find(variable)) != std::string::npos;)
+        expr.replace(k, variable.size(), value);
+    INFO(title << ": " << expr);
+    CHECK_FALSE(prometheus.query(expr, at).empty());
+  }
 }
