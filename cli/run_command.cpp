@@ -34,11 +34,12 @@ int run(const RunArgs& args) {
   if (args.metrics) try {
       std::vector<std::string> workloads;
       for (const auto& w : plan.scenario.workloads) workloads.push_back(w.name);
-      metrics = std::make_unique<PrometheusEndpoint>(PrometheusEndpoint::Options{
-          *args.metrics, plan.out.filename().string(), plan.scenario.name, workloads,
-          slo_latency_bounds(plan.scenario.slo)});
+      const std::string run_id = plan.out.filename().string();
+      metrics = std::make_unique<PrometheusEndpoint>(
+          PrometheusEndpoint::Options{*args.metrics, run_id, plan.scenario.name, workloads,
+                                      slo_latency_bounds(plan.scenario.slo)});
       std::cerr << fmt::format("loadgate: live metrics at {} (run_id {})\n", metrics->url(),
-                               plan.out.filename().string());
+                               run_id);
     } catch (const std::exception& e) {
       std::cerr << "loadgate: " << e.what() << "\n";
       return 2;

@@ -4,9 +4,9 @@
 //
 // Contract: a session calls every sink from one thread, in order: start(), then write() for
 // each interval, observe() for each observer sample and fault() for each fault's edge as they
-// come, then finish(). A sink that
-// cannot do its job (a full disk) throws std::runtime_error naming what failed; the session then
-// ends the run cleanly (faults recovered, what was measured kept) and says why.
+// come, then finish(). A sink that cannot do its job (a full disk) throws std::runtime_error
+// naming what failed; the session then ends the run cleanly (faults recovered, what was measured
+// kept) and says why.
 #pragma once
 
 #include "harness/clock.h"

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -59,8 +58,6 @@ struct PrometheusEndpoint::Metrics {
   prometheus::Family<prometheus::Gauge>* faults = nullptr;
   prometheus::Family<prometheus::Gauge>* observed = nullptr;
   std::vector<Workload> workloads;
-  std::map<std::pair<size_t, std::string>, prometheus::Counter*> error_counters;
-  std::map<std::string, prometheus::Gauge*> observed_gauges;
   std::vector<double> increments;  // reused: one slot per bucket and +Inf
 };
 
@@ -154,11 +151,10 @@ void PrometheusEndpoint::write(const IntervalRecord& interval) {
     out.expected->Increment(static_cast<double>(w.expected_failures));
     out.error->Increment(static_cast<double>(w.error_count()));
     out.dropped->Increment(static_cast<double>(w.dropped));
-    for (const auto& [error_class, count] : w.errors) {
-      auto [it, fresh] = m.error_counters.try_emplace({i, error_class}, nullptr);
-      if (fresh) it->second = &m.errors->Add({{"workload", w.name}, {"class", error_class}});
-      it->second->Increment(static_cast<double>(count));
-    }
+    // Family::Add returns the series already there for the same labels.
+    for (const auto& [error_class, count] : w.errors)
+      m.errors->Add({{"workload", w.name}, {"class", error_class}})
+          .Increment(static_cast<double>(count));
     if (w.latency.count() > 0) {
       std::fill(m.increments.begin(), m.increments.end(), 0);
       w.latency.for_each_bucket([&](int64_t highest_micros, uint64_t count) {
@@ -176,12 +172,8 @@ void PrometheusEndpoint::write(const IntervalRecord& interval) {
 }
 
 void PrometheusEndpoint::observe(const ObservedSample& sample) {
-  Metrics& m = *metrics_;
-  for (const auto& [name, value] : sample.gauges) {
-    auto [it, fresh] = m.observed_gauges.try_emplace(name, nullptr);
-    if (fresh) it->second = &m.observed->Add({{"gauge", name}});
-    it->second->Set(value);
-  }
+  for (const auto& [name, value] : sample.gauges)
+    metrics_->observed->Add({{"gauge", name}}).Set(value);
 }
 
 void PrometheusEndpoint::fault(const FaultEvent& event, bool active) {

@@ -19,6 +19,7 @@
 // a bound counts above it here exactly when the run's SLO check counts it above.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
