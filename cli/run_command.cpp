@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/signal_stop.h"
 #include "cli/verdict_exit.h"
@@ -15,8 +16,74 @@
 #include "session/run_session.h"
 
 namespace loadgate::cli {
+namespace {
 
-int run(const RunArgs& args) {
+// The options given as text, turned into RunArgs' types once parsed.
+struct OptionText {
+  std::string out, testbed, metrics_linger;
+};
+
+}  // namespace
+
+std::function<bool()> add_run_options(CLI::App* sub, RunArgs& args) {
+  auto text = std::make_shared<OptionText>();
+  sub->add_option("scenario", args.scenario, "scenario file, e.g. scenarios/demo.yaml")->required();
+  sub->add_option("--out", text->out, "results directory (default: out/<scenario>-<UTC time>)");
+  sub->add_option("--testbed", text->testbed,
+                  "target this testbed directory instead of the scenario's target");
+  sub->add_option("--set", args.overrides,
+                  "override a scenario value, e.g. --set workloads.validate.executor.rate=50/s "
+                  "(repeatable; checked like the file)");
+  sub->add_option("--claims", args.claims,
+                  "a claims file to judge the run by (repeatable; adds to the scenario's claims:)");
+  sub->add_flag("--gate", args.gate,
+                "a release gate: a claim that could not be measured fails the run (exit 1)");
+  sub->add_option("--metrics", args.metrics,
+                  "serve live metrics in Prometheus's text format at http://HOST:PORT/metrics "
+                  "while the run goes, e.g. 127.0.0.1:9464 (port 0: any free one)");
+  sub->add_option("--metrics-linger", text->metrics_linger,
+                  "after the run, keep --metrics up until a scrape has read the final counts, "
+                  "at most this long (default 15s, Prometheus's default scrape interval)");
+  return [text, &args] {
+    if (!text->out.empty()) args.out = text->out;
+    if (!text->testbed.empty()) args.testbed = text->testbed;
+    if (!text->metrics_linger.empty()) {
+      const auto linger = parse_duration(text->metrics_linger);
+      if (!linger) {
+        std::cerr << "loadgate: --metrics-linger " << text->metrics_linger
+                  << ": not a duration (15s, 500ms, 1m)\n";
+        return false;
+      }
+      args.metrics_linger = *linger;
+    }
+    return true;
+  };
+}
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RunArgs>();
+  auto* run_cmd = app.add_subcommand("run", "run a scenario (YAML) and write its results");
+  auto checked = add_run_options(run_cmd, *args);
+  run_cmd->add_flag("--dry-run", args->dry_run,
+                    "check the scenario and print what would run (fault commands included); send "
+                    "nothing");
+  run_cmd->footer(
+      "Ready scenarios: scenarios/{demo,jwt,login,api,sql,mix,login-then-use,capacity-login}.yaml\n"
+      "and "
+      "scenarios/faults/*.yaml; every key is described in the README (Scenarios, Faults).\n"
+      "Claims are checked before the run: a misspelt metric, phase or fault kind is an error\n"
+      "naming its line. Ctrl-C ends the run cleanly (faults recovered, results written).\n"
+      "Results: OUT/result.json, timeline.jsonl (every interval, with its histograms),\n"
+      "observations.jsonl, junit.xml, summary.md, report.html, hdr/<workload>.hlog,\n"
+      "ledgers/<workload>.writes, faults/<name>.log (command faults).\n"
+      "Exit codes: 0 completed, 1 an acknowledged write was lost or a claim broken (with\n"
+      "--gate, also one not measured), 2 could not run or ended early (bad scenario,\n"
+      "unreachable target, a results file that could not be written, a fault that failed or\n"
+      "left the deployment unhealthy), 130 interrupted.");
+  run_cmd->callback([args, checked, &exit_code] { exit_code = checked() ? run(*args) : 2; });
+}
+
+int run(const RunArgs& args, const AfterRun& after) {
   RunPlan plan;
   try {
     plan = make_plan({args.scenario, args.overrides, args.testbed, args.claims, args.out});
@@ -66,6 +133,7 @@ int run(const RunArgs& args) {
                              plan.target.endpoints.size(), plan.out.string());
     result = session.run(signals.token());
   }
+  const bool after_failed = after && after(plan, result);
   print_summary(result, std::cout, isatty(STDOUT_FILENO));
   bool failed = false;
   try {
@@ -102,7 +170,8 @@ int run(const RunArgs& args) {
         "loadgate: note: nothing scraped {} within {} of the run's end (--metrics-linger): "
         "Prometheus may lack the last interval\n",
         metrics->url(), format_duration(args.metrics_linger));
-  const int verdicts = verdict_exit_code(result, args.gate, std::cerr);
+  const int verdicts =
+      std::max(verdict_exit_code(result, args.gate, std::cerr), after_failed ? 1 : 0);
   return verdicts ? verdicts : result.interrupted ? 130 : failed ? 2 : 0;
 }
 

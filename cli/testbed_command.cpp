@@ -55,6 +55,9 @@ void add_testbed_command(CLI::App& app, int& exit_code) {
       "asynchronous replication (default: synchronous, as RDS Multi-AZ)");
   up->add_option("--pool-size", options->service_pool_size, "DB connections per service instance")
       ->capture_default_str();
+  up->add_option("--service-leak", options->service_leak,
+                 "bytes every request keeps in each service instance: a planted memory leak, "
+                 "to check that a soak's process.service.rss.slope claim catches one");
   up->add_option("--run-as", options->run_as, "account for Postgres and pgbouncer when run as root")
       ->capture_default_str();
   up->callback([dir, options, &exit_code] {

@@ -54,8 +54,31 @@ const char* quantity_name(Quantity q) {
       return "a share";
     case Quantity::bytes:
       return "a size";
+    case Quantity::count_per_hour:
+      return "a count's change per hour";
+    case Quantity::duration_per_hour:
+      return "a duration's change per hour";
+    case Quantity::share_per_hour:
+      return "a share's change per hour";
+    case Quantity::bytes_per_hour:
+      return "a size's change per hour";
   }
   return "?";
+}
+
+Quantity per_hour(Quantity q) {
+  switch (q) {
+    case Quantity::count:
+      return Quantity::count_per_hour;
+    case Quantity::duration:
+      return Quantity::duration_per_hour;
+    case Quantity::share:
+      return Quantity::share_per_hour;
+    case Quantity::bytes:
+      return Quantity::bytes_per_hour;
+    default:
+      return q;
+  }
 }
 
 Value parse_value(std::string_view text) {
@@ -66,6 +89,21 @@ Value parse_value(std::string_view text) {
   } else if (text.find('/') != std::string_view::npos) {
     if (auto rate = parse_rate_per_second(text, /*allow_zero=*/true))
       return {*rate, Quantity::rate};
+    // A trend: "1MiB/h", "2ms/h", "0.5%/h" (a rate of change, not of requests).
+    const size_t slash = text.rfind('/');
+    const std::string_view per = trimmed(text.substr(slash + 1));
+    if (per == "h" || per == "hour") {
+      const std::string_view of = trimmed(text.substr(0, slash));
+      if (!of.empty() && of.find('/') == std::string_view::npos) {
+        std::optional<Value> base;
+        try {
+          base = parse_value(of);
+        } catch (const std::invalid_argument&) {  // said below, of the whole text
+        }
+        if (base && base->quantity != Quantity::rate)
+          return {base->amount, per_hour(base->quantity)};
+      }
+    }
   } else if (auto n = plain_number(text)) {
     return {*n, Quantity::count};
   } else if (auto d = parse_duration(text)) {
@@ -75,7 +113,7 @@ Value parse_value(std::string_view text) {
   }
   throw std::invalid_argument(fmt::format(
       "\"{}\" is not a value: write a duration (30s, 250ms), a rate (50/s), a share (1%), a "
-      "size (512MiB) or a count (62)",
+      "size (512MiB), a count (62) or a change per hour (1MiB/h, 2ms/h)",
       text));
 }
 
@@ -92,6 +130,14 @@ std::string format_value(double amount, Quantity quantity) {
     case Quantity::bytes:
       return amount >= 1073741824.0 ? fmt::format("{:.2f}GiB", amount / 1073741824.0)
                                     : fmt::format("{:.1f}MiB", amount / 1048576.0);
+    case Quantity::count_per_hour:
+      return fmt::format("{:+g}/h", amount);
+    case Quantity::duration_per_hour:
+      return fmt::format("{:+.2f}ms/h", amount * 1000);
+    case Quantity::share_per_hour:
+      return fmt::format("{:+.3f}%/h", amount * 100);
+    case Quantity::bytes_per_hour:
+      return fmt::format("{:+.2f}MiB/h", amount / 1048576.0);
   }
   return "?";
 }

@@ -9,16 +9,29 @@
 
 namespace loadgate {
 
-enum class Quantity { count, duration, rate, share, bytes };
+// A trend is a quantity's change per hour ("1MiB/h", "2ms/h", "0.1%/h"): a leak, a degradation.
+enum class Quantity {
+  count,
+  duration,
+  rate,
+  share,
+  bytes,
+  count_per_hour,
+  duration_per_hour,
+  share_per_hour,
+  bytes_per_hour
+};
 const char* quantity_name(Quantity q);
+// The change per hour of `q` (count, duration, share or bytes; anything else is returned as is).
+Quantity per_hour(Quantity q);
 
 // Durations in seconds, rates per second, shares from 0 to 1, sizes in bytes.
 struct Value {
   double amount = 0;
   Quantity quantity = Quantity::count;
 };
-// "30s", "250ms", "50/s", "1%", "512MiB", "62": throws std::invalid_argument naming the text
-// otherwise.
+// "30s", "250ms", "50/s", "1%", "512MiB", "62", "1MiB/h": throws std::invalid_argument naming the
+// text otherwise.
 Value parse_value(std::string_view text);
 // "1.50s", "50.0/s", "0.40%", "62": how reports show a value.
 std::string format_value(double amount, Quantity quantity);

@@ -9,9 +9,6 @@
 namespace loadgate {
 namespace {
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
 Duration from_seconds(double s) {
   return Duration(static_cast<int64_t>(std::llround(s * 1e9)));
 }

@@ -63,6 +63,7 @@ void ObservedPeaks::add(const ObservedSample& sample) {
     rise[gauge] = highest[gauge] - first[gauge];
     if (value > first[gauge] && !rose_after.contains(gauge))
       rose_after[gauge] = sample.at - first_at[gauge];
+    trend[gauge].add(hours(sample.at), value);
   }
 }
 
@@ -90,6 +91,7 @@ void ObservedPeaks::merge(const ObservedPeaks& other) {
   for (const auto& [gauge, after] : other.rose_after)
     if (auto [it, inserted] = rose_after.emplace(gauge, after); !inserted)
       it->second = std::max(it->second, after);
+  for (const auto& [gauge, line] : other.trend) trend[gauge].merge(line);
 }
 
 std::string FaultWindowScope::label() const {

@@ -11,6 +11,7 @@
 #include "harness/clock.h"
 #include "harness/histogram.h"
 #include "harness/interval_record.h"
+#include "harness/linear_trend.h"
 #include "harness/rate_schedule.h"
 #include "harness/units.h"
 
@@ -83,6 +84,8 @@ struct ObservedPeaks {
   std::map<std::string, double> first, rise;
   std::map<std::string, Duration> first_at, rose_after;
   std::set<std::string> stayed_flat;
+  // Each gauge against time in hours from the run's start: a leak's slope (harness/linear_trend.h).
+  std::map<std::string, LinearTrend> trend;
 
   std::optional<double> max(const std::string& gauge) const;
   void add(const ObservedSample& sample);
@@ -347,6 +350,9 @@ struct RunResult {
   // over the intervals and finds the steps the run took.
   std::map<std::string, RateSearchSpec> rate_searches = {};
   Charts charts = {};
+  // A soak's windows (`loadgate soak`): each workload's windowed figures against time in hours,
+  // "items.latency.p99" → its line, for the claims on their slopes ("items.latency.p99.slope").
+  std::map<std::string, LinearTrend> window_trends = {};
 };
 
 }  // namespace loadgate

@@ -321,7 +321,14 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
     for (const auto& item : faults->as_list())
       scenario.faults.push_back(parse_fault(item, scenario));
   if (auto claims = top.find("claims"))
-    for (const auto& file : claims->as_list()) scenario.claims.push_back(file.as_string());
+    for (const auto& item : claims->as_list()) {
+      // Relative to the scenario, as a checklist's steps are to the checklist.
+      const std::filesystem::path claims_file = item.as_string();
+      scenario.claims.push_back(
+          claims_file.is_relative() && !file.empty()
+              ? (std::filesystem::path(file).parent_path() / claims_file).string()
+              : claims_file.string());
+    }
   if (auto slo = top.find("slo")) {
     slo->allow_only({"errors.rate", "latency.p50", "latency.p90", "latency.p95", "latency.p99",
                      "latency.p99.9", "latency.max"});

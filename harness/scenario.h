@@ -110,7 +110,8 @@ struct Scenario {
   std::optional<ConfigNode> observe;
   // The steady-state probes of each layer (observe/probes.h), read there.
   std::optional<ConfigNode> probes;
-  std::vector<std::string> claims;  // claims files (reports/claims.h), as written
+  std::vector<std::string> claims;  // claims files (reports/claims.h), relative ones resolved
+                                    // against the scenario's folder
   // Service level every workload must meet for capacity to count: "errors.rate" → "< 1%",
   // "latency.p95" → "< 200ms" (harness/expectation.h).
   std::map<std::string, std::string> slo;

@@ -20,6 +20,14 @@ std::optional<Duration> parse_duration(std::string_view text);
 // or when the rate is not positive (zero is allowed with `allow_zero`, for ramp starts).
 std::optional<double> parse_rate_per_second(std::string_view text, bool allow_zero = false);
 
+// A duration as a number, for arithmetic and JSON.
+inline double seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+inline double hours(Duration d) {
+  return std::chrono::duration<double, std::ratio<3600>>(d).count();
+}
+
 // "1.5s", "250ms", "12us": the shortest readable form, for reports.
 std::string format_duration(Duration d);
 

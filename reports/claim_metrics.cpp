@@ -26,10 +26,6 @@ std::vector<std::string> split(std::string_view text) {
   }
 }
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 Measurement not_measured(std::string why) {
   Measurement m;
   m.why = std::move(why);
@@ -54,7 +50,7 @@ const std::vector<std::string> kPrefixes = {"fault",     "ledger",  "db",
                                             "pgbouncer", "process", "command"};
 
 // What may follow a gauge's name; none is .max.
-const std::vector<std::string> kGaugeMeasures = {"max", "min", "rise", "rose_after"};
+const std::vector<std::string> kGaugeMeasures = {"max", "min", "rise", "rose_after", "slope"};
 
 // "command.ecs.running_tasks.rise" → {"command.ecs.running_tasks", "rise"}.
 std::pair<std::string, std::string> gauge_and_measure(std::string_view metric) {
@@ -133,6 +129,38 @@ Measurement capacity_metric(const WorkloadResult& w, const std::string& what, co
     m.evidence = fmt::format("{}: no window met the SLO", m.evidence);
   m.ceiling_found = search.slo_broken;
   m.highest_rate = search.highest_rate / *divisor;
+  return m;
+}
+
+// A line's slope per hour and its margin; not measured with too few points to draw one.
+Measurement slope_measurement(const LinearTrend& line, Quantity quantity, const std::string& of) {
+  const auto slope = line.slope();
+  if (!slope)
+    return not_measured(
+        fmt::format("{} point(s) draw no line: a slope needs 3 or more", line.points()));
+  Measurement m;
+  m.quantity = quantity;
+  m.value = *slope;
+  m.margin = line.slope_margin();
+  m.evidence = fmt::format("least-squares slope of {}, 95% margin ±{}", of,
+                           format_value(m.margin.value_or(0), quantity).substr(1));
+  return m;
+}
+
+// "items.latency.p99.slope": the line through the soak's windows (RunResult::window_trends).
+Measurement window_slope(std::string_view metric, const RunResult& run) {
+  const std::string figure(metric.substr(0, metric.size() - std::string_view(".slope").size()));
+  const auto line = run.window_trends.find(figure);
+  if (line == run.window_trends.end())
+    return not_measured(
+        run.window_trends.empty()
+            ? "a slope across windows is measured by `loadgate soak`, over its --window's"
+            : fmt::format("no window measured {}", figure));
+  const bool latency = figure.find(".latency.") != std::string::npos;
+  Measurement m = slope_measurement(
+      line->second, latency ? Quantity::duration_per_hour : Quantity::share_per_hour,
+      fmt::format("{} over {} windows", figure, line->second.points()));
+  m.from_load = true;
   return m;
 }
 
@@ -280,8 +308,14 @@ std::string with_hint(std::string problem, std::string_view word,
 }
 
 // The grammar after a workload's name.
-std::optional<std::string> workload_metric_problem(const std::vector<std::string>& parts) {
+std::optional<std::string> workload_metric_problem(std::vector<std::string> parts) {
   const std::string what = parts.size() > 1 ? parts[1] : "";
+  if (parts.size() > 2 && parts.back() == "slope") {
+    if (what != "latency" && what != "errors")
+      return fmt::format("only latency.pN.slope and errors.rate.slope are trends, not {}.slope",
+                         what);
+    parts.pop_back();
+  }
   if (std::find(kWorkloadMetrics.begin(), kWorkloadMetrics.end(), what) == kWorkloadMetrics.end())
     return with_hint(fmt::format("no metric '{}' of a workload", what), what, kWorkloadMetrics);
   if (what == "latency" && !latency_percentile(parts))
@@ -352,6 +386,9 @@ Measurement measure_observed(std::string_view metric, const ObservedPeaks& peaks
     m.value = peaks.rise.at(gauge);
     m.evidence =
         fmt::format("its highest less its first sample ({:g}), the least of its windows", first);
+  } else if (what == "slope") {
+    return slope_measurement(peaks.trend.at(gauge), per_hour(m.quantity),
+                             fmt::format("{} observer samples", peaks.samples));
   } else {
     // A gauge that never rose (in some window) rose "never": a claim that it rose in time is
     // broken, not unmeasured.
@@ -388,6 +425,7 @@ Measurement measure(std::string_view metric, const RunResult& run, const Measure
     m.evidence = fmt::format("{} ledger(s) read back after the run", run.ledgers.size());
     return m;
   }
+  if (parts.back() == "slope") return window_slope(metric, run);
   for (const auto& w : *scope.workloads)
     if (w.name == parts[0]) return workload_metric(w, parts, run, scope);
   std::vector<std::string> names;

@@ -4,6 +4,8 @@
 //                                                  (reports/service_level.h)
 //   <workload>.latency.p50|p90|p95|p99|p99.9|max                   from intended start
 //   <workload>.errors.rate                                         errors / attempts (a share)
+//   <workload>.latency.pN.slope, <workload>.errors.rate.slope      the change per hour of the
+//                                      soak's windowed figure (`loadgate soak`), with its margin
 //   <workload>.concurrency[_per_instance]    peak VUs, or peak requests in flight (open model)
 //   <workload>.requests                                            attempts (a count)
 //   ledger.lost                                                    acknowledged writes missing
@@ -14,7 +16,8 @@
 //                                      observer's gauges (observe/deployment_observer.h), each
 //                                      .max (its highest sample, the default), .min, .rise (its
 //                                      highest less its first sample in the scope) or .rose_after
-//                                      (s from its first sample to the first above it)
+//                                      (s from its first sample to the first above it) or .slope
+//                                      (its least-squares change per hour: a leak, with margin)
 // A workload's and an observed gauge's metrics are measured over a scope: the recorded totals,
 // one phase, or the fault windows of a kind; every one of them from the scope's merged
 // intervals, so a window's p99 is the p99 of the requests in it.
@@ -36,7 +39,10 @@ struct Measurement {
   Quantity quantity = Quantity::count;
   std::optional<double> offered;  // throughput: the rate the run offered, in the same terms
   double counting_noise = 0;  // throughput: 3 standard deviations of the arrivals' count, as a rate
-  bool from_load = false;     // a workload's numbers: void when the generator was the limit
+  // A slope's 95 % confidence half-width: a claim holds only when the whole interval is within
+  // its bound, is broken only when the whole interval is beyond it, and is not measured between.
+  std::optional<double> margin;
+  bool from_load = false;  // a workload's numbers: void when the generator was the limit
   // Capacity: whether the search found where the SLO broke (if not, a capacity below the claim
   // only says the run did not offer enough), and the highest rate it saw.
   bool ceiling_found = true;

@@ -299,6 +299,16 @@ ClaimVerdict judge_measured(const Claim& claim, const RunResult& run) {
     return v;
   }
   bool holds = claim.expect.holds(*m.value);
+  // A slope is judged with its margin: one noisy hour is neither a leak nor proof of none.
+  if (m.margin) {
+    const bool low = claim.expect.holds(*m.value - *m.margin);
+    const bool high = claim.expect.holds(*m.value + *m.margin);
+    if (low != high || (!low && holds)) {
+      v.detail = fmt::format("{}: the margin straddles {}; a longer run narrows it", v.detail,
+                             claim.expect.text);
+      return v;
+    }
+  }
   // A capacity below the claim says nothing until the search found where the SLO breaks.
   if (is_capacity(claim.metric) && claim.expect.is_lower_bound() && !holds && !m.ceiling_found) {
     v.detail = fmt::format(

@@ -10,10 +10,6 @@ namespace {
 constexpr auto kBaseline = std::chrono::seconds(10);
 constexpr double kRecoveredShare = 0.95;
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 }  // namespace
 
 std::string never_recovered_after(const std::string& workload, const FaultEvent& event) {

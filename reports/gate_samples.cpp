@@ -15,10 +15,6 @@ namespace {
 
 constexpr const char* kSchema = "loadgate.gate-samples/1";
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 // One interval's figures for one workload; a figure the interval cannot give (a percentile of
 // no response, an error rate of no attempt) is left out, never counted as 0.
 void add_interval(const WorkloadInterval& w, Duration length,

@@ -17,10 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 std::string ms(int64_t micros) {
   return fmt::format("{:.2f} ms", static_cast<double>(micros) / 1000.0);
 }

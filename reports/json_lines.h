@@ -25,6 +25,26 @@ class JsonLinesWriter {
   AppendedFile out_;
 };
 
+// The same lines pulled one at a time, for a reader that walks two files side by side.
+class JsonLinesReader {
+ public:
+  // Nothing to read (next() is false at once) when the file is not a regular file or cannot be
+  // opened: opened() says which.
+  explicit JsonLinesReader(const std::filesystem::path& file);
+  bool opened() const { return opened_; }
+  // The next line's object; false at the end. Throws std::runtime_error naming file:line for a
+  // line that does not parse, but for a last one cut short mid-write.
+  bool next(nlohmann::json& object);
+  // "file:line" of the line next() returned last, for a caller's own errors.
+  std::string where() const;
+
+ private:
+  std::filesystem::path file_;
+  std::ifstream in_;
+  bool opened_ = false;
+  size_t number_ = 0;
+};
+
 // Calls `each` with every line's object, one line in memory at a time. A last line that does not
 // parse (a run killed mid-write) is skipped; any other, or any line that `each` refuses by
 // throwing, throws std::runtime_error naming file:line. Returns false when the file is not a

@@ -13,10 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 json workload_json(const WorkloadResult& w, Duration measured) {
   return {{"name", w.name},
           {"kind", w.kind},

@@ -11,11 +11,14 @@ void read_observations(const std::filesystem::path& file,
                        const std::function<void(const ObservedSample&)>& each) {
   ObservedSample sample;
   read_json_lines(file, [&](const nlohmann::json& j) {
-    sample.at =
-        std::chrono::round<Duration>(std::chrono::duration<double>(j.at("t").get<double>()));
-    sample.gauges = j.at("gauges").get<std::map<std::string, double>>();
+    sample_from_json(j, sample);
     each(sample);
   });
+}
+
+void sample_from_json(const nlohmann::json& j, ObservedSample& sample) {
+  sample.at = std::chrono::round<Duration>(std::chrono::duration<double>(j.at("t").get<double>()));
+  sample.gauges = j.at("gauges").get<std::map<std::string, double>>();
 }
 
 }  // namespace loadgate

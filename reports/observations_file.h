@@ -28,4 +28,7 @@ class ObservationsFile : public IntervalSink {
 void read_observations(const std::filesystem::path& file,
                        const std::function<void(const ObservedSample&)>& each);
 
+// A line of the file as a sample; throws nlohmann::json::exception when it is not one.
+void sample_from_json(const nlohmann::json& line, ObservedSample& sample);
+
 }  // namespace loadgate

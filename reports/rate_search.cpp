@@ -11,10 +11,6 @@
 namespace loadgate {
 namespace {
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 std::string rate_text(double rate) {
   return format_value(rate, Quantity::rate);
 }

@@ -42,10 +42,6 @@ std::optional<double> worst_fault(
   return worst;
 }
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 std::string shown(const std::optional<double>& value, Quantity quantity) {
   return value ? format_value(*value, quantity) : std::string("-");
 }

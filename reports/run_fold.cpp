@@ -16,10 +16,6 @@ namespace {
 
 using Range = std::pair<Duration, Duration>;
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 GeneratorCheck check_generator(const std::vector<WorkloadResult>& workloads, int64_t threshold_us,
                                double cpu_max) {
   GeneratorCheck check;

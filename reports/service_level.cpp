@@ -13,10 +13,6 @@
 namespace loadgate {
 namespace {
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 // "latency.p95" → 95; "latency.max" → 100.
 double percentile_of(const std::string& term) {
   const std::string which = term.substr(term.find('.') + 1);

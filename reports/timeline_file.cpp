@@ -11,10 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-double seconds(Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 Duration from_seconds(const json& j) {
   return std::chrono::round<Duration>(std::chrono::duration<double>(j.get<double>()));
 }

@@ -95,6 +95,42 @@ bool RunPlan::sends_http() const {
                      [](const BuiltWorkload& w) { return w.http != nullptr; });
 }
 
+RunResult planned_result(const RunPlan& plan, Duration length) {
+  const Scenario& scenario = plan.scenario;
+  RunResult result;
+  result.scenario = scenario.name;
+  result.planned_duration = length;
+  result.interval = scenario.client.interval;
+  result.generator.schedule_lag_threshold_us = to_micros(scenario.client.max_schedule_lag);
+  result.deployment = plan.target.deployment;
+  result.slo = scenario.slo;
+  for (const auto& spec : scenario.workloads) {
+    if (spec.executor.search) result.rate_searches[spec.name] = *spec.executor.search;
+    WorkloadResult w;
+    w.name = spec.name;
+    w.kind = spec.kind;
+    w.executor = spec.executor.type;
+    result.workloads.push_back(w);
+  }
+  for (const auto& phase : scenario.phases) {
+    if (phase.start >= length) break;
+    PhaseResult p{phase.name,
+                  phase.start,
+                  std::min(phase.duration, length - phase.start),
+                  phase.recorded,
+                  {}};
+    for (size_t i = 0; i < scenario.workloads.size(); ++i) {
+      WorkloadResult w = result.workloads[i];
+      if (scenario.workloads[i].executor.model == ExecutorSpec::Model::open &&
+          !scenario.workloads[i].executor.search)  // a search's is known once it has run
+        w.offered_rate = scenario.workloads[i].executor.profile.mean_level(p.start, p.duration);
+      p.workloads.push_back(std::move(w));
+    }
+    result.phases.push_back(std::move(p));
+  }
+  return result;
+}
+
 std::filesystem::path default_out(const std::string& name) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   return std::filesystem::path("out") / fmt::format("{}-{:%Y%m%dT%H%M%S}", name, now);

@@ -49,6 +49,11 @@ struct RunPlan {
 // Throws ConfigError (a located one-line message) or std::runtime_error naming what is wrong.
 RunPlan make_plan(const PlanRequest& request);
 
+// What a run of `plan` lasting `length` is before anything is measured: its workloads, its
+// phases (cut at `length`, each with the rate it offers), its SLO, interval, generator threshold
+// and deployment. RunFold (reports/run_fold.h) adds the measurements to it.
+RunResult planned_result(const RunPlan& plan, Duration length);
+
 // Where results go when no --out is given: out/<name>-<UTC time>.
 std::filesystem::path default_out(const std::string& name);
 

@@ -344,45 +344,15 @@ RunResult RunSession::run(std::stop_token stop) {
   }
 
   // --- after it: recover, check, read back, fold ---------------------------------------------
-  RunResult result;
-  result.scenario = scenario.name;
-  result.started_at = load.started_at;
   // A run its searches ended is as long as they took: rates are over that, not duration:.
   const Duration run_length =
       searches_ended_run ? std::min(load.elapsed, scenario.duration) : scenario.duration;
-  result.planned_duration = run_length;
+  RunResult result = planned_result(plan_, run_length);
+  result.started_at = load.started_at;
   result.elapsed = load.elapsed;
   result.interrupted = stop.stop_requested();
   result.threads = load.threads;
-  result.interval = scenario.client.interval;
-  result.generator.schedule_lag_threshold_us = to_micros(scenario.client.max_schedule_lag);
-  result.deployment = plan_.target.deployment;
-  result.slo = scenario.slo;
   for (const auto& endpoint : options.endpoints) result.targets.push_back(endpoint.to_string());
-  for (const auto& spec : scenario.workloads) {
-    if (spec.executor.search) result.rate_searches[spec.name] = *spec.executor.search;
-    WorkloadResult w;
-    w.name = spec.name;
-    w.kind = spec.kind;
-    w.executor = spec.executor.type;
-    result.workloads.push_back(w);
-  }
-  for (const auto& phase : scenario.phases) {
-    if (phase.start >= run_length) break;
-    PhaseResult p{phase.name,
-                  phase.start,
-                  std::min(phase.duration, run_length - phase.start),
-                  phase.recorded,
-                  {}};
-    for (size_t i = 0; i < scenario.workloads.size(); ++i) {
-      WorkloadResult w = result.workloads[i];
-      if (scenario.workloads[i].executor.model == ExecutorSpec::Model::open &&
-          !scenario.workloads[i].executor.search)  // a search's is known once it has run
-        w.offered_rate = scenario.workloads[i].executor.profile.mean_level(p.start, p.duration);
-      p.workloads.push_back(std::move(w));
-    }
-    result.phases.push_back(std::move(p));
-  }
   result.faults = faults.finish();
   if (observer) {
     observer->stop();

@@ -230,21 +230,31 @@ void start_everything(const UpOptions& options, TestbedState& state, std::ostrea
     const uint16_t port = find_free_port();
     // Instance i uses pgbouncer (i-1) % 2: the seeds' tasks spread over both pgbouncers.
     const uint16_t pgbouncer = pgbouncer_ports[static_cast<size_t>(i - 1) % pgbouncer_ports.size()];
-    launch.started(
-        start_own_process(
-            fmt::format("service-{}", i), "service",
-            {(options.bin_dir / "loadgate-service").string(), "--listen",
-             fmt::format("127.0.0.1:{}", port), "--db",
-             fmt::format("host=127.0.0.1 port={} dbname={} user={}", pgbouncer, state.database,
-                         state.db_user),
-             "--db-password-file", state.db_password_file, "--jwt-rs256-public-key-file",
-             state.jwt_rs256_public_key_file, "--jwt-es256-public-key-file",
-             state.jwt_es256_public_key_file, "--bcrypt-cost", std::to_string(options.bcrypt_cost),
-             "--jwt-secret-file", state.jwt_secret_file, "--pool-size",
-             std::to_string(options.service_pool_size), "--threads",
-             std::to_string(options.service_threads)},
-            dir, port),
-        log);
+    launch.started(start_own_process(fmt::format("service-{}", i), "service",
+                                     {(options.bin_dir / "loadgate-service").string(),
+                                      "--listen",
+                                      fmt::format("127.0.0.1:{}", port),
+                                      "--db",
+                                      fmt::format("host=127.0.0.1 port={} dbname={} user={}",
+                                                  pgbouncer, state.database, state.db_user),
+                                      "--db-password-file",
+                                      state.db_password_file,
+                                      "--jwt-rs256-public-key-file",
+                                      state.jwt_rs256_public_key_file,
+                                      "--jwt-es256-public-key-file",
+                                      state.jwt_es256_public_key_file,
+                                      "--bcrypt-cost",
+                                      std::to_string(options.bcrypt_cost),
+                                      "--jwt-secret-file",
+                                      state.jwt_secret_file,
+                                      "--pool-size",
+                                      std::to_string(options.service_pool_size),
+                                      "--threads",
+                                      std::to_string(options.service_threads),
+                                      "--leak-per-request",
+                                      std::to_string(options.service_leak)},
+                                     dir, port),
+                   log);
   }
   // The load balancer (ALB) in front of the instances: `target: {testbed: ..., via: edge}` sends
   // the load through it, and network faults can poison it.

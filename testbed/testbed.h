@@ -19,6 +19,7 @@ struct UpOptions {
   bool synchronous = true;          // RDS Multi-AZ commits on both nodes; --async selects async
   int service_threads = 2;          // HTTP threads per service instance
   int service_pool_size = 25;       // DB connections per service instance (DB_POOL_MAX)
+  size_t service_leak = 0;          // bytes each request keeps: a planted leak (0: none)
   std::string run_as = "postgres";  // the account Postgres and pgbouncer run as under root
   std::filesystem::path bin_dir;    // where loadgate-service and loadgate-proxy are
 };

@@ -1,5 +1,7 @@
 #include "testbed/service/reference_service.h"
 
+#include <cstring>
+
 #include <charconv>
 #include <optional>
 
@@ -201,6 +203,12 @@ awaitable<void> ReferenceService::session(tcp::socket socket) {
     if (ec) break;
     stream.expires_never();
     Response res = co_await routes_->handle(req);
+    if (config_.leak_per_request > 0) {
+      auto kept = std::make_unique<char[]>(config_.leak_per_request);
+      std::memset(kept.get(), 1, config_.leak_per_request);
+      std::lock_guard lock(leaked_mutex_);
+      leaked_.push_back(std::move(kept));
+    }
     res.keep_alive(req.keep_alive());
     res.prepare_payload();
     co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));

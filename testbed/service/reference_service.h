@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "harness/asio.h"
@@ -25,6 +26,9 @@ struct ServiceConfig {
   unsigned bcrypt_threads = 2;
   int decoy_bcrypt_cost = 12;  // match the seeded hashes, so unknown users cost the same
   std::chrono::seconds token_lifetime{900};
+  // A planted leak, for testing leak detection (`loadgate soak`'s RSS slope): every request
+  // keeps this many bytes, written so that they are resident, for the life of the process.
+  size_t leak_per_request = 0;
 };
 
 class ReferenceService {
@@ -40,6 +44,8 @@ class ReferenceService {
   // Order matters: everything slow is ready before the acceptor opens the port, because the
   // testbed takes an open port to mean "ready to serve".
   ServiceConfig config_;
+  std::mutex leaked_mutex_;
+  std::vector<std::unique_ptr<char[]>> leaked_;  // the planted leak: never freed until exit
   std::string decoy_hash_;
   DbPool db_;
   asio::thread_pool bcrypt_threads_;

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
                  "cost of the seeded hashes (for the unknown-user decoy)")
       ->check(CLI::Range(4, 31))
       ->capture_default_str();
+  size_t leak_per_request = 0;
+  app.add_option("--leak-per-request", leak_per_request,
+                 "bytes every request keeps for good: a planted leak, for leak detection tests");
   CLI11_PARSE(app, argc, argv);
   try {
     auto address = testbed::parse_host_port(listen);
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
     config.pool_size = pool_size;
     config.bcrypt_threads = bcrypt_threads;
     config.decoy_bcrypt_cost = bcrypt_cost;
+    config.leak_per_request = leak_per_request;
 
     asio::io_context io(static_cast<int>(threads));
     testbed::ReferenceService service(io, config);
