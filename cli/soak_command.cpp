@@ -9,6 +9,7 @@
 #include "cli/run_command.h"
 #include "harness/text_file.h"
 #include "harness/units.h"
+#include "reports/claim_metrics.h"
 #include "reports/json_lines.h"
 #include "reports/soak_windows.h"
 #include "session/run_plan.h"
@@ -45,14 +46,17 @@ uint64_t directory_bytes(const std::filesystem::path& dir) {
   return bytes;
 }
 
-nlohmann::json slope_json(const LinearTrend& line, Quantity quantity) {
-  const auto slope = line.slope();
+// A figure's slope as a claim would measure it ("process.service.rss" → its .slope).
+nlohmann::json slope_json(const std::string& figure, const LinearTrend& line,
+                          const RunResult& result) {
+  const Measurement m = measure(figure + ".slope", result);
+  const double margin = m.margin.value_or(0);
   return {{"points", line.points()},
-          {"per_hour", slope ? nlohmann::json(*slope) : nlohmann::json(nullptr)},
-          {"margin", slope ? nlohmann::json(*line.slope_margin()) : nlohmann::json(nullptr)},
-          {"shown", slope ? fmt::format("{} ±{}", format_value(*slope, quantity),
-                                        format_value(*line.slope_margin(), quantity).substr(1))
-                          : "too few points"}};
+          {"per_hour", m.value ? nlohmann::json(*m.value) : nlohmann::json(nullptr)},
+          {"margin", m.value ? nlohmann::json(margin) : nlohmann::json(nullptr)},
+          {"shown", m.value ? fmt::format("{} ±{}", format_value(*m.value, m.quantity),
+                                          format_value(margin, m.quantity).substr(1))
+                            : "too few points"}};
 }
 
 // After the run: the windows judged and written, the slope claims judged, the night's verdict.
@@ -83,12 +87,10 @@ bool judge_soak(const SoakArgs& args, const RunPlan& plan, RunResult& result) {
   }
   nlohmann::json trends = nlohmann::json::object();
   for (const auto& [figure, line] : result.window_trends)
-    trends[figure] =
-        slope_json(line, figure.find(".latency.") != std::string::npos ? Quantity::duration_per_hour
-                                                                       : Quantity::share_per_hour);
+    trends[figure] = slope_json(figure, line, result);
   nlohmann::json memory = nlohmann::json::object();
   for (const auto& [gauge, line] : result.observed.trend)
-    if (gauge.ends_with(".rss")) memory[gauge] = slope_json(line, Quantity::bytes_per_hour);
+    if (gauge.ends_with(".rss")) memory[gauge] = slope_json(gauge, line, result);
   const double run_hours = hours(result.elapsed);
   const uint64_t output = directory_bytes(plan.out);
   const bool claims_broken =

@@ -36,8 +36,8 @@ struct SoakWindow {
   std::vector<SoakWindowFigures> workloads;
   std::vector<std::string> faults;        // "pgbouncer-restart kill of pgbouncer-1 at 15m00s"
   std::optional<std::string> slo_breach;  // in the steady intervals; empty: met
-  bool slo_judged = false;                // the scenario has an SLO and the window steady intervals
-  std::optional<std::string> generator;   // why the window's numbers describe loadgate
+  bool slo_judged = false;  // the scenario has an SLO and the window had steady requests
+  std::optional<std::string> generator;  // why the window's numbers describe loadgate
   std::vector<ClaimVerdict> claims;
 
   // broken: the steady state breached the SLO or a claim broke; held: the steady state met the
