@@ -53,6 +53,9 @@ struct LedgerResult {
   std::string verify_error;  // why it did not
   uint64_t acknowledged_present = 0;
   uint64_t lost = 0;
+  // Of the lost, acknowledged writes whose id the target had acknowledged before (ack_id): it gave
+  // the id again, so the earlier write's row is gone though the id reads back present.
+  uint64_t reissued = 0;
   uint64_t in_doubt_present = 0, in_doubt_absent = 0;
   uint64_t failed_present = 0;  // reported failed but written: a target that said no and did it
   // The target's ids (ack_id): writes that failed or got no answer carry none. Counted, not read

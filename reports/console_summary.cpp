@@ -222,8 +222,12 @@ void print_ledger(const LedgerResult& l, std::ostream& out) {
       l.failed_present ? fmt::format(" ({} of them present anyway)", l.failed_present) : "",
       l.without_id ? fmt::format("; {} without the target's id, not read back", l.without_id) : "");
   if (l.lost)
-    out << fmt::format("  ! LOST: {} acknowledged writes are not in the database, e.g. {}\n",
-                       l.lost, fmt::join(l.lost_ids, ", "));
+    out << fmt::format(
+        "  ! LOST: {} acknowledged writes are not in the database{}, e.g. {}\n", l.lost,
+        l.reissued ? fmt::format(" ({} of them under an id the target gave a later write again)",
+                                 l.reissued)
+                   : "",
+        fmt::join(l.lost_ids, ", "));
 }
 
 }  // namespace loadgate

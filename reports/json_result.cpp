@@ -82,6 +82,7 @@ std::string result_to_json(const RunResult& run) {
                 {"acknowledged_present", l.acknowledged_present},
                 {"lost", l.lost},
                 {"lost_ids", l.lost_ids},
+                {"reissued", l.reissued},
                 {"in_doubt_present", l.in_doubt_present},
                 {"in_doubt_absent", l.in_doubt_absent},
                 {"failed_present", l.failed_present},

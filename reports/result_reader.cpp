@@ -49,6 +49,7 @@ LedgerResult ledger_from(const json& j) {
   l.acknowledged_present = j.at("acknowledged_present");
   l.lost = j.at("lost");
   l.lost_ids = j.at("lost_ids").get<std::vector<std::string>>();
+  l.reissued = j.value("reissued", uint64_t{0});  // added within /4
   l.in_doubt_present = j.at("in_doubt_present");
   l.in_doubt_absent = j.at("in_doubt_absent");
   l.without_id = j.value("without_id", uint64_t{0});  // added within /4

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -73,6 +74,13 @@ class WriteLedger {
   void flush_locked();     // the buffered outcomes to the file; mutex_ held
   uint64_t flushed_end();  // flushes, and says where the file ends
   std::string id_of(const Outcome& outcome) const;  // as written, as read back
+  // Calls `take` with each outcome in [from, to) bytes of the file, then each of `in_memory`;
+  // "" or why the file could not be read.
+  std::string scan(uint64_t from, uint64_t to, const std::vector<Outcome>& in_memory,
+                   const std::function<void(const Outcome&)>& take) const;
+  // The target's ids acknowledged for more than one write there.
+  std::vector<std::string> acknowledged_twice(uint64_t from, uint64_t to,
+                                              const std::vector<Outcome>& in_memory) const;
   // Reads back the outcomes in [from, to) bytes of the file, in chunks.
   LedgerResult verify_range(uint64_t from, uint64_t to);
 

@@ -291,7 +291,9 @@ TEST_CASE("an asynchronous standby left behind loses acknowledged writes, named 
   INFO(run.command.output);
   const json& ledger = run.result["ledgers"][0];
   CHECK(ledger["verified"] == true);
-  REQUIRE(ledger["lost"].get<int>() >= 1);  // acknowledged by the primary alone, then gone
+  // Acknowledged by the primary alone, then gone. The promoted standby's sequence is behind, so
+  // most of those ids are given again to later writes: only the repeated acknowledgement tells.
+  REQUIRE(ledger["lost"].get<int>() >= 1);
   // REQUIRE above: indexing an empty lost_ids would crash the test binary (a const json's
   // operator[] does not check), losing every later test's report.
   CHECK(ledger["lost_ids"][0].get<std::string>().find_first_not_of("0123456789") ==

@@ -241,6 +241,29 @@ TEST_CASE("the ledger checks writes by the ids the API generated and returned (a
   const std::string first = ledger["lost_ids"][0];
   CHECK(first.find_first_not_of("0123456789") == std::string::npos);
 
+  // A vandal that deletes the newest row and winds the sequence back, as a standby promoted
+  // behind does: the next write gets the deleted row's id again, so that id reads back present,
+  // and only the repeated acknowledgement tells the first write is gone.
+  const std::string rewinder = R"yaml(
+  rewinder:
+    kind: sql
+    executor: {type: constant-arrival-rate, rate: 5/s}
+    transactions:
+      - {autocommit: true, sql: "WITH gone AS (DELETE FROM items WHERE id =
+           (SELECT max(id) FROM items WHERE name = 'ack-test') RETURNING id)
+           SELECT setval('items_id_seq', id - 1) FROM gone"}
+)yaml";
+  LoadgateRun reissued = run_on_shared_testbed(
+      write_scenario("ack-reissued.yaml", sql_scenario("3s", workloads + rewinder)), "",
+      "ack-reissued");
+  INFO(reissued.command.output);
+  CHECK(reissued.command.exit_code == 1);
+  const json& given_again = reissued.result["ledgers"][0];
+  CHECK(given_again["reissued"].get<int>() >= 1);
+  CHECK(given_again["lost"].get<int>() >= given_again["reissued"].get<int>());
+  CHECK_THAT(reissued.command.output,
+             Catch::Contains("under an id the target gave a later write again"));
+
   // Without a way to read them back, refused before the run, at its line.
   CommandResult no_query = run_command(
       loadgate_bin() + " run --dry-run --testbed " + shared_testbed_dir() + " " +
