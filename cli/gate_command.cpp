@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/history_command.h"
 #include "cli/scenario_run.h"
 #include "cli/signal_stop.h"
 #include "harness/text_file.h"
@@ -16,7 +17,7 @@ namespace loadgate::cli {
 namespace {
 
 struct GateArgs {
-  std::filesystem::path scenario, baseline;
+  std::filesystem::path scenario, baseline;  // a baseline "#17" or "#latest": in the history
   std::optional<std::filesystem::path> out;
   std::optional<std::string> testbed;
   std::vector<std::string> overrides;
@@ -25,6 +26,7 @@ struct GateArgs {
   bool update_baseline = false;
   double alpha = 0.05;
   std::string min_effect = "10%";
+  HistoryArgs history;
 };
 
 // Replaced whole: a full disk leaves the old baseline as it was.
@@ -39,18 +41,27 @@ int gate(const GateArgs& args) {
   std::filesystem::path out;
   std::optional<GateSamples> baseline;
   try {
-    const Value min_effect = parse_value(args.min_effect);
-    if (min_effect.quantity != Quantity::share || min_effect.amount < 0)
-      throw std::invalid_argument(
-          fmt::format("--min-effect {}: expected a share, such as 10%", args.min_effect));
-    settings.min_effect = min_effect.amount;
+    settings.min_effect = parse_share("--min-effect", args.min_effect);
     settings.alpha = args.alpha;
+    const bool from_history = args.baseline.string().starts_with("#");
+    if (from_history && args.update_baseline)
+      throw std::invalid_argument(
+          fmt::format("--baseline {} names a history entry: --history records this gate there, and "
+                      "--baseline #latest takes the newest that passed (no --update-baseline)",
+                      args.baseline.string()));
+    if (!history_usable(args.history)) return 2;
     if (args.update_baseline && std::filesystem::is_directory(args.baseline))
       throw std::runtime_error(fmt::format(
           "--baseline {} is a directory: --update-baseline writes a samples file (name a .json "
           "file)",
           args.baseline.string()));
-    if (std::filesystem::exists(args.baseline))
+    if (from_history) {
+      const auto stored = baseline_from_history(args.history, args.baseline.string(),
+                                                load_scenario(args.scenario, args.overrides).name);
+      if (stored)
+        baseline =
+            samples_from_json(nlohmann::json::parse(*stored), "history " + args.baseline.string());
+    } else if (std::filesystem::exists(args.baseline))
       baseline = read_gate_samples(args.baseline);
     else if (!args.update_baseline)
       throw std::runtime_error(fmt::format(
@@ -132,7 +143,10 @@ int gate(const GateArgs& args) {
     std::cerr << "loadgate: " << e.what() << "\n";
     if (exit_code != 1) exit_code = 2;
   }
-  return interrupted && exit_code != 1 ? 130 : exit_code;
+  exit_code = interrupted && exit_code != 1 ? 130 : exit_code;
+  return std::filesystem::exists(out / "gate.json")
+             ? record_in_history(args.history, out, args.scenario, args.overrides, exit_code)
+             : exit_code;
 }
 
 }  // namespace
@@ -146,7 +160,8 @@ void add_gate_command(CLI::App& app, int& exit_code) {
   command
       ->add_option("--baseline", args->baseline,
                    "what to compare with: a samples file (written by --update-baseline), a "
-                   "gate's output directory, or a run's results directory")
+                   "gate's output directory, a run's results directory, or a gate in the "
+                   "--history store: #ID, or #latest (the newest that passed)")
       ->required();
   command->add_option("--repeat", args->repeat, "how many times to run the scenario")
       ->check(CLI::Range(1, 100))
@@ -173,6 +188,7 @@ void add_gate_command(CLI::App& app, int& exit_code) {
       ->add_option("--min-effect", args->min_effect,
                    "and when it moved the median (the mean, for rates) by more than this")
       ->capture_default_str();
+  add_history_options(command, args->history);
   command->footer(
       "Each repeat is judged as `loadgate run` judges a run (claims, the scenario's slo:, lost\n"
       "writes, faults recovered, the deployment healthy). Then every workload's per-interval\n"
@@ -191,7 +207,9 @@ void add_gate_command(CLI::App& app, int& exit_code) {
       "too few samples, another offered load than the baseline's): never a silent pass;\n"
       "130 interrupted.\n"
       "  loadgate gate scenarios/demo.yaml --baseline gate-baseline.json --update-baseline\n"
-      "  loadgate gate scenarios/demo.yaml --baseline gate-baseline.json");
+      "  loadgate gate scenarios/demo.yaml --baseline gate-baseline.json\n"
+      "  loadgate gate scenarios/demo.yaml --history gates.db --baseline '#latest' --label "
+      "rev=$SHA");
   command->callback([&exit_code, args] { exit_code = gate(*args); });
 }
 

@@ -9,6 +9,7 @@
 #include "cli/calibrate_command.h"
 #include "cli/compare_command.h"
 #include "cli/gate_command.h"
+#include "cli/history_command.h"
 #include "cli/phase2_command.h"
 #include "cli/recover_command.h"
 #include "cli/report_command.h"
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
   loadgate::cli::add_report_command(app, exit_code);
   loadgate::cli::add_compare_command(app, exit_code);
   loadgate::cli::add_gate_command(app, exit_code);
+  loadgate::cli::add_history_command(app, exit_code);
+  loadgate::cli::add_trend_command(app, exit_code);
   loadgate::cli::add_phase2_command(app, exit_code);
   loadgate::cli::add_calibrate_command(app, exit_code);
   loadgate::cli::add_recover_command(app, exit_code);

@@ -44,6 +44,7 @@ std::function<bool()> add_run_options(CLI::App* sub, RunArgs& args) {
   sub->add_option("--metrics-linger", text->metrics_linger,
                   "after the run, keep --metrics up until a scrape has read the final counts, "
                   "at most this long (default 15s, Prometheus's default scrape interval)");
+  add_history_options(sub, args.history);
   return [text, &args] {
     if (!text->out.empty()) args.out = text->out;
     if (!text->testbed.empty()) args.testbed = text->testbed;
@@ -76,6 +77,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
       "Results: OUT/result.json, timeline.jsonl (every interval, with its histograms),\n"
       "observations.jsonl, junit.xml, summary.md, report.html, hdr/<workload>.hlog,\n"
       "ledgers/<workload>.writes, faults/<name>.log (command faults).\n"
+      "--history DB records the run (figures, claims, --label KEY=VALUE) for `loadgate history`\n"
+      "and `loadgate trend`.\n"
       "Exit codes: 0 completed, 1 an acknowledged write was lost or a claim broken (with\n"
       "--gate, also one not measured), 2 could not run or ended early (bad scenario,\n"
       "unreachable target, a results file that could not be written, a fault that failed or\n"
@@ -96,6 +99,7 @@ int run(const RunArgs& args, const AfterRun& after) {
     return 0;
   }
   for (const auto& note : plan.notes) std::cerr << "loadgate: note: " << note << "\n";
+  if (!history_usable(args.history)) return 2;  // a bad store is found before the load
   // Listening before any load, so a taken port costs nothing.
   std::unique_ptr<PrometheusEndpoint> metrics;
   if (args.metrics) try {
@@ -172,7 +176,8 @@ int run(const RunArgs& args, const AfterRun& after) {
         metrics->url(), format_duration(args.metrics_linger));
   const int verdicts =
       std::max(verdict_exit_code(result, args.gate, std::cerr), after_failed ? 1 : 0);
-  return verdicts ? verdicts : result.interrupted ? 130 : failed ? 2 : 0;
+  const int exit_code = verdicts ? verdicts : result.interrupted ? 130 : failed ? 2 : 0;
+  return record_in_history(args.history, plan.out, args.scenario, args.overrides, exit_code);
 }
 
 }  // namespace loadgate::cli

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/history_command.h"
 #include "harness/units.h"
 
 namespace CLI {
@@ -31,6 +32,7 @@ struct RunArgs {
   bool gate = false;                                   // a claim not measured fails the run too
   std::optional<std::string> metrics;                  // host:port of a live Prometheus endpoint
   Duration metrics_linger = std::chrono::seconds(15);  // for the scrape that reads the end
+  HistoryArgs history;                                 // --history, --label
 };
 
 // What a command built on `run` adds between the session's end and the summary and report
@@ -38,8 +40,8 @@ struct RunArgs {
 using AfterRun = std::function<bool(const RunPlan&, RunResult&)>;
 
 // The options `run` and the commands built on it share (scenario, --out, --testbed, --set,
-// --claims, --gate, --metrics, --metrics-linger), parsed into `args` when `sub` runs; `checked`
-// then returns false (with the reason printed) when a value is malformed.
+// --claims, --gate, --metrics, --metrics-linger, --history, --label), parsed into `args` when `sub`
+// runs; `checked` then returns false (with the reason printed) when a value is malformed.
 std::function<bool()> add_run_options(CLI::App* sub, RunArgs& args);
 
 // Exit codes: 0 the run completed (every claim held), 1 an acknowledged write was lost or a claim

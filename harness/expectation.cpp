@@ -117,6 +117,17 @@ Value parse_value(std::string_view text) {
       text));
 }
 
+double parse_share(std::string_view option, std::string_view text) {
+  std::optional<Value> value;
+  try {
+    value = parse_value(text);
+  } catch (const std::invalid_argument&) {
+  }
+  if (!value || value->quantity != Quantity::share || value->amount < 0)
+    throw std::invalid_argument(fmt::format("{} {}: expected a share, such as 10%", option, text));
+  return value->amount;
+}
+
 std::string format_value(double amount, Quantity quantity) {
   switch (quantity) {
     case Quantity::duration:

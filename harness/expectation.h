@@ -33,6 +33,9 @@ struct Value {
 // "30s", "250ms", "50/s", "1%", "512MiB", "62", "1MiB/h": throws std::invalid_argument naming the
 // text otherwise.
 Value parse_value(std::string_view text);
+// A share of at least 0 ("10%", "0.5%") given as `option` (--min-effect): its amount from 0 to
+// 1; throws std::invalid_argument naming the option and the text otherwise.
+double parse_share(std::string_view option, std::string_view text);
 // "1.50s", "50.0/s", "0.40%", "62": how reports show a value.
 std::string format_value(double amount, Quantity quantity);
 
