@@ -201,3 +201,70 @@ TEST_CASE(
   const CommandResult history = run_step("$LOADGATE history \"$SCENARIO\"", 5);
   CHECK_THAT(history.output, Contains("CHANGED items.latency.p50"));
 }
+
+// The scheduling examples no CI here can run (no systemd, no cluster): what keeps them from
+// rotting is that every loadgate option they pass exists, and the settings a nightly job needs.
+TEST_CASE("ci/examples: the systemd units and the CronJob pass only options loadgate has",
+          "[cli]") {
+  const CommandResult help = run_command(loadgate_bin() + " soak --help");
+  const CommandResult trend_help = run_command(loadgate_bin() + " trend --help");
+  REQUIRE(help.exit_code == 0);
+  auto check_options = [&](std::string command_line, const std::string& where) {
+    INFO(where << ": " << command_line);
+    const bool trend = command_line.find(" trend ") != std::string::npos;
+    // The shell's own commands ($(date -u ...)) are not loadgate's.
+    for (size_t open; (open = command_line.find("$(")) != std::string::npos;)
+      command_line.erase(open, command_line.find(')', open) - open + 1);
+    size_t checked = 0;
+    for (size_t at = 0; (at = command_line.find(" -", at)) != std::string::npos; ++at) {
+      const size_t end = command_line.find_first_of(" =\n", at + 1);
+      const std::string option = command_line.substr(at + 1, end - at - 1);
+      const std::string& text = (trend ? trend_help : help).output;
+      INFO(option);
+      CHECK((text.find("  " + option + " ") != std::string::npos ||
+             text.find("  " + option + ",") != std::string::npos));
+      ++checked;
+    }
+    CHECK(checked >= 1);
+  };
+  const std::string service =
+      file_text(source_dir() + "/ci/examples/loadgate-nightly-soak.service");
+  REQUIRE_THAT(service, Contains("loadgate soak ") && Contains("Type=oneshot"));
+  // Continuation lines joined, as systemd reads them.
+  std::string joined;
+  for (size_t i = 0; i < service.size(); ++i)
+    if (service.compare(i, 2, "\\\n") == 0)
+      ++i;
+    else
+      joined += service[i];
+  for (size_t at = 0; (at = joined.find("loadgate ", at)) != std::string::npos; ++at)
+    if (joined.compare(at, 14, "loadgate soak ") == 0 ||
+        joined.compare(at, 15, "loadgate trend ") == 0)
+      check_options(joined.substr(at - 1, joined.find('\n', at) - at + 1), "systemd service");
+  CHECK_THAT(file_text(source_dir() + "/ci/examples/loadgate-nightly-soak.timer"),
+             Contains("OnCalendar=") && Contains("Persistent=true"));
+
+  const auto manifests =
+      YAML::LoadAllFromFile(source_dir() + "/ci/examples/k8s/nightly-soak-cronjob.yaml");
+  REQUIRE(manifests.size() == 2);
+  CHECK(manifests[0]["kind"].as<std::string>() == "PersistentVolumeClaim");
+  const YAML::Node cron = manifests[1];
+  CHECK(cron["kind"].as<std::string>() == "CronJob");
+  CHECK(cron["spec"]["concurrencyPolicy"].as<std::string>() == "Forbid");
+  const YAML::Node job = cron["spec"]["jobTemplate"]["spec"];
+  CHECK(job["backoffLimit"].as<int>() == 0);
+  const YAML::Node pod = job["template"]["spec"];
+  CHECK(pod["volumes"][0]["persistentVolumeClaim"]["claimName"].as<std::string>() ==
+        manifests[0]["metadata"]["name"].as<std::string>());
+  const YAML::Node container = pod["containers"][0];
+  bool history_env = false;
+  for (const auto& e : container["env"])
+    history_env = history_env || e["name"].as<std::string>() == "LOADGATE_HISTORY";
+  CHECK(history_env);
+  const std::string script = " " + container["args"][0].as<std::string>();
+  for (const char* command : {"loadgate soak ", "loadgate trend "}) {
+    const size_t at = script.find(command);
+    REQUIRE(at != std::string::npos);
+    check_options(script.substr(at - 1, script.find(';', at) - at + 1), "CronJob");
+  }
+}
