@@ -37,6 +37,11 @@ HistoryStore open_store(const HistoryArgs& args) {
     throw std::invalid_argument(
         "name the history store: --history FILE (SQLite) or --history DSN (Postgres), or set "
         "LOADGATE_HISTORY");
+  // Reading, not recording: a misspelt file is an error, not a new empty history.
+  if (!is_postgres_dsn(*args.where) && !std::filesystem::exists(*args.where))
+    throw std::runtime_error(
+        fmt::format("no history store at {} (runs record into one with --history {})", *args.where,
+                    *args.where));
   return HistoryStore(*args.where);
 }
 

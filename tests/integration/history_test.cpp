@@ -268,3 +268,19 @@ TEST_CASE("ci/examples: the systemd units and the CronJob pass only options load
     check_options(script.substr(at - 1, script.find(';', at) - at + 1), "CronJob");
   }
 }
+
+TEST_CASE("history and trend refuse a store that is not there, and a missing one", "[cli]") {
+  const std::string missing = (scratch_dir() / "misspelt.db").string();
+  for (const char* command : {"history", "trend"}) {
+    const CommandResult no_file =
+        run_command(fmt::format("{} {} soak --history {}", loadgate_bin(), command, missing));
+    INFO(no_file.output);
+    CHECK(no_file.exit_code == 2);
+    CHECK_THAT(no_file.output, Contains("no history store at " + missing));
+    CHECK_FALSE(std::filesystem::exists(missing));  // not created by reading
+    const CommandResult unnamed =
+        run_command(fmt::format("env -u LOADGATE_HISTORY {} {} soak", loadgate_bin(), command));
+    CHECK(unnamed.exit_code == 2);
+    CHECK_THAT(unnamed.output, Contains("name the history store"));
+  }
+}
