@@ -3,16 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "reports/rank_test.h"
+
 namespace loadgate {
-namespace {
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-}  // namespace
 
 std::vector<Change> change_points(const std::vector<std::optional<double>>& values,
                                   const std::vector<std::string>& groups, double floor,

@@ -17,6 +17,7 @@
 #include "harness/text_file.h"
 #include "reports/claim_metrics.h"
 #include "reports/json_lines.h"
+#include "reports/rank_test.h"
 #include "reports/result_reader.h"
 
 namespace loadgate {
@@ -104,12 +105,6 @@ void add_soak(HistoryEntry& entry, const std::filesystem::path& dir) {
       w.claims.push_back({c.at("id"), c.at("verdict"), c.value("measured", "")});
     entry.windows.push_back(std::move(w));
   });
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 int severity(const std::string& verdict) {

@@ -14,20 +14,12 @@
 namespace loadgate {
 namespace {
 
-double centre(std::vector<double> values, bool median) {
+double centre(std::vector<double> values, bool median_of) {
   if (values.empty()) return 0;
-  if (!median) {
-    double sum = 0;
-    for (double v : values) sum += v;
-    return sum / static_cast<double>(values.size());
-  }
-  const size_t mid = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
-  const double upper = values[mid];
-  if (values.size() % 2) return upper;
-  return (*std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid)) +
-          upper) /
-         2;
+  if (median_of) return median(std::move(values));
+  double sum = 0;
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
 }
 
 // How far the baseline's own runs stray from its centre: the largest distance of one run's centre

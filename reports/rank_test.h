@@ -20,4 +20,7 @@ struct RankTest {
 // An empty sample gives p = 1.
 RankTest mann_whitney(const std::vector<double>& a, const std::vector<double>& b);
 
+// The middle value (the mean of the two middle ones for an even count); 0 for none.
+double median(std::vector<double> values);
+
 }  // namespace loadgate
