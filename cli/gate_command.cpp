@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/history_command.h"
+#include "cli/metrics_options.h"
 #include "cli/scenario_run.h"
 #include "cli/signal_stop.h"
 #include "harness/text_file.h"
@@ -27,6 +28,7 @@ struct GateArgs {
   double alpha = 0.05;
   std::string min_effect = "10%";
   HistoryArgs history;
+  MetricsArgs metrics;
 };
 
 // Replaced whole: a full disk leaves the old baseline as it was.
@@ -40,6 +42,7 @@ int gate(const GateArgs& args) {
   GateSettings settings;
   std::filesystem::path out;
   std::optional<GateSamples> baseline;
+  std::unique_ptr<PrometheusEndpoint> metrics;
   try {
     settings.min_effect = parse_share("--min-effect", args.min_effect);
     settings.alpha = args.alpha;
@@ -77,6 +80,7 @@ int gate(const GateArgs& args) {
       throw std::runtime_error(fmt::format("--baseline {} is of scenario {}, not {}",
                                            args.baseline.string(), baseline->scenario,
                                            gate.scenario));
+    metrics = open_metrics(args.metrics);
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -91,7 +95,8 @@ int gate(const GateArgs& args) {
       std::cerr << fmt::format("loadgate: gate repeat {} of {} into {}\n", i, args.repeat,
                                dir.string());
       auto result = run_scenario({args.scenario, args.overrides, args.testbed, args.claims, dir},
-                                 signals.token(), gate.errors);
+                                 signals.token(), gate.errors, metrics.get(),
+                                 fmt::format("{}/repeat-{}", out.filename().string(), i));
       if (!result) break;  // it could not start: the next would not either
       interrupted = result->interrupted;
       try {  // the session's own result: its files need not be folded again
@@ -104,6 +109,7 @@ int gate(const GateArgs& args) {
     }
     interrupted = interrupted || signals.token().stop_requested();  // also between repeats
   }
+  finish_metrics(metrics.get(), args.metrics);
   if (interrupted) gate.errors.push_back("interrupted: fewer repeats than asked for");
   if (baseline) {
     gate.comparison = compare_samples(*baseline, samples, settings);
@@ -189,6 +195,7 @@ void add_gate_command(CLI::App& app, int& exit_code) {
                    "and when it moved the median (the mean, for rates) by more than this")
       ->capture_default_str();
   add_history_options(command, args->history);
+  auto metrics_checked = add_metrics_options(command, args->metrics);
   command->footer(
       "Each repeat is judged as `loadgate run` judges a run (claims, the scenario's slo:, lost\n"
       "writes, faults recovered, the deployment healthy). Then every workload's per-interval\n"
@@ -201,6 +208,7 @@ void add_gate_command(CLI::App& app, int& exit_code) {
       "Results: OUT/gate.json (verdicts and samples), OUT/junit.xml (each repeat's claims and\n"
       "checks, and one testcase per compared metric), OUT/summary.md (also appended to\n"
       "$GITHUB_STEP_SUMMARY when set), OUT/repeat-N/ (each run's own results).\n"
+      "--metrics HOST:PORT serves every repeat live, each under run_id=\"<OUT's name>/repeat-N\".\n"
       "Exit codes: 0 pass; 1 a claim broken, an SLO missed, a write lost, or a regression;\n"
       "2 could not run (bad scenario or baseline, unreachable target, a fault that failed or\n"
       "left the deployment unhealthy); 3 inconclusive (generator-bound, a claim not measured,\n"
@@ -210,7 +218,8 @@ void add_gate_command(CLI::App& app, int& exit_code) {
       "  loadgate gate scenarios/demo.yaml --baseline gate-baseline.json\n"
       "  loadgate gate scenarios/demo.yaml --history gates.db --baseline '#latest' --label "
       "rev=$SHA");
-  command->callback([&exit_code, args] { exit_code = gate(*args); });
+  command->callback(
+      [&exit_code, args, metrics_checked] { exit_code = metrics_checked() ? gate(*args) : 2; });
 }
 
 }  // namespace loadgate::cli

@@ -10,6 +10,7 @@
 #include "harness/text_file.h"
 #include "history/run_record.h"
 #include "history/trend_page.h"
+#include "session/checklist.h"
 
 namespace loadgate::cli {
 namespace {
@@ -26,10 +27,19 @@ std::map<std::string, std::string> parsed_labels(const std::vector<std::string>&
   return parsed;
 }
 
-// A scenario named on the command line: its file (then the name inside it) or its name.
+// A scenario named on the command line: its file (then the name inside it; a phase 2
+// checklist's too) or its name.
 std::string scenario_name(const std::string& given) {
-  if (std::filesystem::is_regular_file(given)) return load_scenario(given, {}).name;
-  return given;
+  if (!std::filesystem::is_regular_file(given)) return given;
+  try {
+    return load_scenario(given, {}).name;
+  } catch (const std::exception&) {
+    try {
+      return load_checklist(given).name;
+    } catch (const std::exception&) {
+    }
+    throw;  // neither: the scenario's error says what is wrong with it
+  }
 }
 
 HistoryStore open_store(const HistoryArgs& args) {
@@ -222,7 +232,7 @@ void add_history_command(CLI::App& app, int& exit_code) {
   sub->add_option("scenario", *scenario, "a scenario file or a scenario's name")->required();
   add_history_options(sub, *args, false);
   sub->add_option("--last", *last, "the newest so many")->capture_default_str();
-  sub->add_option("--command", *command, "only these: run, soak or gate");
+  sub->add_option("--command", *command, "only these: run, soak, gate or phase2");
   sub->footer(
       "Each night: its id (#N, what gate --baseline and trend name), when, the command, the\n"
       "verdict, the first workload's p50/p99/error rate, lost writes, labels, and the figures\n"

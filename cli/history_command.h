@@ -1,5 +1,5 @@
 // The history store on the command line: `--history DB` and `--label KEY=VALUE` for the commands
-// that record what they ran (run, soak, gate), and the commands that read it back:
+// that record what they ran (run, soak, gate, phase2), and the commands that read it back:
 // `loadgate history SCENARIO` (the nights, a line each) and `loadgate trend SCENARIO` (the page).
 #pragma once
 

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/history_command.h"
+#include "cli/metrics_options.h"
 #include "cli/scenario_run.h"
 #include "cli/signal_stop.h"
 #include "harness/text_file.h"
@@ -23,6 +25,8 @@ struct Phase2Args {
   std::vector<std::string> only;
   bool keep_going = false;
   bool dry_run = false;
+  HistoryArgs history;
+  MetricsArgs metrics;
 };
 
 using Status = ChecklistItemOutcome::Status;
@@ -93,6 +97,14 @@ int phase2(const Phase2Args& args) {
                              list.items.size());
     return 0;
   }
+  if (!history_usable(args.history)) return 2;  // a bad store is found before the load
+  std::unique_ptr<PrometheusEndpoint> metrics;
+  try {
+    metrics = open_metrics(args.metrics);
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    return 2;
+  }
 
   ChecklistOutcome outcome{list.name, list.source_doc, list.source_section, {}};
   bool interrupted = false;
@@ -116,7 +128,9 @@ int phase2(const Phase2Args& args) {
                                    item.steps.size(), item.steps[k].scenario.string(),
                                    request.out->string());
           ChecklistStepOutcome step{item.steps[k].scenario.string(), *request.out, {}, {}};
-          auto run = run_scenario(request, signals.token(), step.verdict.errors);
+          auto run = run_scenario(
+              request, signals.token(), step.verdict.errors, metrics.get(),
+              (out.filename() / request.out->lexically_relative(out)).generic_string());
           if (run) {
             RunVerdict judged = judge_run(*run);
             step.verdict.failures = std::move(judged.failures);
@@ -142,6 +156,7 @@ int phase2(const Phase2Args& args) {
     }
     interrupted = interrupted || signals.token().stop_requested();
   }
+  finish_metrics(metrics.get(), args.metrics);
 
   std::cout << checklist_console(outcome);
   int exit_code = outcome.exit_code();
@@ -152,7 +167,10 @@ int phase2(const Phase2Args& args) {
     std::cerr << "loadgate: " << e.what() << "\n";
     if (exit_code != 1) exit_code = 2;
   }
-  return interrupted && exit_code != 1 ? 130 : exit_code;
+  exit_code = interrupted && exit_code != 1 ? 130 : exit_code;
+  return std::filesystem::exists(out / "checklist.json")
+             ? record_in_history(args.history, out, args.checklist, {}, exit_code)
+             : exit_code;
 }
 
 }  // namespace
@@ -175,6 +193,8 @@ void add_phase2_command(CLI::App& app, int& exit_code) {
                     "check every item even after a gate item failed");
   command->add_flag("--dry-run", args->dry_run,
                     "read the checklist and check every step's plan; run nothing");
+  add_history_options(command, args->history);
+  auto metrics_checked = add_metrics_options(command, args->metrics);
   command->footer(
       "Items run in order; each step as `loadgate run` runs it, judged as the release gate\n"
       "judges a repeat: claims, the scenario's slo:, lost writes, faults recovered, the\n"
@@ -183,11 +203,15 @@ void add_phase2_command(CLI::App& app, int& exit_code) {
       "could not tell (generator-bound, a claim not measured), or a gate item failed before it.\n"
       "Results: OUT/checklist.html, checklist.md (also appended to $GITHUB_STEP_SUMMARY),\n"
       "checklist.json, junit.xml, and each step's own results.\n"
+      "--history DB records the checklist (each item's verdict, each step's figures and claims)\n"
+      "for `loadgate history` and `loadgate trend`; --metrics HOST:PORT serves every step live,\n"
+      "each under run_id=\"<OUT's name>/<n>-<item>/<k>-<scenario>\".\n"
       "Exit codes: 0 every item ticked; 1 an item failed; 2 one could not run (or a bad\n"
       "checklist); 3 one could not tell; 130 interrupted.\n"
       "  loadgate testbed up && loadgate phase2 scenarios/phase2/testbed.yaml\n"
       "  loadgate phase2 scenarios/phase2/aws-staging.yaml --keep-going   # after editing it");
-  command->callback([&exit_code, args] { exit_code = phase2(*args); });
+  command->callback(
+      [&exit_code, args, metrics_checked] { exit_code = metrics_checked() ? phase2(*args) : 2; });
 }
 
 }  // namespace loadgate::cli

@@ -11,7 +11,6 @@
 #include "cli/verdict_exit.h"
 #include "reports/console_summary.h"
 #include "reports/progress_line.h"
-#include "reports/prometheus_endpoint.h"
 #include "reports/report_formats.h"
 #include "session/run_session.h"
 
@@ -20,7 +19,7 @@ namespace {
 
 // The options given as text, turned into RunArgs' types once parsed.
 struct OptionText {
-  std::string out, testbed, metrics_linger;
+  std::string out, testbed;
 };
 
 }  // namespace
@@ -38,26 +37,12 @@ std::function<bool()> add_run_options(CLI::App* sub, RunArgs& args) {
                   "a claims file to judge the run by (repeatable; adds to the scenario's claims:)");
   sub->add_flag("--gate", args.gate,
                 "a release gate: a claim that could not be measured fails the run (exit 1)");
-  sub->add_option("--metrics", args.metrics,
-                  "serve live metrics in Prometheus's text format at http://HOST:PORT/metrics "
-                  "while the run goes, e.g. 127.0.0.1:9464 (port 0: any free one)");
-  sub->add_option("--metrics-linger", text->metrics_linger,
-                  "after the run, keep --metrics up until a scrape has read the final counts, "
-                  "at most this long (default 15s, Prometheus's default scrape interval)");
+  auto metrics_checked = add_metrics_options(sub, args.metrics);
   add_history_options(sub, args.history);
-  return [text, &args] {
+  return [text, &args, metrics_checked] {
     if (!text->out.empty()) args.out = text->out;
     if (!text->testbed.empty()) args.testbed = text->testbed;
-    if (!text->metrics_linger.empty()) {
-      const auto linger = parse_duration(text->metrics_linger);
-      if (!linger) {
-        std::cerr << "loadgate: --metrics-linger " << text->metrics_linger
-                  << ": not a duration (15s, 500ms, 1m)\n";
-        return false;
-      }
-      args.metrics_linger = *linger;
-    }
-    return true;
+    return metrics_checked();
   };
 }
 
@@ -102,19 +87,13 @@ int run(const RunArgs& args, const AfterRun& after) {
   if (!history_usable(args.history)) return 2;  // a bad store is found before the load
   // Listening before any load, so a taken port costs nothing.
   std::unique_ptr<PrometheusEndpoint> metrics;
-  if (args.metrics) try {
-      std::vector<std::string> workloads;
-      for (const auto& w : plan.scenario.workloads) workloads.push_back(w.name);
-      const std::string run_id = plan.out.filename().string();
-      metrics = std::make_unique<PrometheusEndpoint>(
-          PrometheusEndpoint::Options{*args.metrics, run_id, plan.scenario.name, workloads,
-                                      slo_latency_bounds(plan.scenario.slo)});
-      std::cerr << fmt::format("loadgate: live metrics at {} (run_id {})\n", metrics->url(),
-                               run_id);
-    } catch (const std::exception& e) {
-      std::cerr << "loadgate: " << e.what() << "\n";
-      return 2;
-    }
+  try {
+    metrics = open_metrics(args.metrics);
+    if (metrics) begin_metrics_run(*metrics, plan, plan.out.filename().string());
+  } catch (const std::exception& e) {
+    std::cerr << "loadgate: " << e.what() << "\n";
+    return 2;
+  }
   RunResult result;
   {
     SignalStop signals;  // before the session's threads, which inherit its signal mask
@@ -169,11 +148,7 @@ int run(const RunArgs& args, const AfterRun& after) {
     std::cerr << "loadgate: the deployment is NOT HEALTHY after the run\n";
     failed = true;
   }
-  if (metrics && !metrics->await_final_scrape(args.metrics_linger))
-    std::cerr << fmt::format(
-        "loadgate: note: nothing scraped {} within {} of the run's end (--metrics-linger): "
-        "Prometheus may lack the last interval\n",
-        metrics->url(), format_duration(args.metrics_linger));
+  finish_metrics(metrics.get(), args.metrics);
   const int verdicts =
       std::max(verdict_exit_code(result, args.gate, std::cerr), after_failed ? 1 : 0);
   const int exit_code = verdicts ? verdicts : result.interrupted ? 130 : failed ? 2 : 0;

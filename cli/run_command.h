@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/history_command.h"
+#include "cli/metrics_options.h"
 #include "harness/units.h"
 
 namespace CLI {
@@ -28,11 +29,10 @@ struct RunArgs {
   std::optional<std::string> testbed;        // overrides the scenario's target
   std::vector<std::string> overrides;        // --set path=value
   bool dry_run = false;  // check everything, print the plan (and fault commands), send nothing
-  std::vector<std::filesystem::path> claims;           // --claims, beside the scenario's own
-  bool gate = false;                                   // a claim not measured fails the run too
-  std::optional<std::string> metrics;                  // host:port of a live Prometheus endpoint
-  Duration metrics_linger = std::chrono::seconds(15);  // for the scrape that reads the end
-  HistoryArgs history;                                 // --history, --label
+  std::vector<std::filesystem::path> claims;  // --claims, beside the scenario's own
+  bool gate = false;                          // a claim not measured fails the run too
+  MetricsArgs metrics;                        // --metrics, --metrics-linger
+  HistoryArgs history;                        // --history, --label
 };
 
 // What a command built on `run` adds between the session's end and the summary and report

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/metrics_options.h"
 #include "harness/text_file.h"
 
 #include "reports/progress_line.h"
@@ -13,13 +14,19 @@
 namespace loadgate::cli {
 
 std::optional<RunResult> run_scenario(const PlanRequest& request, std::stop_token stop,
-                                      std::vector<std::string>& errors) {
+                                      std::vector<std::string>& errors, PrometheusEndpoint* metrics,
+                                      const std::string& run_id) {
   RunResult result;
   const std::filesystem::path out = request.out.value_or("");
   try {
     RunPlan plan = make_plan(request);
     ProgressLine progress(plan.scenario.duration);
-    RunSession session(plan, {&progress});
+    std::vector<IntervalSink*> sinks{&progress};
+    if (metrics) {
+      begin_metrics_run(*metrics, plan, run_id);
+      sinks.push_back(metrics);
+    }
+    RunSession session(plan, sinks);
     session.prepare();
     result = session.run(stop);
   } catch (const std::exception& e) {

@@ -8,14 +8,18 @@
 #include <vector>
 
 #include "harness/results.h"
+#include "reports/prometheus_endpoint.h"
 #include "session/run_plan.h"
 
 namespace loadgate::cli {
 
 // Nothing when it could not start (bad plan, unreachable target: why is added to `errors`). A
 // report file that cannot be written is an error beside a result still returned and judged.
+// With `metrics`, the run's intervals are served there under `run_id`.
 std::optional<RunResult> run_scenario(const PlanRequest& request, std::stop_token stop,
-                                      std::vector<std::string>& errors);
+                                      std::vector<std::string>& errors,
+                                      PrometheusEndpoint* metrics = nullptr,
+                                      const std::string& run_id = "");
 
 // Appends `markdown` to $GITHUB_STEP_SUMMARY, when set (GitHub Actions shows it on the run's
 // page); throws std::runtime_error naming the file when it cannot.

@@ -132,6 +132,39 @@ void add_gate(HistoryEntry& entry, const std::filesystem::path& dir, const json&
   for (const auto& id : order) entry.claims.push_back(worst[id]);
 }
 
+// A checklist item's verdict as a claim's: ticked held, FAILED broken, else not measured.
+std::string item_verdict(const std::string& status) {
+  return status == "ticked" ? "held" : status == "FAILED" ? "broken" : "not measured";
+}
+
+// A phase 2 checklist: each item's verdict as a claim (its id), each step's claims as
+// "<item>/<claim>" and its figures as "<item>.<figure>" ("<item>.<k>.<figure>" for an item of
+// several steps), and how many items were ticked and failed.
+void add_phase2(HistoryEntry& entry, const json& checklist) {
+  entry.scenario = checklist.at("name");
+  double ticked = 0, failed = 0;
+  for (const auto& item : checklist.at("items")) {
+    const std::string id = item.at("id");
+    const std::string status = item.at("status");
+    ticked += status == "ticked";
+    failed += status == "FAILED";
+    entry.claims.push_back({id, item_verdict(status), item.value("reason", "")});
+    const auto& steps = item.at("steps");
+    for (size_t k = 0; k < steps.size(); ++k) {
+      for (const auto& c : steps[k].at("claims"))
+        entry.claims.push_back(
+            {id + "/" + c.at("id").get<std::string>(), c.at("status"), c.value("measured", "")});
+      const std::filesystem::path dir = steps[k].at("dir").get<std::string>();
+      if (!std::filesystem::exists(dir / "result.json")) continue;  // it could not start
+      const std::string prefix = steps.size() > 1 ? fmt::format("{}.{}.", id, k + 1) : id + ".";
+      for (const auto& [name, value] : run_figures(read_run(dir)))
+        entry.figures[prefix + name] = value;
+    }
+  }
+  entry.figures["checklist.ticked"] = ticked;
+  entry.figures["checklist.failed"] = failed;
+}
+
 }  // namespace
 
 HistoryEntry history_entry_of(const std::filesystem::path& dir) {
@@ -140,6 +173,11 @@ HistoryEntry history_entry_of(const std::filesystem::path& dir) {
   if (std::filesystem::exists(dir / "gate.json")) {
     entry.command = "gate";
     add_gate(entry, dir, read_json(dir / "gate.json"));
+    return entry;
+  }
+  if (std::filesystem::exists(dir / "checklist.json")) {
+    entry.command = "phase2";
+    add_phase2(entry, read_json(dir / "checklist.json"));
     return entry;
   }
   const RunResult run = read_run(dir);

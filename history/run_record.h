@@ -14,8 +14,10 @@ namespace loadgate {
 
 // A run or a soak (OUT/result.json; OUT/soak.json and windows.jsonl when there), or a gate
 // (OUT/gate.json: its figures are the median of its repeats', a claim's verdict the worst of
-// theirs). `command` ("run", "soak", "gate", "phase2") and the directory set; the caller adds the
-// labels, the hash and the verdict. Throws std::runtime_error naming a file it cannot read.
+// theirs), or a phase 2 checklist (OUT/checklist.json: each item's verdict as a claim, each
+// step's figures under its item's id). `command` ("run", "soak", "gate", "phase2") and the
+// directory set; the caller adds the labels, the hash and the verdict. Throws std::runtime_error
+// naming a file it cannot read.
 HistoryEntry history_entry_of(const std::filesystem::path& dir);
 
 // A scenario's identity across nights: SHA-256 of its file and --set overrides, 16 hex digits.

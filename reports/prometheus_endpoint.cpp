@@ -48,15 +48,32 @@ struct PrometheusEndpoint::Metrics {
     prometheus::Histogram* duration;
     prometheus::Gauge *lag, *in_flight, *vus;
   };
+  // Every series is labelled with its run's id (Family::Add returns the series already there for
+  // the same labels, so an error class or a fault seen again counts on).
+  template <typename T, typename... Args>
+  T& series(prometheus::Family<T>& family, prometheus::Labels labels, const Args&... args) {
+    labels.emplace("run_id", run_id);
+    return family.Add(labels, args...);
+  }
 
   std::shared_ptr<ScrapeCounter> scrapes = std::make_shared<ScrapeCounter>();
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<prometheus::Exposer> exposer;
   std::string host;
-  std::vector<double> buckets;
+  prometheus::Family<prometheus::Gauge>* info = nullptr;
+  prometheus::Family<prometheus::Counter>* requests = nullptr;
+  prometheus::Family<prometheus::Counter>* dropped = nullptr;
   prometheus::Family<prometheus::Counter>* errors = nullptr;
+  prometheus::Family<prometheus::Histogram>* duration = nullptr;
+  prometheus::Family<prometheus::Gauge>* lag = nullptr;
+  prometheus::Family<prometheus::Gauge>* in_flight = nullptr;
+  prometheus::Family<prometheus::Gauge>* vus = nullptr;
   prometheus::Family<prometheus::Gauge>* faults = nullptr;
   prometheus::Family<prometheus::Gauge>* observed = nullptr;
+  // The run under way.
+  std::string run_id;
+  prometheus::Gauge* running = nullptr;
+  std::vector<double> buckets;
   std::vector<Workload> workloads;
   std::vector<double> increments;  // reused: one slot per bucket and +Inf
 };
@@ -80,59 +97,65 @@ std::vector<double> slo_latency_bounds(const std::map<std::string, std::string>&
   return bounds;
 }
 
-PrometheusEndpoint::PrometheusEndpoint(Options options) : metrics_(std::make_unique<Metrics>()) {
+PrometheusEndpoint::PrometheusEndpoint(const std::string& listen)
+    : metrics_(std::make_unique<Metrics>()) {
   Metrics& m = *metrics_;
-  const auto colon = options.listen.rfind(':');
-  if (colon == std::string::npos || colon + 1 == options.listen.size())
-    throw std::runtime_error(
-        fmt::format("--metrics {}: give host:port (127.0.0.1:9464)", options.listen));
-  m.host = options.listen.substr(0, colon);
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size())
+    throw std::runtime_error(fmt::format("--metrics {}: give host:port (127.0.0.1:9464)", listen));
+  m.host = listen.substr(0, colon);
   try {
-    m.exposer = std::make_unique<prometheus::Exposer>(options.listen, 2);
+    m.exposer = std::make_unique<prometheus::Exposer>(listen, 2);
   } catch (const std::exception& e) {
     throw std::runtime_error(
-        fmt::format("--metrics {}: cannot listen there ({})", options.listen, e.what()));
+        fmt::format("--metrics {}: cannot listen there ({})", listen, e.what()));
   }
-  // Every family carries the run's id.
-  const prometheus::Labels run{{"run_id", options.run_id}};
-  auto family = [&](auto builder, const std::string& name, const std::string& help) -> auto& {
-    return builder.Name(name).Help(help).Labels(run).Register(*m.registry);
+  auto family = [&](auto builder, const std::string& name, const std::string& help) {
+    return &builder.Name(name).Help(help).Register(*m.registry);
   };
-  auto& info = family(prometheus::BuildGauge(), "loadgate_run_info",
-                      "The run loadgate is doing: 1, labelled with its scenario");
-  info.Add({{"scenario", options.scenario}}).Set(1);
-  auto& requests = family(prometheus::BuildCounter(), "loadgate_requests_total",
-                          "Requests completed, by outcome (ok, expected_failure, error)");
-  auto& dropped = family(prometheus::BuildCounter(), "loadgate_dropped_requests_total",
-                         "Requests due but not sent: max_in_flight was reached");
-  m.errors = &family(prometheus::BuildCounter(), "loadgate_errors_total",
-                     "Failed requests by error class");
-  auto& duration = family(prometheus::BuildHistogram(), "loadgate_request_duration_seconds",
-                          "Time from a request's intended start to its response (ok and "
-                          "expected failures), with a bucket at each SLO bound");
-  auto& lag = family(prometheus::BuildGauge(), "loadgate_schedule_lag_max_seconds",
-                     "How late the latest request of the last interval started");
-  auto& in_flight = family(prometheus::BuildGauge(), "loadgate_in_flight_requests",
-                           "Requests out at the end of the last interval");
-  auto& vus = family(prometheus::BuildGauge(), "loadgate_virtual_users",
-                     "Closed-model virtual users running");
-  m.faults = &family(prometheus::BuildGauge(), "loadgate_fault_active",
-                     "1 from a fault's injection to its recovery");
-  m.observed = &family(prometheus::BuildGauge(), "loadgate_observed_value",
-                       "The deployment observer's gauges, by name (db.replica_lag, ...)");
-  m.buckets = bucket_bounds(options.latency_bounds_s);
-  m.increments.assign(m.buckets.size() + 1, 0);
-  for (const auto& name : options.workloads) {
-    const prometheus::Labels w{{"workload", name}};
-    auto outcome = [&](const char* o) {
-      return &requests.Add({{"workload", name}, {"outcome", o}});
-    };
-    m.workloads.push_back({outcome("ok"), outcome("expected_failure"), outcome("error"),
-                           &dropped.Add(w), &duration.Add(w, m.buckets), &lag.Add(w),
-                           &in_flight.Add(w), &vus.Add(w)});
-  }
+  m.info = family(prometheus::BuildGauge(), "loadgate_run_info",
+                  "The run loadgate is doing: 1 while it goes, labelled with its scenario");
+  m.requests = family(prometheus::BuildCounter(), "loadgate_requests_total",
+                      "Requests completed, by outcome (ok, expected_failure, error)");
+  m.dropped = family(prometheus::BuildCounter(), "loadgate_dropped_requests_total",
+                     "Requests due but not sent: max_in_flight was reached");
+  m.errors =
+      family(prometheus::BuildCounter(), "loadgate_errors_total", "Failed requests by error class");
+  m.duration = family(prometheus::BuildHistogram(), "loadgate_request_duration_seconds",
+                      "Time from a request's intended start to its response (ok and "
+                      "expected failures), with a bucket at each SLO bound");
+  m.lag = family(prometheus::BuildGauge(), "loadgate_schedule_lag_max_seconds",
+                 "How late the latest request of the last interval started");
+  m.in_flight = family(prometheus::BuildGauge(), "loadgate_in_flight_requests",
+                       "Requests out at the end of the last interval");
+  m.vus = family(prometheus::BuildGauge(), "loadgate_virtual_users",
+                 "Closed-model virtual users running");
+  m.faults = family(prometheus::BuildGauge(), "loadgate_fault_active",
+                    "1 from a fault's injection to its recovery");
+  m.observed = family(prometheus::BuildGauge(), "loadgate_observed_value",
+                      "The deployment observer's gauges, by name (db.replica_lag, ...)");
   m.exposer->RegisterCollectable(m.scrapes);
   m.exposer->RegisterCollectable(m.registry);
+}
+
+void PrometheusEndpoint::begin_run(const Run& run) {
+  Metrics& m = *metrics_;
+  if (m.running) m.running->Set(0);
+  m.run_id = run.run_id;
+  m.running = &m.series(*m.info, {{"scenario", run.scenario}});
+  m.running->Set(1);
+  m.buckets = bucket_bounds(run.latency_bounds_s);
+  m.increments.assign(m.buckets.size() + 1, 0);
+  m.workloads.clear();
+  for (const auto& name : run.workloads) {
+    auto outcome = [&](const char* o) {
+      return &m.series(*m.requests, {{"workload", name}, {"outcome", o}});
+    };
+    const prometheus::Labels w{{"workload", name}};
+    m.workloads.push_back({outcome("ok"), outcome("expected_failure"), outcome("error"),
+                           &m.series(*m.dropped, w), &m.series(*m.duration, w, m.buckets),
+                           &m.series(*m.lag, w), &m.series(*m.in_flight, w), &m.series(*m.vus, w)});
+  }
 }
 
 PrometheusEndpoint::~PrometheusEndpoint() = default;
@@ -151,9 +174,8 @@ void PrometheusEndpoint::write(const IntervalRecord& interval) {
     out.expected->Increment(static_cast<double>(w.expected_failures));
     out.error->Increment(static_cast<double>(w.error_count()));
     out.dropped->Increment(static_cast<double>(w.dropped));
-    // Family::Add returns the series already there for the same labels.
     for (const auto& [error_class, count] : w.errors)
-      m.errors->Add({{"workload", w.name}, {"class", error_class}})
+      m.series(*m.errors, {{"workload", w.name}, {"class", error_class}})
           .Increment(static_cast<double>(count));
     if (w.latency.count() > 0) {
       std::fill(m.increments.begin(), m.increments.end(), 0);
@@ -173,11 +195,12 @@ void PrometheusEndpoint::write(const IntervalRecord& interval) {
 
 void PrometheusEndpoint::observe(const ObservedSample& sample) {
   for (const auto& [name, value] : sample.gauges)
-    metrics_->observed->Add({{"gauge", name}}).Set(value);
+    metrics_->series(*metrics_->observed, {{"gauge", name}}).Set(value);
 }
 
 void PrometheusEndpoint::fault(const FaultEvent& event, bool active) {
-  metrics_->faults->Add({{"kind", event.kind}, {"name", event.description}}).Set(active ? 1 : 0);
+  metrics_->series(*metrics_->faults, {{"kind", event.kind}, {"name", event.description}})
+      .Set(active ? 1 : 0);
 }
 
 bool PrometheusEndpoint::await_final_scrape(Duration linger) {

@@ -48,6 +48,12 @@ struct PrometheusServer {
   static std::string script() { return source_dir() + "/ci/prometheus-server"; }
 };
 
+// Every request a workload of result.json finished, as Prometheus counts them.
+double attempts_of(const json& workload) {
+  return workload["ok"].get<double>() + workload["error_count"].get<double>() +
+         workload["expected_failures"].get<double>();
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -90,8 +96,7 @@ faults:
   CHECK(run.output.find("nothing scraped") == std::string::npos);
   const json result = json_file(out / "result.json");
   const json& items = result["workloads"][0];
-  const double attempts = items["ok"].get<double>() + items["error_count"].get<double>() +
-                          items["expected_failures"].get<double>();
+  const double attempts = attempts_of(items);
   REQUIRE(attempts > 150);
   // The run's id is its directory's name. Range functions skip the staleness markers Prometheus
   // writes once the endpoint is gone.
@@ -141,4 +146,51 @@ faults:
     INFO(title << ": " << expr);
     CHECK_FALSE(prometheus.query(expr, at).empty());
   }
+}
+
+TEST_CASE(
+    "a gate's repeats on one --metrics endpoint: a real Prometheus stores each under its own "
+    "run_id with that repeat's own request count",
+    "[testbed]") {
+  const uint16_t metrics_port = find_free_port();
+  PrometheusServer prometheus(metrics_port);
+  const std::string scenario = write_scenario("gate-metrics.yaml", R"yaml(
+name: gate-metrics
+target: {testbed: default}
+duration: 4s
+client: {max_schedule_lag: 1s}  # what is counted is checked here, not how late on a busy machine
+workloads:
+  items:
+    kind: api
+    executor: {type: constant-arrival-rate, rate: 40/s}
+    ids: {min: 1, max: 100}
+    requests:
+      - {name: read, method: GET, path: "/api/v1/items/{{id}}", expect: 200}
+)yaml");
+  const auto out = scratch_dir() / "gate-metrics";
+  std::filesystem::remove_all(out);
+  const auto baseline = scratch_dir() / "gate-metrics-baseline.json";
+  std::filesystem::remove(baseline);
+  const CommandResult gate = run_command(
+      fmt::format("{} gate {} --testbed {} --repeat 2 --baseline {} --update-baseline --out {} "
+                  "--metrics 127.0.0.1:{} --metrics-linger 10s 2>&1",
+                  loadgate_bin(), scenario, shared_testbed_dir(), baseline.string(), out.string(),
+                  metrics_port),
+      120);
+  INFO(gate.output);
+  REQUIRE(gate.exit_code == 0);
+  CHECK(gate.output.find("nothing scraped") == std::string::npos);
+  for (int i = 1; i <= 2; ++i) {
+    const json items = json_file(out / fmt::format("repeat-{}", i) / "result.json")["workloads"][0];
+    const double attempts = attempts_of(items);
+    REQUIRE(attempts > 100);
+    const std::string id = fmt::format("run_id=\"gate-metrics/repeat-{}\"", i);
+    CHECK_THAT(gate.output, Contains(id));
+    CHECK(prometheus.value(fmt::format("sum(max_over_time(loadgate_requests_total{{{}}}[5m]))",
+                                       id)) == attempts);
+    // The first repeat's run ended when the second began; the second's when the gate did.
+    CHECK(prometheus.value(fmt::format("max_over_time(loadgate_run_info{{{}}}[5m])", id)) == 1);
+  }
+  CHECK(prometheus.value(
+            "last_over_time(loadgate_run_info{run_id=\"gate-metrics/repeat-1\"}[5m])") == 0);
 }

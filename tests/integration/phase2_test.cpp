@@ -132,13 +132,31 @@ TEST_CASE(
                                                  Contains("name=\"replica-lag\"><skipped"));
   }
   {
+    // Recorded in a history as a nightly checklist would be: each item's verdict is a claim's.
+    const auto db = scratch_dir() / "phase2-history.db";
+    std::filesystem::remove(db);
     const auto [run, out] =
-        phase2(checklist, shared_testbed_dir(), "phase2-keep-going", "--keep-going");
+        phase2(checklist, shared_testbed_dir(), "phase2-keep-going",
+               fmt::format("--keep-going --history {} --label night=1", db.string()));
     INFO(run.output);
     CHECK(run.exit_code == 1);
+    CHECK_THAT(run.output, Contains("history: recorded as #1"));
     const json list = json_file(out / "checklist.json");
     CHECK(list["items"][0]["status"] == "FAILED");
     CHECK(list["items"][1]["status"] == "ticked");
+    const CommandResult listed = run_command(
+        fmt::format("{} history {} --history {}", loadgate_bin(), checklist, db.string()));
+    INFO(listed.output);
+    CHECK(listed.exit_code == 0);
+    CHECK_THAT(listed.output, Contains("phase2  failed") && Contains("night=1"));
+    const auto page = scratch_dir() / "phase2-trend.html";
+    const CommandResult trend = run_command(fmt::format(
+        "{} trend planted --history {} -o {}", loadgate_bin(), db.string(), page.string()));
+    INFO(trend.output);
+    CHECK(trend.exit_code == 0);
+    const std::string html = file_text(page);
+    CHECK_THAT(html, Contains("autoscaling-reacts") && Contains("replica-lag/") &&
+                         Contains("replica-lag.writes.latency.p99"));
   }
   {
     const auto [run, out] =

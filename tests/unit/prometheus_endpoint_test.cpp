@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <memory>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -24,8 +26,10 @@ std::string scrape(const std::string& url) {
   return text;
 }
 
-PrometheusEndpoint endpoint() {
-  return PrometheusEndpoint({"127.0.0.1:0", "run-7", "shop", {"items"}, {1.0}});
+std::unique_ptr<PrometheusEndpoint> endpoint(const std::string& run_id = "run-7") {
+  auto metrics = std::make_unique<PrometheusEndpoint>("127.0.0.1:0");
+  metrics->begin_run({run_id, "shop", {"items"}, {1.0}});
+  return metrics;
 }
 
 IntervalRecord interval(uint64_t ok, uint64_t not_found) {
@@ -55,7 +59,8 @@ TEST_CASE("the SLO's latency bounds become buckets of their own, beside the defa
 }
 
 TEST_CASE("the endpoint serves what its intervals counted, in Prometheus's text format") {
-  PrometheusEndpoint metrics = endpoint();
+  auto endpoint_of_run = endpoint();
+  PrometheusEndpoint& metrics = *endpoint_of_run;
   REQUIRE_THAT(metrics.url(), Contains("http://127.0.0.1:"));
   metrics.write(interval(10, 2));
   metrics.write(interval(5, 1));
@@ -64,14 +69,14 @@ TEST_CASE("the endpoint serves what its intervals counted, in Prometheus's text 
   metrics.observe({std::chrono::seconds(1), {{"db.replica_lag", 0.25}}});
   const std::string text = scrape(metrics.url());
   INFO(text);
-  const char* id = "run_id=\"run-7\"";
+  const char* id = "run_id=\"run-7\"";  // labels come sorted by name
   CHECK_THAT(text,
              Contains(fmt::format(
-                 "loadgate_requests_total{{{},outcome=\"ok\",workload=\"items\"}} 15", id)) &&
+                 "loadgate_requests_total{{outcome=\"ok\",{},workload=\"items\"}} 15", id)) &&
                  Contains(fmt::format(
-                     "loadgate_requests_total{{{},outcome=\"error\",workload=\"items\"}} 3", id)) &&
+                     "loadgate_requests_total{{outcome=\"error\",{},workload=\"items\"}} 3", id)) &&
                  Contains(fmt::format(
-                     "loadgate_errors_total{{{},class=\"http_404\",workload=\"items\"}} 3", id)));
+                     "loadgate_errors_total{{class=\"http_404\",{},workload=\"items\"}} 3", id)));
   // 8 + 3 requests at 0.5 ms, 2 just under 1 s (in the le="1" bucket), 2 at 3 s.
   CHECK_THAT(text, Contains(fmt::format("loadgate_request_duration_seconds_bucket{{{},"
                                         "workload=\"items\",le=\"0.0005\"}} 11",
@@ -86,19 +91,40 @@ TEST_CASE("the endpoint serves what its intervals counted, in Prometheus's text 
                                             "workload=\"items\"}} 15",
                                             id)));
   CHECK_THAT(text, Contains(fmt::format(
-                       "loadgate_fault_active{{{},kind=\"drill\",name=\"command drill\"}} 1", id)));
+                       "loadgate_fault_active{{kind=\"drill\",name=\"command drill\",{}}} 1", id)));
   CHECK_THAT(text, Contains(fmt::format(
-                       "loadgate_observed_value{{{},gauge=\"db.replica_lag\"}} 0.25", id)));
+                       "loadgate_observed_value{{gauge=\"db.replica_lag\",{}}} 0.25", id)));
   CHECK_THAT(text,
              Contains(fmt::format("loadgate_in_flight_requests{{{},workload=\"items\"}} 3", id)));
   metrics.fault(drill, false);
   CHECK_THAT(scrape(metrics.url()),
              Contains(fmt::format(
-                 "loadgate_fault_active{{{},kind=\"drill\",name=\"command drill\"}} 0", id)));
+                 "loadgate_fault_active{{kind=\"drill\",name=\"command drill\",{}}} 0", id)));
+}
+
+TEST_CASE("a command's second run counts under its own run_id; the first keeps its final figures") {
+  auto metrics = endpoint("gate/repeat-1");
+  metrics->write(interval(10, 2));
+  metrics->begin_run({"gate/repeat-2", "shop", {"items"}, {1.0}});
+  metrics->write(interval(5, 1));
+  const std::string text = scrape(metrics->url());
+  INFO(text);
+  for (const auto& [run, ok, errors, running] :
+       {std::tuple{"gate/repeat-1", 10, 2, 0}, std::tuple{"gate/repeat-2", 5, 1, 1}}) {
+    CHECK_THAT(text, Contains(fmt::format("loadgate_requests_total{{outcome=\"ok\",run_id=\"{}\","
+                                          "workload=\"items\"}} {}",
+                                          run, ok)));
+    CHECK_THAT(text, Contains(fmt::format("loadgate_errors_total{{class=\"http_404\",run_id=\"{}\","
+                                          "workload=\"items\"}} {}",
+                                          run, errors)));
+    CHECK_THAT(text, Contains(fmt::format("loadgate_run_info{{run_id=\"{}\",scenario=\"shop\"}} {}",
+                                          run, running)));
+  }
 }
 
 TEST_CASE("after the run, the endpoint waits for a scrape that reads the end, but not forever") {
-  PrometheusEndpoint metrics = endpoint();
+  auto endpoint_of_run = endpoint();
+  PrometheusEndpoint& metrics = *endpoint_of_run;
   CHECK_FALSE(metrics.await_final_scrape(std::chrono::milliseconds(100)));  // nobody scrapes
   std::thread scraper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -109,10 +135,10 @@ TEST_CASE("after the run, the endpoint waits for a scrape that reads the end, bu
 }
 
 TEST_CASE("an address the endpoint cannot listen on is refused, naming it") {
-  CHECK_THROWS_WITH(PrometheusEndpoint({"127.0.0.1", "r", "s", {}, {}}),
+  CHECK_THROWS_WITH(PrometheusEndpoint("127.0.0.1"),
                     Contains("--metrics 127.0.0.1: give host:port"));
-  PrometheusEndpoint first = endpoint();
-  const std::string taken = first.url().substr(7, first.url().find("/metrics") - 7);
-  CHECK_THROWS_WITH(PrometheusEndpoint({taken, "r", "s", {}, {}}),
+  auto first = endpoint();
+  const std::string taken = first->url().substr(7, first->url().find("/metrics") - 7);
+  CHECK_THROWS_WITH(PrometheusEndpoint(taken),
                     Contains(fmt::format("--metrics {}: cannot listen there", taken)));
 }
