@@ -276,7 +276,9 @@ void up(const UpOptions& options, std::ostream& log) {
       return;
     }
     log << "a previous testbed is only partly up: taking it down first\n";
-    down(options.dir, log);
+    if (!down(options.dir, log))
+      throw std::runtime_error(fmt::format(
+          "the previous testbed in {} could not be taken down (see above)", options.dir.string()));
   }
 
   TestbedState state;
@@ -314,14 +316,23 @@ bool down(const fs::path& dir, std::ostream& log) {
     if (const auto* p = state->find(name))
       clean &= stop_process(p->pid, p->start_ticks, std::chrono::seconds(30), SIGINT);
   }
+  size_t left = 0;
   for (const auto& p : state->processes) {
     if (process_alive(p.pid, p.start_ticks)) {
       log << fmt::format("  {} (pid {}) is still running\n", p.name, p.pid);
-      clean = false;
+      ++left;
     } else if (port_open(p.host, p.port)) {
       log << fmt::format("  port {} of {} is still open\n", p.port, p.name);
-      clean = false;
+      ++left;
     }
+  }
+  if (!clean || left > 0) {
+    // Its data stays under a process that may still use it, and the state for another try.
+    log << fmt::format(
+        "testbed down: NOT clean: {} of {} processes or ports left behind; {} kept: stop them "
+        "and run testbed down again\n",
+        left, state->processes.size(), state_file(dir).string());
+    return false;
   }
   for (const char* sub :
        {"pg-primary", "pg-standby", "run", "secrets", "pgbouncer-1", "pgbouncer-2"})
@@ -329,7 +340,7 @@ bool down(const fs::path& dir, std::ostream& log) {
   fs::remove(state_file(dir));
   log << fmt::format("testbed down: stopped {} processes; logs kept in {}\n",
                      state->processes.size(), (dir / "logs").string());
-  return true;
+  return clean;
 }
 
 int status(const fs::path& dir, bool as_json, std::ostream& out) {

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
+
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +19,40 @@ using namespace loadgate::test;
 using nlohmann::json;
 
 namespace {
+
+// A testbed directory whose state records one service process, as `testbed up` would.
+std::filesystem::path fake_testbed(const std::string& tag, pid_t pid, uint64_t start_ticks,
+                                   uint16_t port) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / fmt::format("loadgate-{}-test-{}", tag, ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / ".loadgate-testbed") << "test";
+  json state = {{"version", 1},
+                {"dir", dir.string()},
+                {"run_as", "x"},
+                {"synchronous_replication", true},
+                {"database", {{"name", "app"}, {"user", "app"}, {"password_file", ""}}},
+                {"pgbouncer_admin", {{"user", "a"}, {"password_file", ""}}},
+                {"jwt", {{"secret_file", ""}}},
+                {"users",
+                 {{"count", 0},
+                  {"name_pattern", ""},
+                  {"password_pattern", ""},
+                  {"distinct_passwords", 8},
+                  {"bcrypt_cost", 4}}},
+                {"items", 0},
+                {"processes",
+                 {{{"name", "service-1"},
+                   {"role", "service"},
+                   {"pid", pid},
+                   {"start_ticks", start_ticks},
+                   {"host", "127.0.0.1"},
+                   {"port", port},
+                   {"log_file", ""}}}}};
+  std::ofstream(dir / "state.json") << state.dump();
+  return dir;
+}
 
 json status_json(const std::string& dir) {
   CommandResult status = run_command(loadgate_bin() + " testbed status --json --dir " + dir);
@@ -104,42 +141,55 @@ TEST_CASE("testbed up refuses a directory that is not a testbed's, or a symlink"
 }
 
 TEST_CASE("testbed down never signals a process that merely reuses a recorded pid", "[cli]") {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("loadgate-pid-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / ".loadgate-testbed") << "test";
   // An unrelated process, recorded with another start time: as after a reboot that reused its pid.
-  const pid_t bystander = spawn_detached({{"sleep", "30"}, dir / "sleep.log", std::nullopt, {}});
+  const auto scratch = std::filesystem::temp_directory_path();
+  const pid_t bystander =
+      spawn_detached({{"sleep", "30"}, scratch / "loadgate-bystander.log", std::nullopt, {}});
   REQUIRE(process_alive(bystander));
-  json state = {{"version", 1},
-                {"dir", dir.string()},
-                {"run_as", "x"},
-                {"synchronous_replication", true},
-                {"database", {{"name", "app"}, {"user", "app"}, {"password_file", ""}}},
-                {"pgbouncer_admin", {{"user", "a"}, {"password_file", ""}}},
-                {"jwt", {{"secret_file", ""}}},
-                {"users",
-                 {{"count", 0},
-                  {"name_pattern", ""},
-                  {"password_pattern", ""},
-                  {"distinct_passwords", 8},
-                  {"bcrypt_cost", 4}}},
-                {"items", 0},
-                {"processes",
-                 {{{"name", "service-1"},
-                   {"role", "service"},
-                   {"pid", bystander},
-                   {"start_ticks", process_start_ticks(bystander) + 1},
-                   {"host", "127.0.0.1"},
-                   {"port", find_free_port()},
-                   {"log_file", ""}}}}};
-  std::ofstream(dir / "state.json") << state.dump();
+  const auto dir =
+      fake_testbed("pid", bystander, process_start_ticks(bystander) + 1, find_free_port());
 
   CommandResult down = run_command(loadgate_bin() + " testbed down --dir " + dir.string());
   INFO(down.output);
   CHECK(down.exit_code == 0);
   CHECK(process_alive(bystander));
   stop_process(bystander, 0, std::chrono::seconds(2));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE(
+    "testbed down fails, and keeps its state for another try, when a recorded port is still open",
+    "[cli]") {
+  // The recorded service is gone, but something still listens on its port (a service that
+  // outlived its pid file, another user's process): the testbed is not down.
+  const uint16_t port = find_free_port();
+  const auto scratch = std::filesystem::temp_directory_path();
+  const pid_t listener =
+      spawn_detached({{"python3", "-m", "http.server", std::to_string(port), "--bind", "127.0.0.1"},
+                      scratch / "loadgate-listener.log",
+                      std::nullopt,
+                      {}});
+  for (int i = 0; i < 100 && !port_open("127.0.0.1", port); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(port_open("127.0.0.1", port));
+  const pid_t gone = spawn_detached({{"true"}, scratch / "loadgate-gone.log", std::nullopt, {}});
+  for (int i = 0; i < 100 && process_alive(gone); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto dir = fake_testbed("port", gone, 1, port);
+
+  CommandResult down = run_command(loadgate_bin() + " testbed down --dir " + dir.string());
+  INFO(down.output);
+  CHECK(down.exit_code == 1);
+  CHECK_THAT(down.output,
+             Catch::Matchers::Contains(fmt::format("port {} of service-1 is still open", port)) &&
+                 Catch::Matchers::Contains("NOT clean"));
+  CHECK(std::filesystem::exists(dir / "state.json"));
+  CHECK(process_alive(listener));  // not ours to stop
+
+  stop_process(listener, 0, std::chrono::seconds(2));
+  CommandResult again = run_command(loadgate_bin() + " testbed down --dir " + dir.string());
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(dir / "state.json"));
   std::filesystem::remove_all(dir);
 }
