@@ -95,6 +95,8 @@ faults:
     CHECK(pooled["workload"] == "pooled");
     CHECK_FALSE(pooled["recovered_s"].is_null());
 
+    REQUIRE_FALSE(fault["clients"].empty());  // else the loops below would check nothing
+    REQUIRE(fault["ledgers"].size() == 2);
     for (const auto& clients : fault["clients"]) {
       INFO(clients.dump());
       CHECK(clients["tried"].get<int>() > 0);
@@ -105,6 +107,7 @@ faults:
       CHECK(ledger["lost"] == 0);  // synchronous replication, as Multi-AZ
     }
   }
+  REQUIRE(result["ledgers"].size() == 2);  // direct and pooled
   for (const auto& ledger : result["ledgers"]) {
     INFO(ledger.dump());
     CHECK(ledger["verified"] == true);
@@ -112,6 +115,7 @@ faults:
     CHECK(ledger["lost"] == 0);
   }
   // Failed over and back: the original primary is the primary again, with a streaming standby.
+  CHECK(result["health"]["checked"] == true);  // else no problems is no news
   CHECK(result["health"]["problems"].empty());
   CHECK(testbed.process("postgres-primary")["data_dir"] == original_primary);
   CHECK(run_command(loadgate_bin() + " testbed status --dir " + testbed.dir).exit_code == 0);
@@ -148,6 +152,7 @@ faults:
   } else {
     CHECK(run.command.exit_code == 0);
   }
+  CHECK(run.result["health"]["checked"] == true);  // else no problems is no news
   CHECK(run.result["health"]["problems"].empty());
 }
 
@@ -179,6 +184,7 @@ faults:
   CHECK(result["interrupted"] == true);
   REQUIRE(result["faults"].size() == 1);
   CHECK(result["faults"][0]["recovered"] == true);
+  CHECK(result["health"]["checked"] == true);  // else no problems is no news
   CHECK(result["health"]["problems"].empty());
   // The promoted standby is the primary; the old one streams from it; the endpoint reaches it.
   CHECK(testbed.process("postgres-primary")["data_dir"] != original_primary);

@@ -240,6 +240,7 @@ faults:
   const json& killed = result["faults"][1]["workloads"][0];
   CHECK_FALSE(killed["errors"].empty());
   CHECK(killed["first_error_s"].get<double>() <= 0.5);
+  CHECK(result["health"]["checked"] == true);  // else no problems is no news
   CHECK(result["health"]["problems"].empty());
 }
 

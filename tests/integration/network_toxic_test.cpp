@@ -88,11 +88,17 @@ faults:
   // Latency: while it was on, every answer took at least the 200 ms (p50 per interval).
   const auto latency_on = intervals_during(timeline, "direct", result["faults"][0]);
   CHECK(latency_on.size() >= 8);
+  int slow = 0;
   for (const auto& w : latency_on)
-    if (w["ok"].get<int>() > 0) CHECK(w["latency_us"]["p50"].get<double>() >= 200'000);
+    if (w["ok"].get<int>() > 0) {
+      ++slow;
+      CHECK(w["latency_us"]["p50"].get<double>() >= 200'000);
+    }
+  CHECK(slow >= 4);
   // Before it, answers were quick.
-  for (const auto& w : intervals_of(timeline, "direct", 0.5, 2.0))
-    CHECK(w["latency_us"]["p50"].get<double>() < 100'000);
+  const auto before = intervals_of(timeline, "direct", 0.5, 2.0);
+  CHECK(before.size() >= 2);
+  for (const auto& w : before) CHECK(w["latency_us"]["p50"].get<double>() < 100'000);
 
   // The partition: queries timed out (nothing flowed), then the clients came back.
   const json& partition = result["faults"][1]["workloads"][0];
@@ -112,8 +118,9 @@ faults:
       CHECK(w["latency_us"]["p50"].get<double>() >= 150'000);
     }
   CHECK(answered >= 4);
-  for (const auto& w : intervals_during(timeline, "direct", result["faults"][2]))
-    CHECK(w["latency_us"]["p50"].get<double>() < 100'000);
+  const auto direct_meanwhile = intervals_during(timeline, "direct", result["faults"][2]);
+  CHECK(direct_meanwhile.size() >= 4);
+  for (const auto& w : direct_meanwhile) CHECK(w["latency_us"]["p50"].get<double>() < 100'000);
   CHECK(result["targets"][0].get<std::string>().find(
             std::to_string(testbed.process("edge-proxy")["port"].get<int>())) != std::string::npos);
 
@@ -121,6 +128,7 @@ faults:
   CHECK(ledger["verified"] == true);
   CHECK(ledger["lost"] == 0);
   // The proxy has no toxic left.
+  CHECK(result["health"]["checked"] == true);  // else no problems is no news
   CHECK(result["health"]["problems"].empty());
 }
 

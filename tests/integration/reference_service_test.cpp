@@ -115,7 +115,6 @@ TEST_CASE("a login run counts the 401s of its wrong passwords as expected, not a
   check_steady_requests(w, 120);
   CHECK(w["error_count"] == 0);
   CHECK(w["expected_failures"].get<int>() == Approx(36).margin(20));
-  CHECK(w["ok"].get<int>() + w["expected_failures"].get<int>() == w["attempts"]);
 }
 
 TEST_CASE("api.yaml reads checked items and writes new ones through pgbouncer", "[testbed]") {
@@ -175,6 +174,7 @@ TEST_CASE("login-then-use.yaml: each user's validations and API calls carry its 
   CHECK(warmup[0]["name"] == "login");
   CHECK(warmup[0]["ok"] == 10);
   // The validations mint nothing: each 200 is a token the service itself issued at login.
+  REQUIRE(result["workloads"].size() == 3);  // login, and the two that use its tokens
   for (const json& w : result["workloads"]) {
     if (w["name"] == "login") continue;
     INFO(w["name"]);

@@ -2,6 +2,9 @@
 // user runs them: `loadgate run` on a scenario file.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 
@@ -175,12 +178,15 @@ TEST_CASE("a wrong database password is refused by pgbouncer before the run", "[
 
 TEST_CASE("sql virtual users run on their call threads and every call lands in the timeline",
           "[testbed]") {
-  const std::string scenario = write_scenario("sql-vus.yaml", sql_scenario("2s", R"yaml(
+  // Each call inserts a row tagged for this run: Postgres counts the calls apart from loadgate.
+  const std::string tag = fmt::format("sql-vus-{}", ::getpid());
+  const std::string scenario = write_scenario("sql-vus.yaml", sql_scenario("2s", fmt::format(R"yaml(
   users:
     kind: sql
-    executor: {type: constant-vus, vus: 4, think: 10ms}
-    transactions: [{autocommit: true, sql: "SELECT 1"}]
-)yaml"));
+    executor: {{type: constant-vus, vus: 4, think: 10ms}}
+    transactions: [{{autocommit: true, sql: "INSERT INTO items (name) VALUES ('{}')"}}]
+)yaml",
+                                                                                             tag)));
   LoadgateRun run = run_on_shared_testbed(scenario, "", "sql-vus");
   INFO(run.command.output);
   REQUIRE(run.command.exit_code == 0);
@@ -196,6 +202,24 @@ TEST_CASE("sql virtual users run on their call threads and every call lands in t
   for (std::string line; std::getline(timeline, line);)
     from_timeline += json::parse(line)["workloads"][0]["ok"].get<int>();
   CHECK(from_timeline == w["ok"].get<int>());
+  const std::string testbed = shared_testbed_dir();
+  int primary = 0;
+  const json state = json_file(testbed + "/state.json");
+  for (const auto& p : state["processes"])
+    if (p["name"] == "postgres-primary") primary = p["port"];
+  // The password from the environment, as psql takes it: never on a command line or in a log.
+  std::string password = file_text(testbed + "/secrets/db_password");
+  while (!password.empty() && std::isspace(static_cast<unsigned char>(password.back())))
+    password.pop_back();
+  setenv("PGPASSWORD", password.c_str(), 1);
+  const CommandResult rows = run_command(fmt::format(
+      "psql -h 127.0.0.1 -p {} -U app -d app -tAc \"SELECT count(*) FROM items WHERE name = "
+      "'{}'\"",
+      primary, tag));
+  unsetenv("PGPASSWORD");
+  INFO(rows.output);
+  REQUIRE(rows.exit_code == 0);
+  CHECK(std::stoi(rows.output) == from_timeline);
 }
 
 TEST_CASE("the ledger checks writes by the ids the API generated and returned (ack_id)",

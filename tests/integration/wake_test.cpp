@@ -91,6 +91,7 @@ faults:
   CHECK(patient["name"] == "patient");
   CHECK(patient["errors"].empty());
   CHECK(patient["latency_us"]["max"].get<double>() >= 9e6);
+  CHECK(result["health"]["checked"] == true);  // else no problems is no news
   CHECK(result["health"]["problems"].empty());
 }
 
@@ -117,5 +118,6 @@ faults:
   CHECK_THAT(run.command.output,
              Catch::Contains("the endpoint never went 1s without a connection"));
   CHECK(run.result["workloads"][0]["errors"].empty());
+  CHECK(run.result["health"]["checked"] == true);  // else no problems is no news
   CHECK(run.result["health"]["problems"].empty());
 }

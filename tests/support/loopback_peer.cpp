@@ -70,6 +70,7 @@ awaitable<void> LoopbackPeer::answer(std::shared_ptr<tcp::socket> socket) {
     }
     co_await asio::async_write(*socket, asio::buffer(reply),
                                asio::redirect_error(use_awaitable, ec));
+    if (!ec) ++replies_;
     if (ec || (behaviour_ != PeerBehaviour::ok && behaviour_ != PeerBehaviour::slow_ok)) {
       socket->close(ec);
       co_return;

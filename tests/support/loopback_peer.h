@@ -28,6 +28,8 @@ class LoopbackPeer {
   Endpoint endpoint() const;
   // Connections it serves: accepted and closed by neither side (a silent peer holds its own).
   size_t open_connections() const { return open_; }
+  // Replies written whole: what the client's own counts can be checked against.
+  size_t replies() const { return replies_; }
 
  private:
   awaitable<void> serve();
@@ -38,6 +40,7 @@ class LoopbackPeer {
   tcp::acceptor acceptor_;
   std::vector<std::shared_ptr<tcp::socket>> held_;
   std::atomic<size_t> open_ = 0;
+  std::atomic<size_t> replies_ = 0;
   std::jthread thread_;
 };
 

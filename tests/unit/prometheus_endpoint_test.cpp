@@ -102,7 +102,7 @@ TEST_CASE("the endpoint serves what its intervals counted, in Prometheus's text 
                  "loadgate_fault_active{{kind=\"drill\",name=\"command drill\",{}}} 0", id)));
 }
 
-TEST_CASE("a command's second run counts under its own run_id; the first keeps its final figures") {
+TEST_CASE("a command's second run counts under its own run_id, the first keeps its final figures") {
   auto metrics = endpoint("gate/repeat-1");
   metrics->write(interval(10, 2));
   metrics->begin_run({"gate/repeat-2", "shop", {"items"}, {1.0}});
