@@ -594,9 +594,16 @@ std::vector<ThreadInterval> GeneratorThread::take_published() {
 }
 
 void GeneratorThread::recycle(ThreadInterval interval) {
+  // Two intervals' worth are kept: the next publish takes one, the collector holds the other.
+  // When the collector fell behind (one thread late through a failover, say), the buffers
+  // allocated meanwhile are freed once it catches up, not kept for the rest of the run: a
+  // soak's memory must not keep the high-water mark of every backlog.
+  const size_t keep = 2 * impl_->lanes.size();
   for (auto& recording : interval.workloads) recording->reset();
   std::lock_guard lock(impl_->published_mutex);
-  for (auto& recording : interval.workloads) impl_->spares.push_back(std::move(recording));
+  for (auto& recording : interval.workloads)
+    if (impl_->spares.size() < keep) impl_->spares.push_back(std::move(recording));
+  // The rest are freed with `interval`.
 }
 
 Clock::time_point GeneratorThread::last_response() const {

@@ -4,7 +4,8 @@
 //
 // Recording is double-buffered, as HdrHistogram's interval recorder is: each workload records
 // into one buffer while the last interval's travels to the collector, which merges it, resets
-// it and hands it back (recycle()). Past the first intervals, nothing is allocated.
+// it and hands it back (recycle()). Past the first intervals, nothing is allocated, except while
+// the collector is behind; what that needed is freed once it has caught up.
 #pragma once
 
 #include <memory>
