@@ -78,10 +78,13 @@ void add_soak(HistoryEntry& entry, const std::filesystem::path& dir) {
   // An hourly rate from less than half an hour is an extrapolation whose noise, night to night,
   // would be flagged as change: a short soak keeps its slopes in soak.json only.
   if (soak.value("for_s", 0.0) >= kShortestSlope)
-    for (const char* group : {"rss_slopes", "window_trends"})
-      for (const auto& [figure, slope] : soak.value(group, json::object()).items())
+    for (const char* group : {"rss_slopes", "window_trends"}) {
+      // Held by name: items() of the temporary value() returns would outlive it.
+      const json slopes = soak.value(group, json::object());
+      for (const auto& [figure, slope] : slopes.items())
         if (slope.value("per_hour", json(nullptr)).is_number())
           entry.figures[figure + ".slope"] = slope["per_hour"].get<double>();
+    }
   if (soak.value("output_bytes_per_hour", json(nullptr)).is_number())
     entry.figures["output.bytes_per_hour"] = soak["output_bytes_per_hour"].get<double>();
   read_json_lines(dir / "windows.jsonl", [&](const json& window) {

@@ -1,7 +1,7 @@
 // What a finished command's results directory puts into the history: the figures a claim would
 // measure (reports/claim_metrics.h names them; in seconds, shares, rates, bytes per hour), the
-// claims' verdicts, a soak's windows and slopes, a gate's samples. Read from the files alone, so
-// `loadgate history record OUT` can add a run made without --history.
+// claims' verdicts, a soak's windows and slopes, a gate's samples. Read from the files alone
+// (there is no `loadgate history record OUT` yet to add a run made without --history).
 #pragma once
 
 #include <filesystem>

@@ -4,6 +4,9 @@
 
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
+#include "history/run_record.h"
 #include "reports/claims.h"
 #include "reports/json_result.h"
 #include "reports/observations_file.h"
@@ -93,6 +96,38 @@ TEST_CASE("a run written to its directory reads back the same, claims re-judged 
   const ClaimVerdict v = judge(during, again);
   CHECK(v.status == ClaimVerdict::Status::broken);
   CHECK(v.measured == "16.67%");  // 2 of the 12 requests of the interval ending at 2 s
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a soak of half an hour or more goes into the history with its slopes and windows") {
+  const auto dir = std::filesystem::temp_directory_path() / "loadgate-soak-record";
+  write_run(dir);
+  auto soak_of = [&](double for_s) {
+    std::ofstream(dir / "soak.json") << nlohmann::json{
+        {"for_s", for_s},
+        {"output_bytes_per_hour", 17.5e6},
+        {"rss_slopes",
+         {{"process.generator.rss", {{"per_hour", 2.9e6}, {"margin", 5e4}}},
+          {"process.service.rss", {{"per_hour", nullptr}}}}},
+        {"window_trends", {{"login.latency.p99", {{"per_hour", -0.07}, {"margin", 0.06}}}}}};
+  };
+  std::ofstream(dir / "windows.jsonl")
+      << R"({"window": 1, "start_s": 0, "end_s": 3, "verdict": "held", )"
+      << R"("workloads": [{"name": "login", "requests": 32, "errors": 2, "p50_s": 0.001, )"
+      << R"("p99_s": 0.002}], "claims": [{"id": "c", "verdict": "held", "measured": "1ms"}]})"
+      << "\n";
+  soak_of(7200);
+  const HistoryEntry night = history_entry_of(dir);
+  CHECK(night.command == "soak");
+  CHECK(night.figures.at("process.generator.rss.slope") == 2.9e6);
+  CHECK(night.figures.at("login.latency.p99.slope") == -0.07);
+  CHECK_FALSE(night.figures.contains("process.service.rss.slope"));  // not measured
+  CHECK(night.figures.at("output.bytes_per_hour") == 17.5e6);
+  REQUIRE(night.windows.size() == 1);
+  CHECK(night.windows[0].figures.at("login.errors.rate") == Approx(2.0 / 32));
+  // Shorter, a slope is an extrapolation: kept in soak.json only.
+  soak_of(600);
+  CHECK_FALSE(history_entry_of(dir).figures.contains("process.generator.rss.slope"));
   std::filesystem::remove_all(dir);
 }
 
