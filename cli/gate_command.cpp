@@ -94,9 +94,9 @@ int gate(const GateArgs& args) {
       const auto dir = out / fmt::format("repeat-{}", i);
       std::cerr << fmt::format("loadgate: gate repeat {} of {} into {}\n", i, args.repeat,
                                dir.string());
-      auto result = run_scenario({args.scenario, args.overrides, args.testbed, args.claims, dir},
-                                 signals.token(), gate.errors, metrics.get(),
-                                 fmt::format("{}/repeat-{}", out.filename().string(), i));
+      auto result =
+          run_scenario({args.scenario, args.overrides, args.testbed, args.claims, dir},
+                       signals.token(), gate.errors, metrics.get(), run_id_under(out, dir));
       if (!result) break;  // it could not start: the next would not either
       interrupted = result->interrupted;
       try {  // the session's own result: its files need not be folded again

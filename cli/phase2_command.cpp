@@ -128,9 +128,8 @@ int phase2(const Phase2Args& args) {
                                    item.steps.size(), item.steps[k].scenario.string(),
                                    request.out->string());
           ChecklistStepOutcome step{item.steps[k].scenario.string(), *request.out, {}, {}};
-          auto run = run_scenario(
-              request, signals.token(), step.verdict.errors, metrics.get(),
-              (out.filename() / request.out->lexically_relative(out)).generic_string());
+          auto run = run_scenario(request, signals.token(), step.verdict.errors, metrics.get(),
+                                  run_id_under(out, *request.out));
           if (run) {
             RunVerdict judged = judge_run(*run);
             step.verdict.failures = std::move(judged.failures);

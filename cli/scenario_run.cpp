@@ -41,6 +41,10 @@ std::optional<RunResult> run_scenario(const PlanRequest& request, std::stop_toke
   return result;
 }
 
+std::string run_id_under(const std::filesystem::path& out, const std::filesystem::path& dir) {
+  return (out.filename() / dir.lexically_relative(out)).generic_string();
+}
+
 void append_step_summary(const std::string& markdown) {
   if (const char* file = std::getenv("GITHUB_STEP_SUMMARY"); file && *file)
     AppendedFile(file, /*append=*/true).write_line(markdown);

@@ -21,6 +21,10 @@ std::optional<RunResult> run_scenario(const PlanRequest& request, std::stop_toke
                                       PrometheusEndpoint* metrics = nullptr,
                                       const std::string& run_id = "");
 
+// A run's id on --metrics when a command runs several into `out`: "<out's name>/<dir under out>"
+// (gate/repeat-2, phase2/1-failover/1-failover).
+std::string run_id_under(const std::filesystem::path& out, const std::filesystem::path& dir);
+
 // Appends `markdown` to $GITHUB_STEP_SUMMARY, when set (GitHub Actions shows it on the run's
 // page); throws std::runtime_error naming the file when it cannot.
 void append_step_summary(const std::string& markdown);
