@@ -10,6 +10,7 @@
 #include "cli/metrics_options.h"
 #include "cli/scenario_run.h"
 #include "cli/signal_stop.h"
+#include "cli/target_options.h"
 #include "harness/text_file.h"
 #include "reports/gate_report.h"
 #include "reports/html_report.h"
@@ -29,6 +30,7 @@ struct GateArgs {
   std::string min_effect = "10%";
   HistoryArgs history;
   MetricsArgs metrics;
+  TargetArgs target;
 };
 
 // Replaced whole: a full disk leaves the old baseline as it was.
@@ -72,10 +74,12 @@ int gate(const GateArgs& args) {
           args.baseline.string()));
     out = args.out ? *args.out
                    : default_out(load_scenario(args.scenario, args.overrides).name + "-gate");
-    // A plan is checked once before anything runs: a bad scenario is one error, not N.
-    gate.scenario =
-        make_plan({args.scenario, args.overrides, args.testbed, args.claims, out / "repeat-1"})
-            .scenario.name;
+    // A plan is checked once before anything runs: a bad scenario is one error, not N; its
+    // faults are confirmed once for every repeat.
+    const RunPlan checked = make_plan({args.scenario, args.overrides, args.testbed, args.claims,
+                                       out / "repeat-1", args.target.allow});
+    gate.scenario = checked.scenario.name;
+    if (!faults_confirmed(checked.faults_to_confirm, args.target)) return 2;
     if (baseline && !baseline->scenario.empty() && baseline->scenario != gate.scenario)
       throw std::runtime_error(fmt::format("--baseline {} is of scenario {}, not {}",
                                            args.baseline.string(), baseline->scenario,
@@ -94,9 +98,9 @@ int gate(const GateArgs& args) {
       const auto dir = out / fmt::format("repeat-{}", i);
       std::cerr << fmt::format("loadgate: gate repeat {} of {} into {}\n", i, args.repeat,
                                dir.string());
-      auto result =
-          run_scenario({args.scenario, args.overrides, args.testbed, args.claims, dir},
-                       signals.token(), gate.errors, metrics.get(), run_id_under(out, dir));
+      auto result = run_scenario(
+          {args.scenario, args.overrides, args.testbed, args.claims, dir, args.target.allow, true},
+          signals.token(), gate.errors, metrics.get(), run_id_under(out, dir));
       if (!result) break;  // it could not start: the next would not either
       interrupted = result->interrupted;
       try {  // the session's own result: its files need not be folded again
@@ -195,6 +199,7 @@ void add_gate_command(CLI::App& app, int& exit_code) {
                    "and when it moved the median (the mean, for rates) by more than this")
       ->capture_default_str();
   add_history_options(command, args->history);
+  add_target_options(command, args->target);
   auto metrics_checked = add_metrics_options(command, args->metrics);
   command->footer(
       "Each repeat is judged as `loadgate run` judges a run (claims, the scenario's slo:, lost\n"

@@ -11,6 +11,7 @@
 #include "cli/metrics_options.h"
 #include "cli/scenario_run.h"
 #include "cli/signal_stop.h"
+#include "cli/target_options.h"
 #include "harness/text_file.h"
 #include "reports/checklist_report.h"
 #include "session/checklist.h"
@@ -27,17 +28,24 @@ struct Phase2Args {
   bool dry_run = false;
   HistoryArgs history;
   MetricsArgs metrics;
+  TargetArgs target;
 };
 
 using Status = ChecklistItemOutcome::Status;
 
-// Where a step's results go: OUT/<n>-<item>/<k>-<scenario>.
+// Where a step's results go: OUT/<n>-<item>/<k>-<scenario>. `confirmed`: its faults may act
+// beyond this machine (asked once for the whole checklist).
 PlanRequest step_request(const Phase2Args& args, const std::filesystem::path& out, size_t item,
-                         const ChecklistItem& it, size_t step) {
+                         const ChecklistItem& it, size_t step, bool confirmed = false) {
   const ChecklistStep& s = it.steps[step];
-  return {s.scenario, s.overrides, args.testbed, s.claims,
+  return {s.scenario,
+          s.overrides,
+          args.testbed,
+          s.claims,
           out / fmt::format("{}-{}", item + 1, file_name_for(it.id)) /
-              fmt::format("{}-{}", step + 1, file_name_for(s.scenario.stem().string()))};
+              fmt::format("{}-{}", step + 1, file_name_for(s.scenario.stem().string())),
+          args.target.allow,
+          confirmed};
 }
 
 bool selected(const Phase2Args& args, const ChecklistItem& item) {
@@ -67,12 +75,15 @@ int phase2(const Phase2Args& args) {
             fmt::format("--only {}: {} has no such item", id, args.checklist.string()));
     out = args.out ? *args.out : default_out(list.name);
     std::vector<bool> judged(list.items.size(), false);  // some step has claims or an slo:
+    std::vector<std::string> to_confirm;                 // each step's faults beyond this machine
     // Every step's plan is checked before the first runs: a typo in the last item must not cost
     // the first item's failover.
     for (size_t i = 0; i < list.items.size(); ++i)
       for (size_t k = 0; k < list.items[i].steps.size(); ++k) try {
           const RunPlan plan = make_plan(step_request(args, out, i, list.items[i], k));
           judged[i] = judged[i] || !plan.claims.empty() || !plan.scenario.slo.empty();
+          for (const auto& fault : plan.faults_to_confirm)
+            to_confirm.push_back(fmt::format("{} step {}: {}", list.items[i].id, k + 1, fault));
           if (args.dry_run) {
             std::cout << fmt::format("--- item {}, step {}: {}\n", list.items[i].id, k + 1,
                                      list.items[i].steps[k].scenario.string());
@@ -88,6 +99,7 @@ int phase2(const Phase2Args& args) {
         throw std::runtime_error(fmt::format(
             "{}: item {} checks nothing: give its steps claims: (or the scenario an slo:)",
             args.checklist.string(), list.items[i].id));
+    if (!args.dry_run && !faults_confirmed(to_confirm, args.target)) return 2;
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -123,7 +135,7 @@ int phase2(const Phase2Args& args) {
         result.reason = "interrupted";
       } else {
         for (size_t k = 0; k < item.steps.size() && !signals.token().stop_requested(); ++k) {
-          const PlanRequest request = step_request(args, out, i, item, k);
+          const PlanRequest request = step_request(args, out, i, item, k, true);
           std::cerr << fmt::format("loadgate: {} step {} of {}: {} into {}\n", item.id, k + 1,
                                    item.steps.size(), item.steps[k].scenario.string(),
                                    request.out->string());
@@ -193,6 +205,7 @@ void add_phase2_command(CLI::App& app, int& exit_code) {
   command->add_flag("--dry-run", args->dry_run,
                     "read the checklist and check every step's plan; run nothing");
   add_history_options(command, args->history);
+  add_target_options(command, args->target);
   auto metrics_checked = add_metrics_options(command, args->metrics);
   command->footer(
       "Items run in order; each step as `loadgate run` runs it, judged as the release gate\n"

@@ -39,6 +39,7 @@ std::function<bool()> add_run_options(CLI::App* sub, RunArgs& args) {
                 "a release gate: a claim that could not be measured fails the run (exit 1)");
   auto metrics_checked = add_metrics_options(sub, args.metrics);
   add_history_options(sub, args.history);
+  add_target_options(sub, args.target);
   return [text, &args, metrics_checked] {
     if (!text->out.empty()) args.out = text->out;
     if (!text->testbed.empty()) args.testbed = text->testbed;
@@ -74,7 +75,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
 int run(const RunArgs& args, const AfterRun& after) {
   RunPlan plan;
   try {
-    plan = make_plan({args.scenario, args.overrides, args.testbed, args.claims, args.out});
+    plan = make_plan({args.scenario, args.overrides, args.testbed, args.claims, args.out,
+                      args.target.allow, args.target.confirm_faults});
   } catch (const std::exception& e) {
     std::cerr << "loadgate: " << e.what() << "\n";
     return 2;
@@ -84,6 +86,8 @@ int run(const RunArgs& args, const AfterRun& after) {
     return 0;
   }
   for (const auto& note : plan.notes) std::cerr << "loadgate: note: " << note << "\n";
+  if (!faults_confirmed(plan.faults_to_confirm, args.target)) return 2;
+  plan.faults_confirmed = true;
   if (!history_usable(args.history)) return 2;  // a bad store is found before the load
   // Listening before any load, so a taken port costs nothing.
   std::unique_ptr<PrometheusEndpoint> metrics;

@@ -10,6 +10,7 @@
 
 #include "cli/history_command.h"
 #include "cli/metrics_options.h"
+#include "cli/target_options.h"
 #include "harness/units.h"
 
 namespace CLI {
@@ -33,6 +34,7 @@ struct RunArgs {
   bool gate = false;                          // a claim not measured fails the run too
   MetricsArgs metrics;                        // --metrics, --metrics-linger
   HistoryArgs history;                        // --history, --label
+  TargetArgs target;                          // --allow-target, --confirm-faults
 };
 
 // What a command built on `run` adds between the session's end and the summary and report
@@ -40,7 +42,8 @@ struct RunArgs {
 using AfterRun = std::function<bool(const RunPlan&, RunResult&)>;
 
 // The options `run` and the commands built on it share (scenario, --out, --testbed, --set,
-// --claims, --gate, --metrics, --metrics-linger, --history, --label), parsed into `args` when `sub`
+// --claims, --gate, --metrics, --metrics-linger, --history, --label, --allow-target,
+// --confirm-faults), parsed into `args` when `sub`
 // runs; `checked` then returns false (with the reason printed) when a value is malformed.
 std::function<bool()> add_run_options(CLI::App* sub, RunArgs& args);
 

@@ -49,6 +49,14 @@ class Fault {
   virtual void assume_injected() {}
   // What inject and recover would do, for `loadgate run --dry-run` (commands, targets).
   virtual std::vector<std::string> plan() const { return {describe()}; }
+  // The hosts inject and recover connect to themselves, for the target guard
+  // (session/target_guard.h): none when they act on this machine's own processes (a testbed's)
+  // or run commands, whose targets only the commands know.
+  virtual std::vector<std::string> hosts() const { return {}; }
+  // Whether it acts on a cloud or a cluster by design (the ready drivers: aws, kubectl,
+  // patronictl name an instance or a pod, not a host): the guard has it confirmed wherever the
+  // load goes.
+  virtual bool acts_on_cloud() const { return false; }
   // What the last inject and recover measured of the fault itself, for the report and for
   // claims ("promote" → 0.4s, "held_for" → 11.2s). Read after recover().
   virtual std::map<std::string, Duration> timings() const { return {}; }

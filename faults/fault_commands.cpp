@@ -1,5 +1,7 @@
 #include "faults/fault_commands.h"
 
+#include "harness/text_file.h"
+
 #include <fstream>
 #include <thread>
 
@@ -69,7 +71,9 @@ std::vector<std::string> FaultCommands::env_plan() const {
 }
 
 FaultCommands::Outcome FaultCommands::call(const Argv& command) const {
-  std::filesystem::create_directories(log_.parent_path());
+  // Private: a cloud CLI's answers (a describe call, an error) may carry account details.
+  make_private_file(log_);
+  make_private_file(output_);
   std::ofstream(log_, std::ios::app) << "$ " << shown(command) << "\n";
   // Each try of a check gets what is left of its wait, so the whole wait keeps to `timeout`.
   const Duration within =

@@ -70,6 +70,10 @@ NetworkToxic::NetworkToxic(const FaultSpec& spec,
   }
 }
 
+std::vector<std::string> NetworkToxic::hosts() const {
+  return proxy_ ? std::vector<std::string>{proxy_->host()} : std::vector<std::string>{};
+}
+
 std::string NetworkToxic::describe() const {
   return fmt::format("network {} at {}", shown_, proxy_name_);
 }

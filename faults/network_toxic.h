@@ -30,6 +30,7 @@ class NetworkToxic : public Fault {
 
   std::string describe() const override;
   std::string driver() const override { return "proxy"; }
+  std::vector<std::string> hosts() const override;
   std::vector<std::string> plan() const override;
   void inject() override;
   void recover() override;

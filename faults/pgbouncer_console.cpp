@@ -28,7 +28,7 @@ PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
     if (node.has("which")) node.at("which").fail("give which (testbed) or admin_dsn, not both");
     const std::string password = read_database_password(node, "the pgbouncer admin password");
     for (const auto& dsn : admin_dsn->as_list())
-      consoles_.push_back({describe_dsn(dsn.as_string()), dsn.as_string(), password});
+      consoles_.push_back({describe_dsn(dsn.as_string()), written_dsn(dsn), password});
     if (!node.has("database")) node.fail("give database: the pgbouncer database to act on");
   } else {
     if (!testbed_dir) node.fail("against a real deployment give admin_dsn: the console's DSN");
@@ -40,6 +40,13 @@ PgbouncerConsole::PgbouncerConsole(const FaultSpec& spec,
     database_ = state->database;
   }
   if (auto database = node.find("database")) database_ = database->as_string();
+}
+
+std::vector<std::string> PgbouncerConsole::hosts() const {
+  std::vector<std::string> hosts;
+  for (const auto& console : consoles_)
+    for (auto& host : dsn_hosts(console.dsn)) hosts.push_back(std::move(host));
+  return hosts;
 }
 
 std::string PgbouncerConsole::describe() const {

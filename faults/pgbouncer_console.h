@@ -39,6 +39,7 @@ class PgbouncerConsole : public Fault {
 
   std::string describe() const override;
   std::string driver() const override { return "pgbouncer-console"; }
+  std::vector<std::string> hosts() const override;
   // Every console may be paused: each gets a RESUME ("not paused" is fine).
   void assume_injected() override;
   void inject() override;

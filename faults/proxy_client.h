@@ -27,6 +27,7 @@ class ProxyClient {
   // answer, on no answer within `timeout`, or when the control port does not answer.
   ProxyAnswer send(const std::string& command, Duration timeout = std::chrono::seconds(5)) const;
   std::string where() const;
+  const std::string& host() const { return host_; }
 
  private:
   std::string host_;

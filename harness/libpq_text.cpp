@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <memory>
 
 #include <fmt/format.h>
@@ -36,6 +38,52 @@ std::optional<DsnParts> dsn_parts(const std::string& dsn, std::string* error) {
     if (keyword == "dbname") parts.dbname = option->val;
   }
   return parts;
+}
+
+std::vector<std::string> dsn_hosts(const std::string& dsn) {
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
+      PQconninfoParse(dsn.c_str(), nullptr), PQconninfoFree);
+  if (!parsed) return {};
+  std::vector<std::string> hosts;
+  std::string service;
+  auto add_list = [&hosts](std::string_view list) {
+    for (size_t begin = 0; begin <= list.size();) {
+      const size_t comma = std::min(list.find(',', begin), list.size());
+      if (comma > begin) hosts.emplace_back(list.substr(begin, comma - begin));
+      begin = comma + 1;
+    }
+  };
+  for (auto* option = parsed.get(); option->keyword; ++option) {
+    if (!option->val) continue;
+    const std::string_view keyword = option->keyword;
+    if (keyword == "host" || keyword == "hostaddr") add_list(option->val);
+    if (keyword == "service") service = option->val;
+  }
+  if (!hosts.empty()) return hosts;
+  if (!service.empty()) return {"service=" + service};
+  for (const char* variable : {"PGHOST", "PGHOSTADDR"})
+    if (const char* value = std::getenv(variable); value && *value) {
+      add_list(value);
+      return hosts;
+    }
+  return {"/var/run/postgresql"};  // Debian's libpq: its Unix socket directory
+}
+
+std::vector<std::string> dsn_hosts(const std::vector<std::string>& dsns) {
+  std::vector<std::string> hosts;
+  for (const auto& dsn : dsns)
+    for (auto& host : dsn_hosts(dsn)) hosts.push_back(std::move(host));
+  return hosts;
+}
+
+bool dsn_has_password(const std::string& dsn) {
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
+      PQconninfoParse(dsn.c_str(), nullptr), PQconninfoFree);
+  if (!parsed) return dsn.find("password") != std::string::npos;  // no telling: say so
+  for (auto* option = parsed.get(); option->keyword; ++option)
+    if (option->val && *option->val && std::string_view(option->keyword) == "password")
+      return true;
+  return false;
 }
 
 std::string describe_dsn(const std::string& dsn) {

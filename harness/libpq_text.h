@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace loadgate {
 
@@ -18,6 +19,18 @@ struct DsnParts {
   std::string user, host = "localhost", port = "5432", dbname;
 };
 std::optional<DsnParts> dsn_parts(const std::string& dsn, std::string* error = nullptr);
+
+// Every host a key=value or URI connection string may connect to, as libpq reads it: each of a
+// comma-separated host= and hostaddr= (a Unix socket's directory as a path), else $PGHOST or
+// $PGHOSTADDR, else libpq's default socket directory. A service= whose file names the host is
+// "service=NAME": no host is known. Empty when the string cannot be parsed (nor connected with).
+std::vector<std::string> dsn_hosts(const std::string& dsn);
+// The same of every one of `dsns`, in order.
+std::vector<std::string> dsn_hosts(const std::vector<std::string>& dsns);
+
+// Whether a key=value or URI connection string carries a password (password=, or a URI's
+// user:password@).
+bool dsn_has_password(const std::string& dsn);
 
 // "user@host:port/dbname" of a key=value or URI connection string, for messages: never the
 // password.

@@ -199,8 +199,19 @@ FaultSpec parse_fault(const ConfigNode& node, const Scenario& scenario) {
 
 TargetSpec parse_target(const ConfigNode& node) {
   node.allow_only({"testbed", "via", "urls", "instances", "vcpu_per_instance", "topology",
-                   "bcrypt_cost", "calibration"});
+                   "bcrypt_cost", "calibration", "allow"});
   TargetSpec target;
+  if (auto allow = node.find("allow"))
+    for (const auto& host : allow->as_list()) {
+      const std::string name = host.as_string();
+      if (name.empty() || name.find_first_of("/ ") != std::string::npos ||
+          name.find("://") != std::string::npos)
+        host.fail(fmt::format(
+            "allow lists host names as the scenario writes them (api.staging.example.com, "
+            "*.db.internal, 10.0.1.5), not '{}'",
+            name));
+      target.allow.push_back(name);
+    }
   if (auto cost = node.find("bcrypt_cost"))
     target.bcrypt_cost = static_cast<int>(cost->as_integer(4, 31));
   if (auto calibration = node.find("calibration")) target.calibration = calibration->as_string();

@@ -27,6 +27,9 @@ struct TargetSpec {
   std::map<std::string, double> topology;  // pgbouncer_instances: 2, default_pool_size: 25, ...
   std::optional<int> bcrypt_cost;          // of the target's password hashes (a testbed knows)
   std::optional<std::string> calibration;  // `loadgate calibrate`'s file: physics ceilings
+  // Hosts beyond this machine the run may reach (session/target_guard.h): names as written,
+  // or "*.suffix"; loopback needs none.
+  std::vector<std::string> allow;
 };
 
 // How a workload's requests are issued (the `executor:` of a workload).

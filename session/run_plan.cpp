@@ -12,6 +12,7 @@
 #include "faults/fault_factory.h"
 #include "harness/calibration.h"
 #include "harness/text_file.h"
+#include "session/target_guard.h"
 #include "testbed/testbed_state.h"
 
 namespace loadgate {
@@ -200,6 +201,14 @@ RunPlan make_plan(const PlanRequest& request) {
         "{}: the HTTP workloads need a service: name a target (target: {{testbed: default}} or "
         "target: {{urls: [https://host]}})",
         scenario.file.string()));
+  // Nothing has been sent yet: a host beyond this machine that nobody allowed stops it here.
+  std::vector<std::string> allowed = scenario.target.allow;
+  allowed.insert(allowed.end(), request.allowed_hosts.begin(), request.allowed_hosts.end());
+  const std::vector<Reach> reach = plan_reach(plan);
+  check_reach(reach, allowed, scenario.file.string());
+  plan.remote_hosts = remote_hosts(reach);
+  plan.faults_to_confirm = faults_to_confirm(plan, plan.remote_hosts);
+  plan.faults_confirmed = request.faults_confirmed;
   return plan;
 }
 
@@ -286,6 +295,12 @@ void print_plan(const RunPlan& plan, std::ostream& out) {
                          command.run);
   if (!plan.claims.empty())
     out << fmt::format("{} claims, every metric checked\n", plan.claims.size());
+  out << (plan.remote_hosts.empty() ? std::string("reaches this machine only (loopback)\n")
+                                    : fmt::format("reaches beyond this machine (allowed): {}\n",
+                                                  fmt::join(plan.remote_hosts, ", ")));
+  for (const auto& fault : plan.faults_to_confirm)
+    out << fmt::format("needs --confirm-faults{}: {}\n", plan.faults_confirmed ? " (given)" : "",
+                       fault);
   for (const auto& note : plan.notes) out << "note: " << note << "\n";
 }
 

@@ -27,6 +27,8 @@ struct PlanRequest {
   std::optional<std::string> testbed;         // this testbed instead of the scenario's target
   std::vector<std::filesystem::path> claims;  // beside the scenario's own claims:
   std::optional<std::filesystem::path> out;   // default: out/<name>-<UTC time>
+  std::vector<std::string> allowed_hosts;     // --allow-target, beside the scenario's target.allow
+  bool faults_confirmed = false;              // --confirm-faults (session/target_guard.h)
 };
 
 struct RunPlan {
@@ -42,6 +44,12 @@ struct RunPlan {
   // Claims that will be "not measured" because they name what the scenario does not run (a
   // claim pack's workload, a fault kind not injected), said before the run.
   std::vector<std::string> notes;
+  // What the target guard found (session/target_guard.h): the allowed hosts beyond this machine
+  // the run reaches, the faults that need a confirmation, and whether they have it (RunSession
+  // refuses to start without it).
+  std::vector<std::string> remote_hosts;
+  std::vector<std::string> faults_to_confirm;
+  bool faults_confirmed = false;
 
   bool sends_http() const;
 };

@@ -27,6 +27,7 @@
 #include "reports/rate_search.h"
 #include "reports/run_fold.h"
 #include "reports/timeline_file.h"
+#include "session/target_guard.h"
 #include "testbed/testbed_health.h"
 #include "testbed/testbed_state.h"
 
@@ -147,6 +148,10 @@ void RunSession::prepare() {
   const Scenario& scenario = plan_.scenario;
   const std::filesystem::path& out = plan_.out;
   const bool http = plan_.sends_http();
+  // Before anything reaches out: faults that may act beyond this machine need their yes.
+  if (!plan_.faults_to_confirm.empty() && !plan_.faults_confirmed)
+    throw std::runtime_error(unconfirmed_faults_message(plan_.faults_to_confirm) +
+                             ". Nothing was sent");
   // First the probes: a layer that is down is named as such, before any other check fails on it.
   if (plan_.probes) {
     probe_tls_ = std::make_unique<TlsContext>(scenario.client.tls);

@@ -181,6 +181,10 @@ std::vector<std::string> Sql::targets() const {
   return described;
 }
 
+std::vector<std::string> Sql::hosts() const {
+  return dsn_hosts(target_.dsns);
+}
+
 size_t Sql::max_concurrent_calls() const {
   // Every connection busy, and as many calls again waiting in the pools (up to
   // pool_wait_timeout), as callers queue in a service under load.

@@ -67,6 +67,8 @@ class Sql : public BlockingWorkload {
   std::shared_ptr<const RecoveryUnits> connections() const { return connections_; }
   size_t client_connections() const { return tasks_ * pools_per_task_ * pool_max_; }
   std::vector<std::string> targets() const;  // "postgres user@host:port/db", no passwords
+  // Every host its DSNs connect to (harness/libpq_text.h dsn_hosts), for the target guard.
+  std::vector<std::string> hosts() const;
 
  private:
   struct Step {

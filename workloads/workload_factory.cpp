@@ -28,6 +28,7 @@ BuiltWorkload make_workload(const WorkloadSpec& spec, const WorkloadContext& con
     built.clients = sql->connections();
     built.database_connections = sql->client_connections();
     built.database_targets = sql->targets();
+    built.database_hosts = sql->hosts();
     built.blocking = std::move(sql);
   } else {
     spec.settings.at("kind").fail(

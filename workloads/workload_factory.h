@@ -18,7 +18,8 @@ struct BuiltWorkload {
   std::shared_ptr<WriteLedger> ledger;
   std::shared_ptr<const RecoveryUnits> clients;  // its clients, when it tracks them (sql)
   size_t database_connections = 0;  // client connections it opens to a database (files it uses)
-  std::vector<std::string> database_targets = {};  // the DSNs it connects to, without passwords
+  std::vector<std::string> database_targets = {};  // the DSNs it connects to, described
+  std::vector<std::string> database_hosts = {};    // their hosts, for the target guard
 
   void prepare() { http ? http->prepare() : blocking->prepare(); }
 };

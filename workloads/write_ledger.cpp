@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <pqxx/pqxx>
 
+#include "harness/libpq_text.h"
 #include "harness/query_watchdog.h"
 
 namespace loadgate {
@@ -148,6 +149,10 @@ LedgerResult WriteLedger::counts() const {
   result.in_doubt = in_doubt_;
   result.without_id = without_id_;
   return result;
+}
+
+std::vector<std::string> WriteLedger::hosts() const {
+  return dsn_hosts(verify_conninfos_);
 }
 
 std::string WriteLedger::file_error() const {

@@ -61,6 +61,8 @@ class WriteLedger {
   LedgerResult verify_recent();
   // The counts without reading back.
   LedgerResult counts() const;
+  // The hosts the read-back may connect to (harness/libpq_text.h dsn_hosts), for the target guard.
+  std::vector<std::string> hosts() const;
   // Why the outcomes could not be written to the file (a full disk), or "": the run must stop,
   // as when any of its files cannot be written (the outcomes stay in memory meanwhile).
   std::string file_error() const;

@@ -26,6 +26,7 @@ class CliDriver : public Fault {
   // "failover by aws-rds-failover app-db"
   std::string describe() const override;
   std::string driver() const override { return driver_; }
+  bool acts_on_cloud() const override { return true; }
   // Most of what these drivers do is not undone: a failover stays failed over, a stopped task
   // is replaced by its service. A driver with something to put back overrides it.
   void recover() override {}

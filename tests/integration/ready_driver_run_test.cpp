@@ -46,9 +46,20 @@ TEST_CASE(
 
   aws.answer("describe-db-instances", {"rebooting", "available"});
   const auto out = scratch_dir() / "ready-driver-out";
-  CommandResult run = run_command(
+  // A cloud driver's fault needs a yes: with no --confirm-faults and no terminal, nothing runs.
+  CommandResult refused = run_command(
       fmt::format("{} {} run {}{} --out {}", env, loadgate_bin(), scenario, shorter, out.string()),
       60);
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.output, Contains("--confirm-faults to inject them") &&
+                                 Contains("acts on a cloud or cluster through aws-rds-failover") &&
+                                 Contains("Nothing was sent"));
+  CHECK(aws.calls().empty());
+  CHECK_FALSE(std::filesystem::exists(out / "timeline.jsonl"));
+  CommandResult run = run_command(fmt::format("{} {} run {}{} --confirm-faults --out {}", env,
+                                              loadgate_bin(), scenario, shorter, out.string()),
+                                  60);
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
   const std::string describe =
@@ -70,9 +81,10 @@ TEST_CASE(
 
   // A failing call fails the run, naming the call and what it said.
   aws.answer("reboot-db-instance", {"!254"});
-  CommandResult failing = run_command(fmt::format("{} {} run {}{} --out {}-failing", env,
-                                                  loadgate_bin(), scenario, shorter, out.string()),
-                                      60);
+  CommandResult failing =
+      run_command(fmt::format("{} {} run {}{} --confirm-faults --out {}-failing", env,
+                              loadgate_bin(), scenario, shorter, out.string()),
+                  60);
   INFO(failing.output);
   CHECK(failing.exit_code == 2);
   CHECK_THAT(failing.output,

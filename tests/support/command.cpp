@@ -18,7 +18,8 @@
 namespace loadgate::test {
 
 CommandResult run_command(const std::string& command, int timeout_seconds) {
-  const std::string bounded = fmt::format("timeout -k 5 {} {} 2>&1", timeout_seconds, command);
+  const std::string bounded =
+      fmt::format("timeout -k 5 {} {} 2>&1 </dev/null", timeout_seconds, command);
   FILE* pipe = popen(bounded.c_str(), "r");
   if (!pipe) throw std::runtime_error("popen failed: " + command);
   CommandResult result;

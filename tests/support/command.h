@@ -16,7 +16,8 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs `command` through /bin/sh, bounded by `timeout_seconds` (timeout(1)).
+// Runs `command` through /bin/sh, bounded by `timeout_seconds` (timeout(1)), its input empty: a
+// test run from a terminal must not be asked anything (loadgate's fault confirmation).
 CommandResult run_command(const std::string& command, int timeout_seconds = 120);
 
 // The loadgate binary under test and the source tree, from the build.
