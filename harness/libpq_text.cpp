@@ -81,8 +81,7 @@ bool dsn_has_password(const std::string& dsn) {
       PQconninfoParse(dsn.c_str(), nullptr), PQconninfoFree);
   if (!parsed) return dsn.find("password") != std::string::npos;  // no telling: say so
   for (auto* option = parsed.get(); option->keyword; ++option)
-    if (option->val && *option->val && std::string_view(option->keyword) == "password")
-      return true;
+    if (option->val && *option->val && std::string_view(option->keyword) == "password") return true;
   return false;
 }
 

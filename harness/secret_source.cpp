@@ -5,7 +5,19 @@
 
 #include <fmt/format.h>
 
+#include "harness/libpq_text.h"
+
 namespace loadgate {
+
+std::string written_dsn(const ConfigNode& node) {
+  std::string dsn = node.as_string();
+  if (dsn_has_password(dsn))
+    node.fail(
+        "a password written in a DSN would be in the scenario, its copies and the reports: give "
+        "it with password_env or password_file (or PGPASSWORD, ~/.pgpass), or the whole DSN with "
+        "dsn_env where one is taken");
+  return dsn;
+}
 
 std::string read_secret_setting(const ConfigNode& workload, const std::string& prefix,
                                 const std::string& testbed_file, const std::string& what) {

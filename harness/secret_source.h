@@ -17,4 +17,8 @@ std::string read_secret_setting(const ConfigNode& node, const std::string& prefi
 // own as psql does (PGPASSWORD, ~/.pgpass or PGPASSFILE, a PGSERVICE file, or none for trust).
 std::string read_database_password(const ConfigNode& node, const std::string& what);
 
+// The connection string a scenario writes at `node`. One with a password in it is refused at its
+// line: the scenario file, its copies in results and every report naming the DSN would hold it.
+std::string written_dsn(const ConfigNode& node);
+
 }  // namespace loadgate

@@ -1,5 +1,9 @@
 #include "harness/text_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -34,6 +38,17 @@ void replace_text_file(const std::filesystem::path& file, const std::string& tex
   temporary += ".tmp";
   write_text_file(temporary, text);
   std::filesystem::rename(temporary, file);
+}
+
+void make_private_file(const std::filesystem::path& file) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const bool ok = fd >= 0 && ::fchmod(fd, 0600) == 0;
+  const int error = errno;
+  if (fd >= 0) ::close(fd);
+  if (!ok)
+    throw std::runtime_error(
+        fmt::format("cannot write {}: {}", file.string(), std::strerror(error)));
 }
 
 std::string file_name_for(std::string_view name) {

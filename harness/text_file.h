@@ -19,6 +19,11 @@ void write_text_file(const std::filesystem::path& file, const std::string& text)
 // that fails (a full disk) leaves the old file whole.
 void replace_text_file(const std::filesystem::path& file, const std::string& text);
 
+// Makes `file` (and its directory) if need be, readable and writable by its owner alone (0600):
+// a command's output may hold what its tools printed of credentials. Throws std::runtime_error
+// naming the file when it cannot.
+void make_private_file(const std::filesystem::path& file);
+
 // `name` (a workload's) as a file name: letters, digits, '-' and '_' kept, anything else '_'.
 std::string file_name_for(std::string_view name);
 

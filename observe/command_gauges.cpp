@@ -33,7 +33,8 @@ GaugeReading read_gauge(const GaugeCommand& command, const std::filesystem::path
   const auto log = log_dir / (name + ".log");
   const auto output = log_dir / (name + ".out");
   try {
-    std::filesystem::create_directories(log_dir);
+    make_private_file(log);
+    make_private_file(output);
     const int status = run_to_completion(
         {{"/bin/sh", "-c", command.run}, log, std::nullopt, command.env, output}, command.timeout);
     const std::string line = last_line(read_text_file(output).value_or(""));

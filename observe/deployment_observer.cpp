@@ -141,11 +141,11 @@ ObservedDeployment observed_deployment(const ConfigNode& observe,
     postgres->allow_only({"dsn", "replica_dsns", "password_env", "password_file"});
     const std::string password =
         read_database_password(*postgres, "the observer's database password");
-    ObservedDeployment::Server server{postgres->at("dsn").as_string(), password};
+    ObservedDeployment::Server server{written_dsn(postgres->at("dsn")), password};
     deployment.postgres = [server] { return std::optional(server); };
     if (auto replicas = postgres->find("replica_dsns"))
       for (const auto& dsn : replicas->as_list())
-        deployment.replicas.push_back({dsn.as_string(), password});
+        deployment.replicas.push_back({written_dsn(dsn), password});
     std::vector<ObservedDeployment::Server> nodes{server};
     nodes.insert(nodes.end(), deployment.replicas.begin(), deployment.replicas.end());
     deployment.nodes = [nodes] { return nodes; };
@@ -155,7 +155,7 @@ ObservedDeployment observed_deployment(const ConfigNode& observe,
     const std::string password =
         read_database_password(*pgbouncer, "the pgbouncer console password");
     for (const auto& dsn : pgbouncer->at("admin_dsn").as_list())
-      deployment.pgbouncers.push_back({dsn.as_string(), password});
+      deployment.pgbouncers.push_back({written_dsn(dsn), password});
   }
   if (!deployment.watches_servers() && deployment.commands.empty())
     observe.fail(

@@ -57,12 +57,8 @@ ProbeSpec read_probe(const ConfigNode& node) {
   switch (probe.layer) {
     case ProbeSpec::Layer::sql:
     case ProbeSpec::Layer::pgbouncer:
-      probe.target = what.as_string();
+      probe.target = written_dsn(what);
       probe.address = address_of(what, probe.target);
-      if (probe.target.find("password") != std::string::npos)
-        what.fail(
-            "a DSN here is shown in reports: give the password with password_env or "
-            "password_file (or ~/.pgpass), not in the DSN");
       probe.password = read_database_password(node, "the probe's database password");
       if (auto writable = node.find("writable")) probe.writable = writable->as_bool();
       break;

@@ -58,7 +58,7 @@ DbTarget read_db_target(const ConfigNode& node, const WorkloadContext& context) 
         "via chooses among a testbed's databases; with dsn or dsn_env, leave it out");
   if (dsn) {
     for (const auto& item : dsn->as_list()) {
-      target.dsns.push_back(item.as_string());
+      target.dsns.push_back(written_dsn(item));
       char* error = nullptr;
       std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
           PQconninfoParse(target.dsns.back().c_str(), &error), PQconninfoFree);

@@ -2,8 +2,10 @@
 // a database (the integration tests run them against the testbed).
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 
+#include "harness/libpq_text.h"
 #include "harness/process.h"
 #include "tests/support/test_harness.h"
 #include "workloads/db_target.h"
@@ -80,6 +82,25 @@ TEST_CASE("without a testbed, an sql workload must be told where the database is
                                         "n.yaml"),
           WorkloadContext{}),
       Contains("n.yaml:") && Contains("give dsn: or dsn_env:"));
+}
+
+TEST_CASE("a password written in a scenario's DSN is refused at its line, never shown") {
+  for (const char* dsn : {"host=db.invalid dbname=app user=app password=hunter2",
+                          "postgresql://app:hunter2@db.invalid/app"}) {
+    INFO(dsn);
+    CHECK_THROWS_WITH(
+        Sql(loadgate::test::workload_spec(
+                fmt::format("    kind: sql\n"
+                            "    executor: {{type: constant-arrival-rate, rate: 1/s}}\n"
+                            "    dsn: \"{}\"\n"
+                            "    transactions: [{{sql: a}}]\n",
+                            dsn),
+                "p.yaml"),
+            WorkloadContext{}),
+        Contains("p.yaml:8") && Contains("password_env or password_file") && !Contains("hunter2"));
+  }
+  CHECK_FALSE(dsn_has_password("host=db.invalid dbname=password user=password_admin"));
+  CHECK(dsn_has_password("postgres://u:p@h/d"));
 }
 
 TEST_CASE("prepare fails clearly, naming the DSN, when nothing listens there") {
