@@ -92,9 +92,13 @@ TEST_CASE("insecure: true skips verification on purpose", "[nginx]") {
 TEST_CASE("a fixed rate against nginx is delivered and the timeline adds up", "[nginx]") {
   NginxPeer nginx;
   CommandResult run;
-  json result = nginx.run(nginx.scenario("http://127.0.0.1:" + std::to_string(nginx.http_port),
-                                         "threads: 2, interval: 500ms", "2000/s", "3s"),
-                          run);
+  // Under ctest -j2 it shares the 2 cores with a test starting a testbed: 50 ms of start lateness
+  // allowed, as the other loaded-machine tests have (a p99 of 10 ms was crossed, full suite, stop
+  // 32); what this test checks is delivery and the timeline's sums.
+  json result = nginx.run(
+      nginx.scenario("http://127.0.0.1:" + std::to_string(nginx.http_port),
+                     "threads: 2, interval: 500ms, max_schedule_lag: 50ms", "2000/s", "3s"),
+      run);
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
   json w = result["workloads"][0];
