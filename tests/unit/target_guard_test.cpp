@@ -89,8 +89,8 @@ TEST_CASE("a host is allowed by its name or a *.suffix, case-insensitively", "[g
 }
 
 TEST_CASE("every host of a connection string is found, and its defaults", "[guard]") {
-  CHECK(dsn_hosts("host=a.invalid,b.invalid hostaddr=10.1.2.3 dbname=x") ==
-        std::vector<std::string>{"a.invalid", "b.invalid", "10.1.2.3"});
+  CHECK(dsn_hosts("host=a.invalid,b.invalid hostaddr=127.0.0.2 dbname=x") ==
+        std::vector<std::string>{"a.invalid", "b.invalid", "127.0.0.2"});
   CHECK(dsn_hosts("postgresql://u@c.invalid:5432,d.invalid/app") ==
         std::vector<std::string>{"c.invalid", "d.invalid"});
   CHECK(dsn_hosts("service=staging dbname=x") == std::vector<std::string>{"service=staging"});
