@@ -9,6 +9,20 @@
 #include <fmt/format.h>
 
 namespace loadgate {
+namespace {
+
+using ParsedConninfo = std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)>;
+
+// libpq's reading of `dsn`: null when it cannot be parsed, with libpq's reason in `error`.
+ParsedConninfo parse_conninfo(const std::string& dsn, std::string* error = nullptr) {
+  char* reason = nullptr;
+  ParsedConninfo parsed(PQconninfoParse(dsn.c_str(), &reason), PQconninfoFree);
+  if (!parsed && error) *error = reason ? single_line(reason) : "cannot be parsed";
+  PQfreemem(reason);
+  return parsed;
+}
+
+}  // namespace
 
 std::string libpq_quoted(std::string_view value) {
   std::string out = "'";
@@ -20,14 +34,8 @@ std::string libpq_quoted(std::string_view value) {
 }
 
 std::optional<DsnParts> dsn_parts(const std::string& dsn, std::string* error) {
-  char* reason = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
-      PQconninfoParse(dsn.c_str(), &reason), PQconninfoFree);
-  if (!parsed) {
-    if (error) *error = reason ? single_line(reason) : "cannot be parsed";
-    PQfreemem(reason);
-    return std::nullopt;
-  }
+  const ParsedConninfo parsed = parse_conninfo(dsn, error);
+  if (!parsed) return std::nullopt;
   DsnParts parts;
   for (auto* option = parsed.get(); option->keyword; ++option) {
     if (!option->val) continue;
@@ -41,8 +49,7 @@ std::optional<DsnParts> dsn_parts(const std::string& dsn, std::string* error) {
 }
 
 std::vector<std::string> dsn_hosts(const std::string& dsn) {
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
-      PQconninfoParse(dsn.c_str(), nullptr), PQconninfoFree);
+  const ParsedConninfo parsed = parse_conninfo(dsn);
   if (!parsed) return {};
   std::vector<std::string> hosts;
   std::string service;
@@ -77,8 +84,7 @@ std::vector<std::string> dsn_hosts(const std::vector<std::string>& dsns) {
 }
 
 bool dsn_has_password(const std::string& dsn) {
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
-      PQconninfoParse(dsn.c_str(), nullptr), PQconninfoFree);
+  const ParsedConninfo parsed = parse_conninfo(dsn);
   if (!parsed) return dsn.find("password") != std::string::npos;  // no telling: say so
   for (auto* option = parsed.get(); option->keyword; ++option)
     if (option->val && *option->val && std::string_view(option->keyword) == "password") return true;

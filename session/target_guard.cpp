@@ -76,14 +76,10 @@ std::vector<Reach> plan_reach(const RunPlan& plan) {
         reach.push_back({std::move(host), fmt::format("workloads.{} (ledger read-back)", name)});
   }
   if (plan.observed) {
-    const ObservedDeployment& observed = *plan.observed;
-    if (observed.nodes)
-      for (const auto& node : observed.nodes()) add_dsn(reach, node.dsn, "observe.postgres");
-    if (observed.postgres)
-      if (auto primary = observed.postgres()) add_dsn(reach, primary->dsn, "observe.postgres");
-    for (const auto& replica : observed.replicas)
-      add_dsn(reach, replica.dsn, "observe.postgres.replica_dsns");
-    for (const auto& pgbouncer : observed.pgbouncers)
+    // Its nodes are the primary and the replicas, wherever it was told of them.
+    if (plan.observed->nodes)
+      for (const auto& node : plan.observed->nodes()) add_dsn(reach, node.dsn, "observe.postgres");
+    for (const auto& pgbouncer : plan.observed->pgbouncers)
       add_dsn(reach, pgbouncer.dsn, "observe.pgbouncer");
   }
   if (plan.probes)
