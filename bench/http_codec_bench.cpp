@@ -30,7 +30,7 @@ void BM_ResponseParse(benchmark::State& state) {
       "{\"sub\":\"user1\"}";
   loadgate::HttpResponse response;
   for (auto _ : state) {
-    loadgate::ResponseReader reader(response);
+    loadgate::ResponseReader reader(response, 1 << 20);
     reader.eager(true);  // header and body in one put(), as a read of a full buffer does
     boost::beast::error_code ec;
     reader.put(boost::asio::buffer(wire), ec);

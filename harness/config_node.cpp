@@ -162,6 +162,14 @@ Duration ConfigNode::as_duration() const {
   return *value;
 }
 
+uint64_t ConfigNode::as_byte_size() const {
+  std::string text = scalar_or_fail("a size");
+  auto value = parse_byte_size(text);
+  if (!value || *value < 1 || *value > 1e18)
+    fail(fmt::format("expected a positive size with a unit, like 1MiB or 64KiB, got \"{}\"", text));
+  return static_cast<uint64_t>(*value);
+}
+
 double ConfigNode::as_rate_per_second(bool allow_zero) const {
   std::string text = scalar_or_fail("a rate");
   auto value = parse_rate_per_second(text, allow_zero);

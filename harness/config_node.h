@@ -3,6 +3,7 @@
 // expected a rate with a unit, like 200/s"), or the --set flag that supplied the value.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <set>
@@ -46,6 +47,8 @@ class ConfigNode {
   int64_t as_integer(int64_t min, int64_t max) const;
   bool as_bool() const;
   Duration as_duration() const;
+  // A positive size with its unit ("1MiB", "64KiB"), in bytes.
+  uint64_t as_byte_size() const;
   double as_rate_per_second(bool allow_zero = false) const;
   std::vector<ConfigNode> as_list() const;    // a scalar is a list of one
   bool is_list() const;                       // written as a list (not a scalar)

@@ -27,19 +27,6 @@ std::optional<double> plain_number(std::string_view text) {
   return value;
 }
 
-// "512MiB", "2GB", "300 KB": bytes, binary or decimal multiples.
-std::optional<double> byte_size(std::string_view text) {
-  static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
-      {"KB", 1e3},     {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
-      {"B", 1.0}};
-  for (const auto& [unit, factor] : kUnits)
-    if (text.ends_with(unit))
-      if (auto n = plain_number(trimmed(text.substr(0, text.size() - unit.size()))))
-        return *n * factor;
-  return std::nullopt;
-}
-
 }  // namespace
 
 const char* quantity_name(Quantity q) {
@@ -108,7 +95,7 @@ Value parse_value(std::string_view text) {
     return {*n, Quantity::count};
   } else if (auto d = parse_duration(text)) {
     return {std::chrono::duration<double>(*d).count(), Quantity::duration};
-  } else if (auto bytes = byte_size(text)) {
+  } else if (auto bytes = parse_byte_size(text)) {
     return {*bytes, Quantity::bytes};
   }
   throw std::invalid_argument(fmt::format(

@@ -169,7 +169,7 @@ struct GeneratorThread::Impl {
         io.get_executor(), options.endpoints[endpoint],
         HttpTimeouts{options.client.connect_timeout, options.client.request_timeout,
                      options.client.idle_timeout},
-        *lane.sweeper, tls.get());
+        *lane.sweeper, tls.get(), HttpLimits{.body_bytes = options.client.max_response_body});
   }
 
   size_t next_endpoint(Lane& lane) { return lane.next_endpoint++ % options.endpoints.size(); }

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <boost/beast/http/error.hpp>
 
 namespace loadgate {
 
@@ -24,10 +25,15 @@ void ResponseReader::on_response_impl(int code, string_view, int, error_code&) {
   response_.status = code;
 }
 
-void ResponseReader::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
+void ResponseReader::on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                                       error_code& ec) {
   response_.body.clear();
-  if (length)
-    response_.body.reserve(static_cast<size_t>(std::min<std::uint64_t>(*length, 1 << 20)));
+  if (!length) return;
+  if (*length > body_limit_) {
+    ec = boost::beast::http::error::body_limit;
+    return;
+  }
+  response_.body.reserve(static_cast<size_t>(*length));
 }
 
 size_t ResponseReader::on_body_impl(string_view part, error_code&) {

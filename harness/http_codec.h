@@ -17,10 +17,15 @@ namespace loadgate {
 void encode_request(const HttpRequest& request, std::string_view host_header, std::string& wire);
 
 // Keeps what a judge needs (status, body; keep_alive() from the base) and nothing else: no
-// allocation per header. One reader per response, as Beast requires.
+// allocation per header. One reader per response, as Beast requires. A body longer than
+// `body_limit` (or announced so by its Content-Length) fails as http::error::body_limit, and no
+// more than it is ever reserved.
 class ResponseReader final : public boost::beast::http::basic_parser<false> {
  public:
-  explicit ResponseReader(HttpResponse& response) : response_(response) {}
+  ResponseReader(HttpResponse& response, std::uint64_t body_limit)
+      : response_(response), body_limit_(body_limit) {
+    this->body_limit(body_limit);
+  }
 
  private:
   using string_view = boost::beast::string_view;
@@ -37,6 +42,7 @@ class ResponseReader final : public boost::beast::http::basic_parser<false> {
   void on_finish_impl(error_code&) override {}
 
   HttpResponse& response_;
+  std::uint64_t body_limit_;
 };
 
 }  // namespace loadgate

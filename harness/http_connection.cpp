@@ -35,6 +35,10 @@ std::string_view error_class_name(TransportError error) {
       return "tls";
     case TransportError::bad_response:
       return "bad_response";
+    case TransportError::headers_too_large:
+      return "headers_too_large";
+    case TransportError::body_too_large:
+      return "body_too_large";
     case TransportError::too_many_files:
       return "too_many_files";
     case TransportError::cancelled:
@@ -55,6 +59,8 @@ TransportError classify_exchange(const boost::system::error_code& ec) {
   // Beast's parser errors share one category; end of stream and a cut-off message are the peer
   // going away, anything else is bytes that are not HTTP.
   static const auto& parser_category = make_error_code(http::error::bad_version).category();
+  if (ec == http::error::header_limit) return TransportError::headers_too_large;
+  if (ec == http::error::body_limit) return TransportError::body_too_large;
   if (ec.category() == parser_category && ec != http::error::end_of_stream &&
       ec != http::error::partial_message)
     return TransportError::bad_response;
@@ -68,10 +74,11 @@ constexpr auto kNoDeadline = Clock::time_point::max();
 
 struct HttpConnection::Impl {
   Impl(asio::any_io_executor executor_, Endpoint endpoint_, HttpTimeouts timeouts_,
-       TimeoutSweeper& sweeper_, TlsContext* tls_)
+       TimeoutSweeper& sweeper_, TlsContext* tls_, HttpLimits limits_)
       : executor(std::move(executor_)),
         endpoint(std::move(endpoint_)),
         timeouts(timeouts_),
+        limits(limits_),
         sweeper(sweeper_),
         tls(endpoint.scheme == "https" ? tls_ : nullptr),
         host_header(endpoint.port == (endpoint.scheme == "https" ? 443 : 80)
@@ -88,6 +95,7 @@ struct HttpConnection::Impl {
   Endpoint endpoint;
   std::optional<tcp::endpoint> resolved;  // resolved once per connection, not per request
   HttpTimeouts timeouts;
+  HttpLimits limits;
   TimeoutSweeper& sweeper;
   TlsContext* tls;
   std::string host_header;
@@ -167,9 +175,10 @@ struct HttpConnection::Impl {
 };
 
 HttpConnection::HttpConnection(asio::any_io_executor executor, Endpoint endpoint,
-                               HttpTimeouts timeouts, TimeoutSweeper& sweeper, TlsContext* tls)
-    : impl_(std::make_unique<Impl>(std::move(executor), std::move(endpoint), timeouts, sweeper,
-                                   tls)) {
+                               HttpTimeouts timeouts, TimeoutSweeper& sweeper, TlsContext* tls,
+                               HttpLimits limits)
+    : impl_(std::make_unique<Impl>(std::move(executor), std::move(endpoint), timeouts, sweeper, tls,
+                                   limits)) {
   sweeper.connections_.push_back(this);
 }
 
@@ -218,8 +227,8 @@ awaitable<Exchange> HttpConnection::exchange(const HttpRequest& request) {
   c.timed_out = false;
   c.deadline = now + c.timeouts.request;
   result.sent_at = now;
-  ResponseReader reader(result.response);
-  reader.body_limit(64 << 20);
+  ResponseReader reader(result.response, c.limits.body_bytes);
+  reader.header_limit(static_cast<std::uint32_t>(c.limits.header_bytes));
   co_await std::visit(
       [&](auto& stream) -> awaitable<void> {
         co_await asio::async_write(stream, asio::buffer(c.wire),
@@ -300,11 +309,11 @@ std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration ti
   return problem;
 }
 
-Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request,
-                       HttpTimeouts timeouts, TlsContext* tls) {
+Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request, HttpTimeouts timeouts,
+                       TlsContext* tls, HttpLimits limits) {
   asio::io_context io;
   TimeoutSweeper sweeper(io.get_executor());
-  HttpConnection connection(io.get_executor(), endpoint, timeouts, sweeper, tls);
+  HttpConnection connection(io.get_executor(), endpoint, timeouts, sweeper, tls, limits);
   Exchange result;
   sweeper.start();
   asio::co_spawn(

@@ -23,15 +23,17 @@ namespace loadgate {
 // Why an exchange produced no HTTP response. The names are the error classes in results.
 enum class TransportError {
   none,
-  connect_refused,  // nothing listens at the address
-  connect_timeout,  // no connection (and TLS handshake) within the connect timeout
-  connect_failed,   // any other connect error (unreachable, no route, unresolvable name)
-  reset,            // the peer reset or closed the connection mid-exchange
-  timeout,          // no complete response within the request timeout
-  tls,              // the TLS handshake failed (untrusted certificate, wrong host name, ...)
-  bad_response,     // bytes arrived that are not HTTP/1.1
-  too_many_files,   // the generator ran out of file descriptors (raise `ulimit -n`)
-  cancelled,        // the run ended while the request was still in flight
+  connect_refused,    // nothing listens at the address
+  connect_timeout,    // no connection (and TLS handshake) within the connect timeout
+  connect_failed,     // any other connect error (unreachable, no route, unresolvable name)
+  reset,              // the peer reset or closed the connection mid-exchange
+  timeout,            // no complete response within the request timeout
+  tls,                // the TLS handshake failed (untrusted certificate, wrong host name, ...)
+  bad_response,       // bytes arrived that are not HTTP/1.1
+  headers_too_large,  // the status line and headers passed HttpLimits::header_bytes
+  body_too_large,  // the body passed HttpLimits::body_bytes (or its Content-Length said it would)
+  too_many_files,  // the generator ran out of file descriptors (raise `ulimit -n`)
+  cancelled,       // the run ended while the request was still in flight
 };
 std::string_view error_class_name(TransportError error);
 
@@ -71,11 +73,19 @@ struct HttpTimeouts {
   Duration idle = std::chrono::seconds(30);
 };
 
+// How much of a response is read before the exchange fails, so that a target answering with
+// endless headers, an endless body or a 10 GB Content-Length is cut off and a connection never
+// holds more than this (a slow trickle of either ends at the request timeout).
+struct HttpLimits {
+  size_t header_bytes = 64 << 10;  // Beast's 8 KiB default is below what real proxies send
+  size_t body_bytes = 1 << 20;     // client.max_response_body
+};
+
 class HttpConnection {
  public:
   // `tls` is needed for https endpoints; it and `sweeper` must outlive the connection.
   HttpConnection(asio::any_io_executor executor, Endpoint endpoint, HttpTimeouts timeouts,
-                 TimeoutSweeper& sweeper, TlsContext* tls = nullptr);
+                 TimeoutSweeper& sweeper, TlsContext* tls = nullptr, HttpLimits limits = {});
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -106,7 +116,7 @@ std::optional<std::string> check_reachable(const Endpoint& endpoint, Duration ti
 
 // One request on a connection of its own and io_context, timeouts enforced as in a run (a
 // steady-state probe's GET /healthz, a test's request). Blocks the calling thread.
-Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request,
-                       HttpTimeouts timeouts, TlsContext* tls = nullptr);
+Exchange exchange_once(const Endpoint& endpoint, const HttpRequest& request, HttpTimeouts timeouts,
+                       TlsContext* tls = nullptr, HttpLimits limits = {});
 
 }  // namespace loadgate

@@ -243,7 +243,8 @@ TargetSpec parse_target(const ConfigNode& node) {
 
 ClientSpec parse_client(const ConfigNode& node) {
   node.allow_only({"threads", "connect_timeout", "request_timeout", "idle_timeout", "max_in_flight",
-                   "max_schedule_lag", "interval", "tls", "connections", "seed"});
+                   "max_schedule_lag", "interval", "tls", "connections", "seed",
+                   "max_response_body"});
   ClientSpec client;
   if (auto tls = node.find("tls")) {
     tls->allow_only({"insecure", "ca_file"});
@@ -266,6 +267,10 @@ ClientSpec parse_client(const ConfigNode& node) {
   if (auto v = node.find("seed")) client.seed = static_cast<uint64_t>(v->as_integer(0, INT64_MAX));
   if (auto v = node.find("connections"))
     client.connections = static_cast<size_t>(v->as_integer(1, 1'000'000));
+  if (auto v = node.find("max_response_body")) {
+    client.max_response_body = static_cast<size_t>(v->as_byte_size());
+    if (client.max_response_body > (size_t{1} << 30)) v->fail("at most 1GiB");
+  }
   if (auto v = node.find("max_in_flight"))
     client.max_in_flight = static_cast<size_t>(v->as_integer(1, 1'000'000));
   // Caps are split across the generator threads: each needs at least one.

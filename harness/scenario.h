@@ -76,6 +76,9 @@ struct ClientSpec {
   // server's close shows as a reset that is the client's doing.
   Duration idle_timeout = std::chrono::seconds(30);
   size_t max_in_flight = 1000;  // per workload; a request over it is dropped, not delayed
+  // A longer response body fails as body_too_large: memory stays bounded by this times the
+  // connections, whatever the target sends (the judges read tokens and JSON, not downloads).
+  size_t max_response_body = 1 << 20;
   // Requests starting later than this at p99 mark the run generator-bound.
   Duration max_schedule_lag = std::chrono::milliseconds(10);
   Duration interval = std::chrono::seconds(1);  // timeline resolution

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -78,6 +79,25 @@ std::string format_duration(Duration d) {
   if (seconds % 3600 >= 60) text += fmt::format("{}m", seconds % 3600 / 60);
   if (seconds % 60) text += fmt::format("{}s", seconds % 60);
   return text;
+}
+
+std::optional<double> parse_byte_size(std::string_view text) {
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"KB", 1e3},     {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
+      {"B", 1.0}};
+  for (const auto& [unit, factor] : kUnits) {
+    if (!text.ends_with(unit)) continue;
+    std::string_view number = text.substr(0, text.size() - unit.size());
+    while (!number.empty() && number.front() == ' ') number.remove_prefix(1);
+    while (!number.empty() && number.back() == ' ') number.remove_suffix(1);
+    double value = 0;
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (ec == std::errc{} && end == number.data() + number.size() && !number.empty())
+      return value * factor;
+    return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 }  // namespace loadgate

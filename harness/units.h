@@ -1,6 +1,6 @@
-// Parsing of the units a scenario writes out: durations ("30s", "200ms", "1m30s") and rates
-// ("200/s", "5/m"). A bare number is rejected on purpose: "30" could mean seconds or
-// milliseconds, and a capacity claim read with the wrong unit is worse than an error.
+// Parsing of the units a scenario writes out: durations ("30s", "200ms", "1m30s"), rates
+// ("200/s", "5/m") and sizes ("1MiB"). A bare number is rejected on purpose: "30" could mean
+// seconds or milliseconds, and a capacity claim read with the wrong unit is worse than an error.
 #pragma once
 
 #include <chrono>
@@ -19,6 +19,10 @@ std::optional<Duration> parse_duration(std::string_view text);
 // Requests per second from "<number>/<unit>" with unit s, m (or min), h. Nullopt otherwise,
 // or when the rate is not positive (zero is allowed with `allow_zero`, for ramp starts).
 std::optional<double> parse_rate_per_second(std::string_view text, bool allow_zero = false);
+
+// Bytes from "512MiB", "2GB", "300 KB" (binary or decimal multiples, B for plain bytes); nullopt
+// when `text` is not a number followed by one of those units.
+std::optional<double> parse_byte_size(std::string_view text);
 
 // A duration as a number, for arithmetic and JSON.
 inline double seconds(Duration d) {

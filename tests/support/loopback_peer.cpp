@@ -1,5 +1,7 @@
 #include "tests/support/loopback_peer.h"
 
+#include <chrono>
+#include <string>
 #include <string_view>
 
 namespace loadgate::test {
@@ -62,6 +64,13 @@ awaitable<void> LoopbackPeer::answer(std::shared_ptr<tcp::socket> socket) {
       case PeerBehaviour::silent:
         held_.push_back(socket);
         co_return;
+      case PeerBehaviour::endless_headers:
+      case PeerBehaviour::endless_body:
+      case PeerBehaviour::huge_length:
+      case PeerBehaviour::slowloris:
+        co_await stream_hostile(*socket);
+        socket->close(ec);
+        co_return;
       case PeerBehaviour::busy_then_close:
         reply =
             "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: "
@@ -75,6 +84,43 @@ awaitable<void> LoopbackPeer::answer(std::shared_ptr<tcp::socket> socket) {
       socket->close(ec);
       co_return;
     }
+  }
+}
+
+awaitable<void> LoopbackPeer::stream_hostile(tcp::socket& socket) {
+  std::string_view head;
+  std::string piece;
+  std::chrono::milliseconds pause{0};
+  switch (behaviour_) {
+    case PeerBehaviour::endless_headers:
+      head = "HTTP/1.1 200 OK\r\n";
+      piece = "X-Filler: " + std::string(4086, 'h') + "\r\n";
+      break;
+    case PeerBehaviour::endless_body:
+      head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+      piece = "10000\r\n" + std::string(0x10000, 'b') + "\r\n";
+      break;
+    case PeerBehaviour::huge_length:
+      head = "HTTP/1.1 200 OK\r\nContent-Length: 10737418240\r\n\r\n";
+      piece = std::string(0x10000, 'b');
+      break;
+    default:  // slowloris
+      head = "HTTP/1.1 200 OK\r\n";
+      piece = "X";
+      pause = std::chrono::milliseconds(100);
+      break;
+  }
+  boost::system::error_code ec;
+  co_await asio::async_write(socket, asio::buffer(head), asio::redirect_error(use_awaitable, ec));
+  constexpr uint64_t kBound = uint64_t{16} << 30;
+  while (!ec && streamed_ < kBound) {
+    if (pause.count() != 0) {
+      asio::steady_timer timer(io_, pause);
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    co_await asio::async_write(socket, asio::buffer(piece),
+                               asio::redirect_error(use_awaitable, ec));
+    if (!ec) streamed_ += piece.size();
   }
 }
 

@@ -16,10 +16,11 @@ using loadgate::test::PeerBehaviour;
 
 namespace {
 
-Exchange exchange_with(const Endpoint& endpoint, Duration request_timeout = 2s) {
+Exchange exchange_with(const Endpoint& endpoint, Duration request_timeout = 2s,
+                       HttpLimits limits = {}) {
   // Named, not a braced temporary in the co_await: GCC 12 destroys such temporaries twice.
   const HttpRequest request{"GET", "/", {}, ""};
-  return exchange_once(endpoint, request, {1s, request_timeout});
+  return exchange_once(endpoint, request, {1s, request_timeout}, nullptr, limits);
 }
 
 }  // namespace
@@ -55,7 +56,41 @@ TEST_CASE("an HTTP error status is a response, with its body, for the workload t
   CHECK(result.response.body == "busy");
 }
 
+// A hostile or broken target must not be able to grow the generator's memory: each answer is cut
+// off at its limit (the peer would go on for 16 GiB) and the connection holds no more than that.
+TEST_CASE("endless headers are cut off at the header limit as headers_too_large") {
+  LoopbackPeer peer(PeerBehaviour::endless_headers);
+  Exchange result = exchange_with(peer.endpoint(), 10s, {.header_bytes = 16 << 10});
+  CHECK(result.error == TransportError::headers_too_large);
+  CHECK(result.response.body.empty());
+}
+
+TEST_CASE("an endless body is cut off at the body limit as body_too_large, holding no more") {
+  LoopbackPeer peer(PeerBehaviour::endless_body);
+  Exchange result = exchange_with(peer.endpoint(), 10s, {.body_bytes = 256 << 10});
+  CHECK(result.error == TransportError::body_too_large);
+  CHECK(result.response.body.size() <= (256u << 10));
+  CHECK(result.response.body.capacity() <= (512u << 10));
+}
+
+TEST_CASE("a 10 GB Content-Length is body_too_large before any of the body is kept") {
+  LoopbackPeer peer(PeerBehaviour::huge_length);
+  Exchange result = exchange_with(peer.endpoint(), 10s);
+  CHECK(result.error == TransportError::body_too_large);
+  CHECK(result.response.body.capacity() < (1u << 20));
+  CHECK(result.response.body.empty());
+}
+
+TEST_CASE("a response trickled a byte at a time ends at the request timeout") {
+  LoopbackPeer peer(PeerBehaviour::slowloris);
+  Exchange result = exchange_with(peer.endpoint(), 300ms);
+  CHECK(result.error == TransportError::timeout);
+  CHECK(peer.bytes_streamed() >= 1);
+}
+
 TEST_CASE("error classes have stable names for results") {
+  CHECK(error_class_name(TransportError::body_too_large) == "body_too_large");
+  CHECK(error_class_name(TransportError::headers_too_large) == "headers_too_large");
   CHECK(error_class_name(TransportError::connect_refused) == "connect_refused");
   CHECK(error_class_name(TransportError::tls) == "tls");
   CHECK(error_class_name(TransportError::timeout) == "timeout");

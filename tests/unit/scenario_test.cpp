@@ -95,6 +95,12 @@ TEST_CASE("each kind of invalid scenario is rejected with its file, line and key
     CHECK_THAT(error_of(replace(kValid, "threads: 2", "threads: 2\n  idle_timeout: 0s")),
                Contains("s.yaml:7:") && Contains("longer than zero"));
   }
+  SECTION("a response body limit without a unit, or above 1GiB") {
+    CHECK_THAT(error_of(replace(kValid, "threads: 2", "threads: 2\n  max_response_body: 4096")),
+               Contains("s.yaml:7:") && Contains("like 1MiB"));
+    CHECK_THAT(error_of(replace(kValid, "threads: 2", "threads: 2\n  max_response_body: 2GiB")),
+               Contains("s.yaml:7:") && Contains("at most 1GiB"));
+  }
   SECTION("a missing required key") {
     CHECK_THAT(error_of(replace(kValid, "name: demo\n", "")),
                Contains("missing required key 'name'"));
@@ -122,8 +128,10 @@ TEST_CASE("overrides given with --set are type-checked exactly as the file is") 
     CHECK(s.workloads[0].executor.profile.level_at(Duration::zero()) == Approx(50));
   }
   SECTION("an override can add a key the file left out") {
-    Scenario s = parse_scenario(kValid, "s.yaml", {"client.max_in_flight=7"});
+    Scenario s = parse_scenario(kValid, "s.yaml",
+                                {"client.max_in_flight=7", "client.max_response_body=64KiB"});
     CHECK(s.client.max_in_flight == 7);
+    CHECK(s.client.max_response_body == 64 * 1024);
   }
   SECTION("a badly typed override names the flag, not a file line") {
     CHECK_THAT(error_of(kValid, {"duration=soon"}),
@@ -196,10 +204,9 @@ TEST_CASE("an override creates the mappings its path needs when the file has non
 }
 
 TEST_CASE("a capacity search is read with its defaults, and a search it cannot run is refused") {
-  const std::string searched =
-      replace(replace(kValid, "{type: constant-arrival-rate, rate: 200/s}",
-                      "{type: capacity-search, start: 10/s, max: 400/s}"),
-              "workloads:", "slo: {latency.p95: \"< 500ms\"}\nworkloads:");
+  const std::string searched = replace(replace(kValid, "{type: constant-arrival-rate, rate: 200/s}",
+                                               "{type: capacity-search, start: 10/s, max: 400/s}"),
+                                       "workloads:", "slo: {latency.p95: \"< 500ms\"}\nworkloads:");
   SECTION("the defaults: doubling, 10 s holds, within 5%") {
     const Scenario s = parse_scenario(searched, "s.yaml", {});
     REQUIRE(s.workloads[0].executor.search);
@@ -212,8 +219,8 @@ TEST_CASE("a capacity search is read with its defaults, and a search it cannot r
     CHECK(s.workloads[0].executor.profile.level_at(Duration::zero()) == Approx(10));
   }
   SECTION("a step instead of a factor") {
-    const Scenario s = parse_scenario(replace(searched, "max: 400/s", "max: 400/s, step: 25/s"),
-                                      "s.yaml", {});
+    const Scenario s =
+        parse_scenario(replace(searched, "max: 400/s", "max: 400/s, step: 25/s"), "s.yaml", {});
     CHECK(s.workloads[0].executor.search->step == Approx(25));
     CHECK(s.workloads[0].executor.search->factor == Approx(1));
   }
